@@ -1,0 +1,73 @@
+// The salvo command tree and how its outcome becomes an exit code and one-line errors.
+import { Command } from "@effect/cli";
+import { Cause, Console, Effect, Exit, Option } from "effect";
+import { version } from "../version.ts";
+import { codes, ExitCode } from "./exit_code.ts";
+import { runCommand } from "./run_command.ts";
+import { serveCommand } from "./serve_command.ts";
+
+const root = Command.make("salvo").pipe(
+  Command.withDescription(
+    "HTTP load tester: concurrent workers, honest latency, a verdict that explains itself.\n\nQuick start:\n  salvo serve --port 8080 &\n  salvo run http://127.0.0.1:8080/ -c 8 -d 3s",
+  ),
+  Command.withSubcommands([runCommand, serveCommand]),
+);
+
+const cli = Command.run(root, { name: "salvo", version, executable: "salvo" });
+
+const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, "");
+
+/** Writes what @effect/cli reports as an error on one stderr line, prefixed `salvo:`. */
+const oneLine = (args: ReadonlyArray<unknown>): string =>
+  `salvo: ${stripAnsi(args.map(String).join(" ")).replace(/\s+/g, " ").trim()}`;
+
+const withOneLineErrors = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(Effect.console, (base) => {
+    const error = (...args: ReadonlyArray<unknown>) =>
+      Effect.sync(() => console.error(oneLine(args)));
+    return Effect.withConsole(self, {
+      ...base,
+      error,
+      unsafe: {
+        ...base.unsafe,
+        error: (...args: ReadonlyArray<unknown>) => console.error(oneLine(args)),
+      },
+    });
+  });
+
+/** The process's exit code for how the program ended. */
+export const exitCodeOf = (
+  exit: Exit.Exit<unknown, unknown>,
+  signal: string | undefined,
+): number => {
+  if (Exit.isSuccess(exit)) return typeof exit.value === "number" ? exit.value : codes.ok;
+  if (Cause.isInterruptedOnly(exit.cause)) {
+    return signal === "SIGTERM" ? codes.terminated : codes.interrupted;
+  }
+  const failure = Cause.failureOption(exit.cause);
+  if (Option.isSome(failure)) {
+    const e = failure.value as { _tag?: string };
+    if (e._tag === "RunError") return codes.runError;
+    return codes.usage;
+  }
+  return codes.runError;
+};
+
+/** Runs salvo on `args` (without the executable) and yields the exit code; errors become one stderr line. */
+export const main = (args: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const ref = yield* ExitCode;
+    yield* cli(["salvo", "salvo", ...args]);
+    return yield* ref;
+  }).pipe(
+    Effect.catchAll((e: unknown) => {
+      const tagged = e as { readonly _tag?: string; readonly message?: string };
+      const code = tagged._tag === "RunError" ? codes.runError : codes.usage;
+      // @effect/cli prints its own validation errors; ours carry a message to print.
+      return tagged._tag === "UsageError" || tagged._tag === "RunError"
+        ? Console.error(tagged.message).pipe(Effect.as(code))
+        : Effect.succeed(code);
+    }),
+    withOneLineErrors,
+    Effect.provide(ExitCode.layer),
+  );

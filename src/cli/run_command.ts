@@ -1,0 +1,223 @@
+// `salvo run URL`: resolves flags into a plan, runs it, prints the summary.
+import { Args, Command, Options } from "@effect/cli";
+import { Console, Duration, Effect, Either, Option, Ref, Schedule } from "effect";
+import * as Request from "../core/request.ts";
+import * as Status from "../core/status.ts";
+import * as Summary from "../core/summary.ts";
+import { parseCount, parseDuration } from "../core/units.ts";
+import { UsageError } from "../domain/errors.ts";
+import type { RunPlan } from "../domain/plan.ts";
+import * as Engine from "../engine/run.ts";
+import * as Json from "../report/json.ts";
+import * as Text from "../report/text.ts";
+import { codes, set as setExitCode } from "./exit_code.ts";
+
+const url = Args.text({ name: "url" }).pipe(
+  Args.withDescription("http:// or https:// URL to load"),
+);
+const concurrency = Options.text("concurrency").pipe(
+  Options.withAlias("c"),
+  Options.withDefault("10"),
+  Options.withDescription("Concurrent workers, each with its own keep-alive connection"),
+);
+const duration = Options.text("duration").pipe(
+  Options.withAlias("d"),
+  Options.optional,
+  Options.withDescription(
+    "How long to send: 500ms, 3s, 2m (default 10s, or unbounded with -n alone)",
+  ),
+);
+const requests = Options.text("requests").pipe(
+  Options.withAlias("n"),
+  Options.optional,
+  Options.withDescription("Stop after this many requests (with -d, whichever comes first)"),
+);
+const delay = Options.text("delay").pipe(
+  Options.optional,
+  Options.withDescription("Pause between one worker's requests, e.g. 20ms"),
+);
+const method = Options.text("method").pipe(
+  Options.withAlias("X"),
+  Options.withDefault("GET"),
+  Options.withDescription("HTTP method"),
+);
+const header = Options.text("header").pipe(
+  Options.withAlias("H"),
+  Options.repeated,
+  Options.withDescription("Request header 'Name: value'; repeatable"),
+);
+const body = Options.text("body").pipe(Options.optional, Options.withDescription("Request body"));
+const bodyFile = Options.text("body-file").pipe(
+  Options.optional,
+  Options.withDescription("Read the request body from this file"),
+);
+const timeout = Options.text("timeout").pipe(
+  Options.withDefault("30s"),
+  Options.withDescription("Per-request timeout, connect included"),
+);
+const successStatus = Options.text("success-status").pipe(
+  Options.optional,
+  Options.withDescription("Statuses that count as success, e.g. 200-299,304 (default: below 400)"),
+);
+const output = Options.choice("output", ["text", "json"]).pipe(
+  Options.withAlias("o"),
+  Options.withDefault("text" as const),
+  Options.withDescription("Summary format on stdout"),
+);
+const quiet = Options.boolean("quiet").pipe(
+  Options.withAlias("q"),
+  Options.withDescription("No progress line on stderr"),
+);
+
+const options = {
+  url,
+  concurrency,
+  duration,
+  requests,
+  delay,
+  method,
+  header,
+  body,
+  bodyFile,
+  timeout,
+  successStatus,
+  output,
+  quiet,
+};
+
+type Raw = Command.Command.ParseConfig<typeof options>;
+
+const optional = <A, E>(
+  o: Option.Option<string>,
+  parse: (s: string) => Either.Either<A, E>,
+): Either.Either<A | undefined, E> =>
+  Option.match(o, { onNone: () => Either.right(undefined), onSome: parse });
+
+const readBody = (raw: Raw): Effect.Effect<Uint8Array | undefined, UsageError> => {
+  if (Option.isSome(raw.body) && Option.isSome(raw.bodyFile)) {
+    return Effect.fail(
+      new UsageError({ reason: "flag", message: "--body and --body-file cannot be used together" }),
+    );
+  }
+  if (Option.isSome(raw.body)) return Effect.succeed(new TextEncoder().encode(raw.body.value));
+  if (Option.isNone(raw.bodyFile)) return Effect.succeed(undefined);
+  const path = raw.bodyFile.value;
+  return Effect.tryPromise({
+    try: () => Deno.readFile(path),
+    catch: (e) =>
+      new UsageError({
+        reason: "file",
+        message: `--body-file: cannot read '${path}': ${
+          e instanceof Error ? e.message : String(e)
+        }`,
+      }),
+  });
+};
+
+/** Resolves raw flags into a plan; the first problem found is reported. */
+export const resolve = (raw: Raw): Effect.Effect<RunPlan, UsageError> =>
+  Effect.gen(function* () {
+    const target = yield* Request.parseUrl(raw.url);
+    const concurrency = yield* parseCount("--concurrency", raw.concurrency, 1);
+    const durationMs = yield* optional(raw.duration, (s) => parseDuration("--duration", s));
+    const maxRequests = yield* optional(raw.requests, (s) => parseCount("--requests", s, 1));
+    const delayMs = yield* optional(raw.delay, (s) => parseDuration("--delay", s));
+    const timeoutMs = yield* parseDuration("--timeout", raw.timeout);
+    const methodName = yield* Request.parseMethod(raw.method);
+    const headers = yield* Effect.forEach(raw.header, (h) => Request.parseHeader(h));
+    const isSuccess = yield* optional(raw.successStatus, Status.parseSuccessStatus);
+    const requestBody = yield* readBody(raw);
+    if (durationMs === 0) {
+      return yield* new UsageError({
+        reason: "duration",
+        message: "--duration must be longer than 0",
+      });
+    }
+    if (timeoutMs === 0) {
+      return yield* new UsageError({
+        reason: "duration",
+        message: "--timeout must be longer than 0",
+      });
+    }
+    return {
+      request: { method: methodName, url: target, headers, body: requestBody },
+      concurrency,
+      durationMs: durationMs ?? (maxRequests === undefined ? 10_000 : undefined),
+      maxRequests,
+      delayMs: delayMs ?? 0,
+      timeoutMs,
+      isSuccess: isSuccess ?? Status.defaultSuccess,
+    };
+  });
+
+const encoder = new TextEncoder();
+
+/** Redraws the progress line on stderr from the latest snapshot. */
+const progressLoop = (progress: Ref.Ref<Engine.Snapshot>) =>
+  Ref.get(progress).pipe(
+    Effect.flatMap((s) =>
+      Effect.sync(() =>
+        Deno.stderr.writeSync(
+          encoder.encode(`\r\x1b[2K${Text.progressLine(s.elapsedMs, s.requests, s.failures)}`),
+        )
+      )
+    ),
+    Effect.repeat(Schedule.spaced(Duration.millis(250))),
+    Effect.asVoid,
+  );
+
+const clearProgress = Effect.sync(() => Deno.stderr.writeSync(encoder.encode("\r\x1b[2K")));
+
+const report = (raw: Raw, plan: RunPlan, run: Engine.Run) =>
+  Effect.gen(function* () {
+    const o = Engine.outcome(run);
+    const stats = Summary.describe(o.summary, o.elapsedMs);
+    if (raw.output === "json") {
+      yield* Console.log(
+        JSON.stringify(Json.toJson(stats, o.interrupted ? { interrupted: true } : {}), null, 2),
+      );
+    } else {
+      yield* Console.log(
+        Text.render(stats, {
+          method: plan.request.method,
+          url: plan.request.url.href,
+          concurrency: plan.concurrency,
+          interrupted: o.interrupted,
+        }),
+      );
+    }
+  });
+
+const runHandler = (raw: Raw) =>
+  Effect.gen(function* () {
+    const plan = yield* resolve(raw);
+    const run = Engine.prepare(plan);
+    const progress = yield* Ref.make<Engine.Snapshot>({ elapsedMs: 0, requests: 0, failures: 0 });
+    const load = !raw.quiet && Deno.stderr.isTerminal()
+      ? Effect.scoped(
+        Effect.forkScoped(progressLoop(progress)).pipe(
+          Effect.andThen(Engine.execute(run, progress)),
+        ),
+      ).pipe(Effect.ensuring(clearProgress))
+      : Engine.execute(run, progress);
+    // The summary is printed however the run ends, Ctrl-C included.
+    yield* load.pipe(
+      Effect.ensuring(report(raw, plan, run)),
+      Effect.onInterrupt(() => setExitCode(codes.interrupted)),
+    );
+  });
+
+export const runCommand = Command.make("run", options, runHandler).pipe(
+  Command.withDescription(
+    [
+      "Send HTTP requests from concurrent workers for a duration or a count, then print a summary.",
+      "",
+      "Examples:",
+      "  salvo run http://127.0.0.1:8080/health -c 8 -d 3s --delay 5ms",
+      "  salvo run https://api.example.test/items -n 1000 -c 50 -H 'Authorization: Bearer $TOKEN'",
+      "  salvo run http://127.0.0.1:8080/ -X POST --body-file payload.json -o json | jq .latency_ms",
+      "",
+      "Exit codes: 0 ok · 1 a threshold failed · 2 bad usage or input · 3 salvo could not do its job · 130 interrupted",
+    ].join("\n"),
+  ),
+);

@@ -1,0 +1,163 @@
+// The run summary as a fold over request results: record one, merge two, describe with an elapsed time.
+import { type Reason, reasons } from "../domain/reason.ts";
+import * as Histogram from "./histogram.ts";
+
+/** One finished request, as data. `reason` is set when the transport failed (then `status` is 0). */
+export interface Result {
+  readonly status: number;
+  readonly reason: Reason | undefined;
+  readonly ok: boolean;
+  /** From the intended start to the end of the response, in microseconds. */
+  readonly latencyUs: number;
+  /** From the actual send to the end of the response, in microseconds. */
+  readonly sentLatencyUs: number;
+  readonly bytes: number;
+}
+
+const statusSlots = 1000;
+
+export class Summary {
+  requests = 0;
+  successes = 0;
+  bytes = 0;
+  /** Count per HTTP status 0..999; index 0 is unused (transport failures carry a reason instead). */
+  readonly statusCounts = new Float64Array(statusSlots);
+  /** Count per transport failure reason, in the order of `reasons`. */
+  readonly errorCounts = new Float64Array(reasons.length);
+  /** Latency from the intended start (corrected for coordinated omission; equals `sent` in the closed model). */
+  readonly latency = Histogram.make();
+  /** Latency from the actual send. */
+  readonly sent = Histogram.make();
+
+  get failures(): number {
+    return this.requests - this.successes;
+  }
+
+  /**
+   * The hot-path form of `add`: no object per request. `reasonIndex` is an index into `reasons`, or -1.
+   */
+  record(
+    status: number,
+    reasonIndex: number,
+    ok: boolean,
+    latencyUs: number,
+    sentLatencyUs: number,
+    bytes: number,
+  ): void {
+    this.requests++;
+    if (ok) this.successes++;
+    if (reasonIndex >= 0) this.errorCounts[reasonIndex]!++;
+    else if (status > 0 && status < statusSlots) this.statusCounts[status]!++;
+    this.bytes += bytes;
+    this.latency.record(latencyUs);
+    this.sent.record(sentLatencyUs);
+  }
+
+  add(r: Result): this {
+    this.record(
+      r.status,
+      r.reason === undefined ? -1 : reasons.indexOf(r.reason),
+      r.ok,
+      r.latencyUs,
+      r.sentLatencyUs,
+      r.bytes,
+    );
+    return this;
+  }
+
+  /** Adds everything `other` counted into this summary. */
+  merge(other: Summary): this {
+    this.requests += other.requests;
+    this.successes += other.successes;
+    this.bytes += other.bytes;
+    for (let i = 0; i < statusSlots; i++) this.statusCounts[i]! += other.statusCounts[i]!;
+    for (let i = 0; i < reasons.length; i++) this.errorCounts[i]! += other.errorCounts[i]!;
+    this.latency.add(other.latency);
+    this.sent.add(other.sent);
+    return this;
+  }
+}
+
+export const empty = (): Summary => new Summary();
+
+export const of = (results: Iterable<Result>): Summary => {
+  const s = new Summary();
+  for (const r of results) s.add(r);
+  return s;
+};
+
+export const merge = (a: Summary, b: Summary): Summary => new Summary().merge(a).merge(b);
+
+export const mergeAll = (all: Iterable<Summary>): Summary => {
+  const s = new Summary();
+  for (const x of all) s.merge(x);
+  return s;
+};
+
+/** Latency figures in milliseconds, as reported. */
+export interface LatencyStats {
+  readonly min: number;
+  readonly mean: number;
+  readonly stdev: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly p99_9: number;
+  readonly max: number;
+}
+
+export const latencyStats = (h: Histogram.Histogram): LatencyStats => ({
+  min: h.min / 1000,
+  mean: h.mean / 1000,
+  stdev: h.stdev / 1000,
+  p50: h.valueAtPercentile(50) / 1000,
+  p90: h.valueAtPercentile(90) / 1000,
+  p95: h.valueAtPercentile(95) / 1000,
+  p99: h.valueAtPercentile(99) / 1000,
+  p99_9: h.valueAtPercentile(99.9) / 1000,
+  max: h.max / 1000,
+});
+
+/** What a report shows: the summary's counts plus what derives from them and the elapsed time. */
+export interface Stats {
+  readonly requests: number;
+  readonly successes: number;
+  readonly failures: number;
+  /** 0..1; 0 when nothing was sent. */
+  readonly successRate: number;
+  readonly durationS: number;
+  readonly rps: number;
+  readonly bytes: number;
+  readonly latency: LatencyStats;
+  readonly latencyUncorrected: LatencyStats;
+  /** Status code → count, for codes seen. */
+  readonly statusCodes: Readonly<Record<string, number>>;
+  /** Reason → count, for reasons seen. */
+  readonly errors: Readonly<Partial<Record<Reason, number>>>;
+}
+
+export const describe = (s: Summary, elapsedMs: number): Stats => {
+  const statusCodes: Record<string, number> = {};
+  s.statusCounts.forEach((n, code) => {
+    if (n > 0) statusCodes[String(code)] = n;
+  });
+  const errors: Partial<Record<Reason, number>> = {};
+  s.errorCounts.forEach((n, i) => {
+    if (n > 0) errors[reasons[i]!] = n;
+  });
+  const durationS = elapsedMs / 1000;
+  return {
+    requests: s.requests,
+    successes: s.successes,
+    failures: s.failures,
+    successRate: s.requests === 0 ? 0 : s.successes / s.requests,
+    durationS,
+    rps: durationS > 0 ? s.requests / durationS : 0,
+    bytes: s.bytes,
+    latency: latencyStats(s.latency),
+    latencyUncorrected: latencyStats(s.sent),
+    statusCodes,
+    errors,
+  };
+};

@@ -1,0 +1,21 @@
+// Why a request failed at the transport level: a closed set, counted per reason in the summary.
+
+/** Reasons in a fixed order; the index is what the hot path stores. */
+export const reasons = [
+  "connection_refused",
+  "connection_reset",
+  "connection_closed",
+  "timeout",
+  "dns",
+  "tls",
+  "protocol_error",
+  "other",
+] as const;
+
+export type Reason = typeof reasons[number];
+
+export const reasonIndex: Readonly<Record<Reason, number>> = Object.fromEntries(
+  reasons.map((r, i) => [r, i]),
+) as Record<Reason, number>;
+
+export const isReason = (s: string): s is Reason => (reasons as ReadonlyArray<string>).includes(s);

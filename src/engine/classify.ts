@@ -1,0 +1,31 @@
+// Maps what a failed exchange threw to a failure reason.
+import { type Reason, reasonIndex } from "../domain/reason.ts";
+import { TransportError } from "./http1.ts";
+
+const messageReasons: ReadonlyArray<readonly [RegExp, Reason]> = [
+  [/lookup address|name or service not known|nodename nor servname|no such host|dns/i, "dns"],
+  [/certificate|tls|handshake|ssl/i, "tls"],
+  [/refused/i, "connection_refused"],
+  [/reset|broken pipe|aborted/i, "connection_reset"],
+  [/timed out/i, "timeout"],
+];
+
+export const classify = (e: unknown, timedOut: boolean): Reason => {
+  if (timedOut) return "timeout";
+  if (e instanceof TransportError) return e.reason;
+  if (e instanceof Deno.errors.ConnectionRefused) return "connection_refused";
+  if (
+    e instanceof Deno.errors.ConnectionReset || e instanceof Deno.errors.BrokenPipe ||
+    e instanceof Deno.errors.ConnectionAborted
+  ) return "connection_reset";
+  if (e instanceof Deno.errors.TimedOut) return "timeout";
+  if (e instanceof Deno.errors.UnexpectedEof) return "connection_closed";
+  const message = e instanceof Error ? e.message : String(e);
+  for (const [pattern, reason] of messageReasons) if (pattern.test(message)) return reason;
+  if (e instanceof Deno.errors.NotFound) return "dns";
+  if (e instanceof Deno.errors.InvalidData) return "tls";
+  return "other";
+};
+
+export const classifyIndex = (e: unknown, timedOut: boolean): number =>
+  reasonIndex[classify(e, timedOut)];

@@ -1,0 +1,67 @@
+// One worker: a plain loop of exchanges over its own connection, folding results into its own summary.
+import * as Summary from "../core/summary.ts";
+import { classifyIndex } from "./classify.ts";
+import { Connection, type Endpoint } from "./http1.ts";
+
+/** State every worker of a run reads and claims from; one JS thread, so plain fields are enough. */
+export interface Shared {
+  stopping: boolean;
+  issued: number;
+  readonly maxRequests: number;
+  /** performance.now() after which no request starts. */
+  readonly endAt: number;
+  readonly request: Uint8Array;
+  readonly head: boolean;
+  readonly timeoutMs: number;
+  /** okByStatus[status] is 1 when that status counts as a success. */
+  readonly okByStatus: Uint8Array;
+}
+
+/** Takes a ticket for one more request, or marks the run as stopping. */
+const claim = (s: Shared): boolean => {
+  if (s.stopping || s.issued >= s.maxRequests || performance.now() >= s.endAt) {
+    s.stopping = true;
+    return false;
+  }
+  s.issued++;
+  return true;
+};
+
+const more = (s: Shared): boolean =>
+  !s.stopping && s.issued < s.maxRequests && performance.now() < s.endAt;
+
+export class Worker {
+  readonly summary = Summary.empty();
+  readonly connection: Connection;
+  /** Pauses taken between requests (the --delay), counted to tell pacing from server time. */
+  pauses = 0;
+
+  constructor(private readonly shared: Shared, endpoint: Endpoint) {
+    this.connection = new Connection(endpoint);
+  }
+
+  /** Sends up to `limit` requests back to back; resolves whether the run has room for more. */
+  async batch(limit: number): Promise<boolean> {
+    const s = this.shared;
+    const conn = this.connection;
+    const summary = this.summary;
+    for (let i = 0; i < limit; i++) {
+      if (!claim(s)) return false;
+      const t0 = performance.now();
+      conn.begin(t0 + s.timeoutMs);
+      let status = 0, reason = -1, bytes = 0;
+      try {
+        await conn.exchange(s.request, s.head);
+        status = conn.status;
+        bytes = conn.bytes;
+      } catch (e) {
+        reason = classifyIndex(e, conn.timedOut);
+        conn.close();
+      }
+      conn.deadline = 0;
+      const us = Math.round((performance.now() - t0) * 1000);
+      summary.record(status, reason, reason < 0 && s.okByStatus[status] === 1, us, us, bytes);
+    }
+    return more(s);
+  }
+}

@@ -1,0 +1,33 @@
+// The JSON summary: the schema documented in the README; keys are only ever added, never renamed.
+import type { LatencyStats, Stats } from "../core/summary.ts";
+
+const round = (x: number, digits = 3): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+const latency = (l: LatencyStats) => ({
+  min: round(l.min),
+  mean: round(l.mean),
+  stdev: round(l.stdev),
+  p50: round(l.p50),
+  p90: round(l.p90),
+  p95: round(l.p95),
+  p99: round(l.p99),
+  p99_9: round(l.p99_9),
+  max: round(l.max),
+});
+
+export const toJson = (s: Stats, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  requests: s.requests,
+  successes: s.successes,
+  failures: s.failures,
+  success_rate: round(s.successRate, 6),
+  duration_s: round(s.durationS, 6),
+  rps: round(s.rps, 3),
+  bytes: s.bytes,
+  latency_ms: latency(s.latency),
+  status_codes: s.statusCodes,
+  errors: s.errors,
+  ...extra,
+});
