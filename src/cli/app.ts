@@ -15,6 +15,7 @@ const root = Command.make("salvo").pipe(
 
 const cli = Command.run(root, { name: "salvo", version, executable: "salvo" });
 
+// deno-lint-ignore no-control-regex
 const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, "");
 
 /** Writes what @effect/cli reports as an error on one stderr line, prefixed `salvo:`. */

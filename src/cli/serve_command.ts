@@ -55,7 +55,7 @@ export const serveCommand = Command.make(
         }),
         (t) =>
           Effect.promise(() => t.shutdown()).pipe(
-            Effect.andThen(Console.error(`salvo serve: received ${t.count()} requests`)),
+            Effect.andThen(Console.error(`serve received ${t.count()} requests`)),
           ),
       );
       yield* Console.log(

@@ -26,8 +26,15 @@ export class Summary {
   readonly errorCounts = new Float64Array(reasons.length);
   /** Latency from the intended start (corrected for coordinated omission; equals `sent` in the closed model). */
   readonly latency = Histogram.make();
-  /** Latency from the actual send. */
-  readonly sent = Histogram.make();
+  /**
+   * Latency from the actual send; undefined while every request was sent when intended (the closed
+   * model), which saves recording each value twice. Read it through `sent`.
+   */
+  private sentOnly: Histogram.Histogram | undefined;
+
+  get sent(): Histogram.Histogram {
+    return this.sentOnly ?? this.latency;
+  }
 
   get failures(): number {
     return this.requests - this.successes;
@@ -49,8 +56,11 @@ export class Summary {
     if (reasonIndex >= 0) this.errorCounts[reasonIndex]!++;
     else if (status > 0 && status < statusSlots) this.statusCounts[status]!++;
     this.bytes += bytes;
+    if (this.sentOnly === undefined && sentLatencyUs !== latencyUs) {
+      this.sentOnly = this.latency.copy();
+    }
     this.latency.record(latencyUs);
-    this.sent.record(sentLatencyUs);
+    this.sentOnly?.record(sentLatencyUs);
   }
 
   add(r: Result): this {
@@ -72,8 +82,11 @@ export class Summary {
     this.bytes += other.bytes;
     for (let i = 0; i < statusSlots; i++) this.statusCounts[i]! += other.statusCounts[i]!;
     for (let i = 0; i < reasons.length; i++) this.errorCounts[i]! += other.errorCounts[i]!;
+    if (this.sentOnly === undefined && other.sentOnly !== undefined) {
+      this.sentOnly = this.latency.copy();
+    }
+    this.sentOnly?.add(other.sent);
     this.latency.add(other.latency);
-    this.sent.add(other.sent);
     return this;
   }
 }

@@ -1,6 +1,7 @@
 // Maps what a failed exchange threw to a failure reason.
 import { type Reason, reasonIndex } from "../domain/reason.ts";
 import { TransportError } from "./http1.ts";
+import { ProtocolError } from "./response_parser.ts";
 
 const messageReasons: ReadonlyArray<readonly [RegExp, Reason]> = [
   [/lookup address|name or service not known|nodename nor servname|no such host|dns/i, "dns"],
@@ -13,6 +14,7 @@ const messageReasons: ReadonlyArray<readonly [RegExp, Reason]> = [
 export const classify = (e: unknown, timedOut: boolean): Reason => {
   if (timedOut) return "timeout";
   if (e instanceof TransportError) return e.reason;
+  if (e instanceof ProtocolError) return "protocol_error";
   if (e instanceof Deno.errors.ConnectionRefused) return "connection_refused";
   if (
     e instanceof Deno.errors.ConnectionReset || e instanceof Deno.errors.BrokenPipe ||

@@ -1,10 +1,10 @@
 // A raw HTTP/1.1 keep-alive client over Deno.connect / Deno.connectTls: one connection, one reused buffer.
 //
-// The hot path. `exchange()` writes a pre-encoded request and reads exactly one response, handling
-// Content-Length, chunked bodies, bodies delimited by close, responses without a body (HEAD, 1xx, 204,
-// 304) and `Connection: close`. Failures throw a `TransportError` (or a Deno error) that the worker
-// turns into a result with a reason; nothing here allocates per request except what Deno's read does.
+// The hot path: `exchange()` is the one async function per request. It writes a pre-encoded request and
+// feeds what it reads to a synchronous ResponseParser. Failures throw a `TransportError` (or a Deno
+// error) that the worker turns into a result with a reason.
 import type { Reason } from "../domain/reason.ts";
+import { ResponseParser } from "./response_parser.ts";
 
 export interface Endpoint {
   readonly hostname: string;
@@ -19,29 +19,20 @@ export class TransportError extends Error {
   }
 }
 
-const CR = 13;
-const LF = 10;
 const bufferSize = 64 * 1024;
-
-/** State of the body reader; `Chunk*` states walk a chunked body. */
-const enum Body {
-  None,
-  Length,
-  UntilClose,
-  ChunkSize,
-  ChunkData,
-  ChunkDataEnd,
-  Trailers,
-}
+/** Requests up to this size are written without awaiting the write. */
+const smallRequest = 4096;
 
 export class Connection {
   private conn: Deno.Conn | undefined;
   private readonly buf = new Uint8Array(bufferSize);
+  private readonly parser = new ResponseParser();
+  /** Unconsumed bytes are buf[start..end). */
   private start = 0;
   private end = 0;
   /** Responses read on the current connection. */
   private served = 0;
-  /** Set by the run's watchdog when the request in flight outlived its deadline. */
+  /** Set when the watchdog aborted the exchange in flight. */
   timedOut = false;
   /** performance.now() after which the watchdog aborts the exchange; 0 when idle. */
   deadline = 0;
@@ -52,6 +43,12 @@ export class Connection {
   bytes = 0;
 
   constructor(private readonly endpoint: Endpoint) {}
+
+  /** Arms the watchdog for one exchange. */
+  begin(deadline: number): void {
+    this.timedOut = false;
+    this.deadline = deadline;
+  }
 
   /** Aborts the exchange in flight: closes the socket so the pending read or write rejects. */
   abort(): void {
@@ -86,7 +83,7 @@ export class Connection {
     try {
       conn = await Promise.race([pending, timeout]);
     } catch (e) {
-      // A connect that loses the race to the watchdog may still succeed later: close it then.
+      // A connect that lost the race to the watchdog may still succeed later: close it then.
       pending.then((c) => c.close(), () => {});
       throw e;
     } finally {
@@ -101,300 +98,94 @@ export class Connection {
     return conn;
   }
 
-  /** Arms the watchdog for one exchange. */
-  begin(deadline: number): void {
-    this.timedOut = false;
-    this.deadline = deadline;
-  }
-
   /**
-   * Sends `request` and reads one response into `status` and `bytes`. `head` marks a HEAD request,
-   * whose response has no body whatever its headers say. A keep-alive connection that the server
-   * closed while idle is re-opened once, silently: the server never saw the request.
+   * Sends `request` and reads one response into `status` and `bytes`. `head` marks a HEAD request.
+   * A kept-alive connection that the server closed while idle (end of stream before any byte of the
+   * response, or a failed write) is re-opened once, silently: the server never read the request.
    */
   async exchange(request: Uint8Array, head: boolean): Promise<void> {
-    const reused = this.conn !== undefined;
-    try {
-      await this.exchangeOnce(request, head);
-    } catch (e) {
-      if (reused && !this.timedOut && e instanceof IdleClose) {
-        this.close();
-        await this.exchangeOnce(request, head);
-      } else {
-        throw e;
-      }
-    }
-  }
-
-  private async exchangeOnce(request: Uint8Array, head: boolean): Promise<void> {
-    const conn = this.conn ?? await this.connect();
-    let written = 0;
-    try {
-      while (written < request.length) {
-        written += await conn.write(written === 0 ? request : request.subarray(written));
-      }
-    } catch (e) {
-      if (this.served > 0 && isPeerClose(e)) throw new IdleClose();
-      throw e;
-    }
-    await this.readResponse(conn, head);
-  }
-
-  /** Reads more bytes after `end`; returns false at end of stream. */
-  private async fill(conn: Deno.Conn): Promise<boolean> {
-    if (this.end === this.buf.length) {
-      if (this.start === 0) throw new TransportError("protocol_error", "response head too large");
-      this.buf.copyWithin(0, this.start, this.end);
-      this.end -= this.start;
-      this.start = 0;
-    }
-    const n = await conn.read(this.end === 0 ? this.buf : this.buf.subarray(this.end));
-    if (n === null) return false;
-    this.end += n;
-    this.bytes += n;
-    return true;
-  }
-
-  private async readResponse(conn: Deno.Conn, head: boolean): Promise<void> {
     const buf = this.buf;
-    this.bytes = this.end - this.start;
-    // Head: find the blank line that ends it.
-    let scan = this.start;
-    let headEnd = -1;
-    for (;;) {
-      for (let i = Math.max(scan, this.start + 3); i < this.end; i++) {
-        if (buf[i] === LF && buf[i - 1] === CR && buf[i - 2] === LF && buf[i - 3] === CR) {
-          headEnd = i + 1;
-          break;
-        }
-      }
-      if (headEnd >= 0) break;
-      scan = this.end;
-      const before = this.start;
-      if (!(await this.fill(conn))) {
-        if (this.end === this.start && this.served > 0) throw new IdleClose();
-        throw new TransportError(
-          this.end === this.start ? "connection_closed" : "protocol_error",
-          this.end === this.start
-            ? "connection closed before a response"
-            : "response head cut short",
+    const parser = this.parser;
+    for (let attempt = 0;; attempt++) {
+      const conn = this.conn ?? await this.connect();
+      const reused = this.served > 0;
+      if (request.length <= smallRequest) {
+        // A small request fits the socket buffer whole: start reading without waiting for the write to
+        // settle (one await less per request). A short or failed write still surfaces, as a failed read.
+        conn.write(request).then(
+          (n) => n < request.length && this.conn === conn && this.close(),
+          () => {},
         );
-      }
-      scan -= before - this.start;
-    }
-    // Status line: "HTTP/1.x NNN".
-    const s = this.start;
-    if (
-      headEnd - s < 12 || buf[s] !== 72 || buf[s + 1] !== 84 || buf[s + 2] !== 84 ||
-      buf[s + 3] !== 80 || buf[s + 4] !== 47 || buf[s + 5] !== 49 || buf[s + 6] !== 46 ||
-      buf[s + 8] !== 32
-    ) {
-      throw new TransportError("protocol_error", "response is not HTTP/1.x");
-    }
-    const d0 = buf[s + 9]! - 48, d1 = buf[s + 10]! - 48, d2 = buf[s + 11]! - 48;
-    if (d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) {
-      throw new TransportError("protocol_error", "bad status code");
-    }
-    const status = d0 * 100 + d1 * 10 + d2;
-    const http10 = buf[s + 7] === 48;
-    // Headers that frame the body.
-    let contentLength = -1;
-    let chunked = false;
-    let close = http10;
-    let line = s;
-    while (buf[line] !== LF) line++;
-    line++;
-    while (line < headEnd - 2) {
-      let eol = line;
-      while (buf[eol] !== LF) eol++;
-      const c = buf[line]! | 0x20;
-      if (c === 99 /* c */ || c === 116 /* t */) {
-        const colon = buf.indexOf(58, line);
-        if (colon > line && colon < eol) {
-          const name = headerName(buf, line, colon);
-          if (name === Header.ContentLength) {
-            let v = 0, digits = 0;
-            for (let i = colon + 1; i < eol; i++) {
-              const b = buf[i]!;
-              if (b >= 48 && b <= 57) {
-                v = v * 10 + b - 48;
-                digits++;
-              } else if (b !== 32 && b !== 9 && b !== CR) {
-                throw new TransportError("protocol_error", "bad Content-Length");
-              }
-            }
-            if (digits === 0) throw new TransportError("protocol_error", "bad Content-Length");
-            contentLength = v;
-          } else if (name === Header.TransferEncoding) {
-            chunked = containsToken(buf, colon + 1, eol, "chunked");
-          } else if (name === Header.Connection) {
-            if (containsToken(buf, colon + 1, eol, "close")) close = true;
-            else if (containsToken(buf, colon + 1, eol, "keep-alive")) close = false;
+      } else {
+        try {
+          let written = 0;
+          while (written < request.length) {
+            written += await conn.write(written === 0 ? request : request.subarray(written));
           }
+        } catch (e) {
+          if (reused && attempt === 0 && !this.timedOut && isPeerClose(e)) {
+            this.close();
+            continue;
+          }
+          throw e;
         }
       }
-      line = eol + 1;
-    }
-    this.start = headEnd;
-    const noBody = head || status < 200 || status === 204 || status === 304;
-    if (status < 200 && status !== 101) {
-      // An interim response (100 Continue, 103 Early Hints): the real one follows.
-      await this.readResponse(conn, head);
-      this.bytes += headEnd - s;
+      parser.begin(head);
+      let start = this.start, end = this.end;
+      let bytes = end - start;
+      let idleClose = false;
+      for (;;) {
+        if (start < end) {
+          start = parser.advance(buf, start, end);
+          if (parser.done) break;
+        }
+        if (start === end) start = end = 0;
+        else if (end === buf.length) {
+          if (start === 0) {
+            throw new TransportError("protocol_error", "response head larger than 64 KiB");
+          }
+          buf.copyWithin(0, start, end);
+          end -= start;
+          start = 0;
+        }
+        const n = await conn.read(end === 0 ? buf : buf.subarray(end));
+        if (n === null) {
+          parser.finishAtClose();
+          if (parser.done) break;
+          idleClose = reused && bytes === 0;
+          if (!idleClose) {
+            throw new TransportError(
+              parser.inHead && bytes > 0 ? "protocol_error" : "connection_closed",
+              parser.inHead
+                ? "connection closed before a whole response head"
+                : "connection closed mid-body",
+            );
+          }
+          break;
+        }
+        end += n;
+        bytes += n;
+      }
+      if (idleClose) {
+        this.close();
+        if (attempt === 0 && !this.timedOut) continue;
+        throw new TransportError("connection_closed", "connection closed before a response");
+      }
+      this.status = parser.status;
+      this.bytes = bytes - (end - start);
+      this.served++;
+      if (parser.close) this.close();
+      else {
+        this.start = start;
+        this.end = end;
+      }
       return;
-    }
-    let mode = noBody
-      ? Body.None
-      : chunked
-      ? Body.ChunkSize
-      : contentLength >= 0
-      ? Body.Length
-      : Body.UntilClose;
-    let remaining = contentLength;
-    while (mode !== Body.None) {
-      if (this.start === this.end) {
-        this.start = this.end = 0;
-        if (!(await this.fill(conn))) {
-          if (mode === Body.UntilClose) break;
-          throw new TransportError("connection_closed", "connection closed mid-body");
-        }
-      }
-      switch (mode) {
-        case Body.Length: {
-          const take = Math.min(remaining, this.end - this.start);
-          this.start += take;
-          remaining -= take;
-          if (remaining === 0) mode = Body.None;
-          break;
-        }
-        case Body.UntilClose:
-          this.start = this.end;
-          close = true;
-          break;
-        case Body.ChunkSize: {
-          const eol = buf.indexOf(LF, this.start);
-          if (eol < 0 || eol >= this.end) {
-            if (this.end - this.start > 1024) {
-              throw new TransportError("protocol_error", "bad chunk size");
-            }
-            await this.need(conn);
-            break;
-          }
-          let size = 0, digits = 0;
-          for (let i = this.start; i < eol; i++) {
-            const h = hexValue(buf[i]!);
-            if (h < 0) break;
-            size = size * 16 + h;
-            digits++;
-          }
-          if (digits === 0 || digits > 12) {
-            throw new TransportError("protocol_error", "bad chunk size");
-          }
-          this.start = eol + 1;
-          if (size === 0) mode = Body.Trailers;
-          else {
-            remaining = size;
-            mode = Body.ChunkData;
-          }
-          break;
-        }
-        case Body.ChunkData: {
-          const take = Math.min(remaining, this.end - this.start);
-          this.start += take;
-          remaining -= take;
-          if (remaining === 0) {
-            remaining = 2;
-            mode = Body.ChunkDataEnd;
-          }
-          break;
-        }
-        case Body.ChunkDataEnd: {
-          // The CRLF after a chunk's data.
-          while (remaining > 0 && this.start < this.end) {
-            const b = buf[this.start++]!;
-            if ((remaining === 2 && b !== CR) || (remaining === 1 && b !== LF)) {
-              throw new TransportError("protocol_error", "chunk not followed by CRLF");
-            }
-            remaining--;
-          }
-          if (remaining === 0) mode = Body.ChunkSize;
-          break;
-        }
-        case Body.Trailers: {
-          const eol = buf.indexOf(LF, this.start);
-          if (eol < 0 || eol >= this.end) {
-            if (this.end - this.start > 8192) {
-              throw new TransportError("protocol_error", "trailers too large");
-            }
-            await this.need(conn);
-            break;
-          }
-          const empty = eol === this.start || (eol === this.start + 1 && buf[this.start] === CR);
-          this.start = eol + 1;
-          if (empty) mode = Body.None;
-          break;
-        }
-      }
-    }
-    this.bytes -= this.end - this.start;
-    this.status = status;
-    this.served++;
-    if (close) this.close();
-    else if (this.start === this.end) this.start = this.end = 0;
-  }
-
-  /** Reads at least one more byte, keeping what is unread; a close here means a cut body. */
-  private async need(conn: Deno.Conn): Promise<void> {
-    if (!(await this.fill(conn))) {
-      throw new TransportError("connection_closed", "connection closed mid-body");
     }
   }
 }
-
-/** The server closed a kept-alive connection before reading the request: safe to retry once. */
-class IdleClose extends Error {}
 
 const isPeerClose = (e: unknown): boolean =>
   e instanceof Deno.errors.BrokenPipe || e instanceof Deno.errors.ConnectionReset;
-
-const enum Header {
-  Other,
-  ContentLength,
-  TransferEncoding,
-  Connection,
-}
-
-const names: ReadonlyArray<readonly [string, Header]> = [
-  ["content-length", Header.ContentLength],
-  ["transfer-encoding", Header.TransferEncoding],
-  ["connection", Header.Connection],
-];
-
-const headerName = (buf: Uint8Array, from: number, colon: number): Header => {
-  const len = colon - from;
-  outer: for (const [name, id] of names) {
-    if (name.length !== len) continue;
-    for (let i = 0; i < len; i++) {
-      if ((buf[from + i]! | 0x20) !== name.charCodeAt(i)) continue outer;
-    }
-    return id;
-  }
-  return Header.Other;
-};
-
-const containsToken = (buf: Uint8Array, from: number, to: number, token: string): boolean => {
-  const n = token.length;
-  outer: for (let i = from; i + n <= to; i++) {
-    for (let j = 0; j < n; j++) {
-      if ((buf[i + j]! | 0x20) !== token.charCodeAt(j)) continue outer;
-    }
-    return true;
-  }
-  return false;
-};
-
-const hexValue = (b: number): number =>
-  b >= 48 && b <= 57 ? b - 48 : b >= 97 && b <= 102 ? b - 87 : b >= 65 && b <= 70 ? b - 55 : -1;
 
 /** Encodes a request once per run. Adds Host, User-Agent and Content-Length unless the user set them. */
 export const encodeRequest = (

@@ -175,7 +175,7 @@ export const execute = (
           ),
         );
       }
-      yield* Fiber.joinAll(fibers);
+      yield* Fiber.awaitAll(fibers);
       run.endedAt = performance.now();
     }),
   ).pipe(

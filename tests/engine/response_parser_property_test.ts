@@ -1,0 +1,96 @@
+// The response parser gives the same result however the bytes are split across reads.
+import fc from "fast-check";
+import { ProtocolError, ResponseParser } from "../../src/engine/response_parser.ts";
+import { assert, assertEquals, assertThrows } from "../assert.ts";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** Feeds `bytes` in pieces cut at `cuts`; returns the status and how many bytes the response took. */
+const feed = (bytes: Uint8Array, cuts: ReadonlyArray<number>, head = false) => {
+  const p = new ResponseParser();
+  p.begin(head);
+  const buf = new Uint8Array(bytes.length);
+  let start = 0, end = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    if (cut <= end) continue;
+    buf.set(bytes.subarray(end, cut), end);
+    end = cut;
+    start = p.advance(buf, start, end);
+    if (p.done) return { status: p.status, consumed: start, close: p.close };
+  }
+  p.finishAtClose();
+  return { status: p.status, consumed: p.done ? end : -1, close: p.close };
+};
+
+const chunked = (parts: ReadonlyArray<string>) =>
+  parts.map((x) => `${enc(x).length.toString(16)}\r\n${x}\r\n`).join("") +
+  "0\r\nX-Trailer: 1\r\n\r\n";
+
+const arbResponse = fc.oneof(
+  fc.string().map((body) => ({
+    text: `HTTP/1.1 200 OK\r\nContent-Length: ${enc(body).length}\r\nServer: t\r\n\r\n${body}`,
+    status: 200,
+    close: false,
+  })),
+  fc.array(fc.string({ minLength: 1 }), { maxLength: 5 }).map((parts) => ({
+    text: `HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n${chunked(parts)}`,
+    status: 201,
+    close: false,
+  })),
+  fc.constant({
+    text: "HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n",
+    status: 204,
+    close: false,
+  }),
+  fc.constant({
+    text:
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+    status: 200,
+    close: true,
+  }),
+  fc.string().map((body) => ({ text: `HTTP/1.0 200 OK\r\n\r\n${body}`, status: 200, close: true })),
+);
+
+Deno.test("response parser: any split of a response parses to the same status and length", () => {
+  fc.assert(
+    fc.property(arbResponse, fc.array(fc.nat(400), { maxLength: 8 }), (r, cuts) => {
+      const bytes = enc(r.text);
+      const sorted = [...cuts].map((c) => c % (bytes.length + 1)).sort((a, b) => a - b);
+      const got = feed(bytes, sorted);
+      assertEquals(got.status, r.status);
+      assertEquals(got.consumed, bytes.length);
+      assertEquals(got.close, r.close);
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+Deno.test("response parser: a response to HEAD has no body whatever its Content-Length", () => {
+  const head = enc("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+  assertEquals(feed(head, [], true), { status: 200, consumed: head.length, close: false });
+});
+
+Deno.test("response parser: a body cut short by close is not complete", () => {
+  assertEquals(feed(enc("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"), []).consumed, -1);
+});
+
+Deno.test("response parser: bytes that are not HTTP are a protocol error", () => {
+  for (
+    const junk of [
+      "SSH-2.0-OpenSSH\r\n\r\n",
+      "HTTP/1.1 2x0 OK\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+    ]
+  ) {
+    assertThrows(() => feed(enc(junk), []), junk);
+  }
+  const p = new ResponseParser();
+  p.begin(false);
+  const bad = enc("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+  try {
+    p.advance(bad, 0, bad.length);
+    assert(false, "bad chunk size accepted");
+  } catch (e) {
+    assert(e instanceof ProtocolError);
+  }
+});
