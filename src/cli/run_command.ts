@@ -1,16 +1,16 @@
 // `salvo run URL`: resolves flags into a plan, runs it, prints the summary.
 import { Args, Command, Options } from "@effect/cli";
-import { Console, Duration, Effect, Either, Option, Ref, Schedule } from "effect";
+import { Duration, Effect, Either, Option, Ref, Schedule } from "effect";
 import * as Request from "../core/request.ts";
 import * as Status from "../core/status.ts";
-import * as Summary from "../core/summary.ts";
+import * as Thresholds from "../core/thresholds.ts";
 import { parseCount, parseDuration } from "../core/units.ts";
 import { UsageError } from "../domain/errors.ts";
 import type { RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
-import * as Json from "../report/json.ts";
 import * as Text from "../report/text.ts";
-import { codes, set as setExitCode } from "./exit_code.ts";
+import { set as setExitCode } from "./exit_code.ts";
+import * as Report from "./run_report.ts";
 
 const url = Args.text({ name: "url" }).pipe(
   Args.withDescription("http:// or https:// URL to load"),
@@ -64,6 +64,21 @@ const output = Options.choice("output", ["text", "json"]).pipe(
   Options.withDefault("text" as const),
   Options.withDescription("Summary format on stdout"),
 );
+const threshold = Options.text("threshold").pipe(
+  Options.repeated,
+  Options.withDescription(
+    "Pass/fail gate 'METRIC OP VALUE', repeatable: requests>=15, success_rate>=85%, p95<300ms, max<2s, rps>100",
+  ),
+);
+const abortOnFail = Options.boolean("abort-on-fail").pipe(
+  Options.withDescription(
+    "Stop as soon as a threshold can no longer pass (e.g. failures<=3 exceeded)",
+  ),
+);
+const junit = Options.text("junit").pipe(
+  Options.optional,
+  Options.withDescription("Write the thresholds as JUnit XML to this file"),
+);
 const quiet = Options.boolean("quiet").pipe(
   Options.withAlias("q"),
   Options.withDescription("No progress line on stderr"),
@@ -82,6 +97,9 @@ const options = {
   timeout,
   successStatus,
   output,
+  threshold,
+  abortOnFail,
+  junit,
   quiet,
 };
 
@@ -114,9 +132,12 @@ const readBody = (raw: Raw): Effect.Effect<Uint8Array | undefined, UsageError> =
   });
 };
 
-/** Resolves raw flags into a plan; the first problem found is reported. */
-export const resolve = (raw: Raw): Effect.Effect<RunPlan, UsageError> =>
+/** Resolves raw flags into a plan and its thresholds; the first problem found is reported. */
+export const resolve = (
+  raw: Raw,
+): Effect.Effect<{ plan: RunPlan; thresholds: ReadonlyArray<Thresholds.Threshold> }, UsageError> =>
   Effect.gen(function* () {
+    const thresholds = yield* Effect.forEach(raw.threshold, (t) => Thresholds.parse(t));
     const target = yield* Request.parseUrl(raw.url);
     const concurrency = yield* parseCount("--concurrency", raw.concurrency, 1);
     const durationMs = yield* optional(raw.duration, (s) => parseDuration("--duration", s));
@@ -139,7 +160,7 @@ export const resolve = (raw: Raw): Effect.Effect<RunPlan, UsageError> =>
         message: "--timeout must be longer than 0",
       });
     }
-    return {
+    const plan: RunPlan = {
       request: { method: methodName, url: target, headers, body: requestBody },
       concurrency,
       durationMs: durationMs ?? (maxRequests === undefined ? 10_000 : undefined),
@@ -148,6 +169,7 @@ export const resolve = (raw: Raw): Effect.Effect<RunPlan, UsageError> =>
       timeoutMs,
       isSuccess: isSuccess ?? Status.defaultSuccess,
     };
+    return { plan, thresholds };
   });
 
 const encoder = new TextEncoder();
@@ -168,44 +190,44 @@ const progressLoop = (progress: Ref.Ref<Engine.Snapshot>) =>
 
 const clearProgress = Effect.sync(() => Deno.stderr.writeSync(encoder.encode("\r\x1b[2K")));
 
-const report = (raw: Raw, plan: RunPlan, run: Engine.Run) =>
-  Effect.gen(function* () {
-    const o = Engine.outcome(run);
-    const stats = Summary.describe(o.summary, o.elapsedMs);
-    if (raw.output === "json") {
-      yield* Console.log(
-        JSON.stringify(Json.toJson(stats, o.interrupted ? { interrupted: true } : {}), null, 2),
-      );
-    } else {
-      yield* Console.log(
-        Text.render(stats, {
-          method: plan.request.method,
-          url: plan.request.url.href,
-          concurrency: plan.concurrency,
-          interrupted: o.interrupted,
-        }),
-      );
-    }
-  });
-
 const runHandler = (raw: Raw) =>
   Effect.gen(function* () {
-    const plan = yield* resolve(raw);
+    const { plan, thresholds } = yield* resolve(raw);
     const run = Engine.prepare(plan);
-    const progress = yield* Ref.make<Engine.Snapshot>({ elapsedMs: 0, requests: 0, failures: 0 });
+    const progress = yield* Ref.make<Engine.Snapshot>(Engine.emptySnapshot);
+    const stopWhen = raw.abortOnFail && thresholds.length > 0
+      ? (s: Engine.Snapshot) => thresholds.some((t) => Thresholds.cannotPass(t, snapshotFigures(s)))
+      : undefined;
+    const execute = Engine.execute(run, progress, stopWhen);
     const load = !raw.quiet && Deno.stderr.isTerminal()
-      ? Effect.scoped(
-        Effect.forkScoped(progressLoop(progress)).pipe(
-          Effect.andThen(Engine.execute(run, progress)),
-        ),
-      ).pipe(Effect.ensuring(clearProgress))
-      : Engine.execute(run, progress);
+      ? Effect.scoped(Effect.forkScoped(progressLoop(progress)).pipe(Effect.andThen(execute))).pipe(
+        Effect.ensuring(clearProgress),
+      )
+      : execute;
+    const junitPath = Option.getOrUndefined(raw.junit);
     // The summary is printed however the run ends, Ctrl-C included.
-    yield* load.pipe(
-      Effect.ensuring(report(raw, plan, run)),
-      Effect.onInterrupt(() => setExitCode(codes.interrupted)),
+    const code = yield* load.pipe(
+      Effect.onInterrupt(() =>
+        Report.report(plan, Engine.outcome(run), thresholds, raw.output, junitPath).pipe(
+          Effect.ignore,
+        )
+      ),
+      Effect.andThen(Effect.suspend(() =>
+        Report.report(plan, Engine.outcome(run), thresholds, raw.output, junitPath)
+      )),
     );
+    yield* setExitCode(code);
   });
+
+/** Mid-run figures for --abort-on-fail: counts and max latency (the ones that only grow). */
+const snapshotFigures = (s: Engine.Snapshot): Thresholds.Figures => ({
+  requests: s.requests,
+  successes: s.successes,
+  failures: s.failures,
+  rps: 0,
+  latencyMs: (name) => (name === "max" ? s.maxUs / 1000 : 0),
+  percentileMs: () => 0,
+});
 
 export const runCommand = Command.make("run", options, runHandler).pipe(
   Command.withDescription(
@@ -216,6 +238,8 @@ export const runCommand = Command.make("run", options, runHandler).pipe(
       "  salvo run http://127.0.0.1:8080/health -c 8 -d 3s --delay 5ms",
       "  salvo run https://api.example.test/items -n 1000 -c 50 -H 'Authorization: Bearer $TOKEN'",
       "  salvo run http://127.0.0.1:8080/ -X POST --body-file payload.json -o json | jq .latency_ms",
+      "",
+      "  salvo run http://127.0.0.1:8080/ -c 8 -d 3s --threshold 'requests>=15' --threshold 'p(95)<300ms'",
       "",
       "Exit codes: 0 ok · 1 a threshold failed · 2 bad usage or input · 3 salvo could not do its job · 130 interrupted",
     ].join("\n"),

@@ -257,12 +257,12 @@ export const of = (values: Iterable<number>): Histogram => {
   return h;
 };
 
-/** Same layout, same total, same min and max, same count at every index. */
+/** Same layout, same total, same min and max slots, same count at every index. */
 export const sameCounts = (a: Histogram, b: Histogram): boolean => {
   if (a.layout !== b.layout || a.totalCount !== b.totalCount || a.clampedCount !== b.clampedCount) {
     return false;
   }
-  if (a.totalCount > 0 && (a.minValue !== b.minValue || a.maxValue !== b.maxValue)) return false;
+  if (a.min !== b.min || a.max !== b.max) return false;
   const n = Math.max(a.counts.length, b.counts.length);
   for (let i = 0; i < n; i++) if ((a.counts[i] ?? 0) !== (b.counts[i] ?? 0)) return false;
   return true;

@@ -30,8 +30,10 @@ const claim = (s: Shared, now: number): boolean => {
 export class Worker {
   readonly summary = Summary.empty();
   readonly connection: Connection;
-  /** Pauses taken between requests (the --delay), counted to tell pacing from server time. */
-  pauses = 0;
+  /** Time spent in --delay pauses between requests, in ms: tells pacing from server time. */
+  pausedMs = 0;
+  /** performance.now() when the pause in progress began; 0 when not pausing. */
+  pauseStart = 0;
 
   constructor(private readonly shared: Shared, endpoint: Endpoint) {
     this.connection = new Connection(endpoint);
@@ -43,6 +45,7 @@ export class Worker {
     const conn = this.connection;
     const summary = this.summary;
     let now = performance.now();
+    this.endPause(now);
     for (let i = 0; i < limit && claim(s, now); i++) {
       const t0 = now;
       conn.begin(t0 + s.timeoutMs);
@@ -61,6 +64,16 @@ export class Worker {
       const us = Math.round((now - t0) * 1000);
       summary.record(status, reason, reason < 0 && s.okByStatus[status] === 1, us, us, bytes);
     }
-    return !s.stopping && s.issued < s.maxRequests && performance.now() < s.endAt;
+    const more = !s.stopping && s.issued < s.maxRequests && now < s.endAt;
+    if (more) this.pauseStart = now;
+    return more;
+  }
+
+  /** Closes the pause in progress, if any, at `now`. */
+  endPause(now: number): void {
+    if (this.pauseStart > 0) {
+      this.pausedMs += Math.max(0, now - this.pauseStart);
+      this.pauseStart = 0;
+    }
   }
 }

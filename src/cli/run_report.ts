@@ -1,0 +1,116 @@
+// After a run: evaluate thresholds, diagnose, print the summary and gate, write JUnit; yields the exit code.
+import { Console, Effect } from "effect";
+import * as Diagnosis from "../core/diagnosis.ts";
+import * as Codec from "../core/histogram_codec.ts";
+import * as Summary from "../core/summary.ts";
+import * as Thresholds from "../core/thresholds.ts";
+import type { RunError } from "../domain/errors.ts";
+import type { RunPlan } from "../domain/plan.ts";
+import type { Outcome } from "../engine/run.ts";
+import * as AtomicFile from "../io/atomic_file.ts";
+import * as Gate from "../report/gate.ts";
+import * as Json from "../report/json.ts";
+import * as Junit from "../report/junit.ts";
+import * as Text from "../report/text.ts";
+import { codes } from "./exit_code.ts";
+
+/** The figures thresholds are judged by, from the finished run. */
+export const figures = (o: Outcome, stats: Summary.Stats): Thresholds.Figures => ({
+  requests: stats.requests,
+  successes: stats.successes,
+  failures: stats.failures,
+  rps: stats.rps,
+  latencyMs: (name) => stats.latency[name],
+  percentileMs: (p) => o.summary.latency.valueAtPercentile(p) / 1000,
+});
+
+const topFailure = (stats: Summary.Stats): { what: string; count: number } | undefined => {
+  const failing = [
+    ...Object.entries(stats.errors).map(([what, count]) => ({ what, count: count ?? 0 })),
+    ...Object.entries(stats.statusCodes)
+      .filter(([code]) => Number(code) >= 400)
+      .map(([what, count]) => ({ what: `status ${what}`, count })),
+  ].sort((a, b) => b.count - a.count);
+  return failing[0];
+};
+
+export const diagnose = (
+  o: Outcome,
+  stats: Summary.Stats,
+  evaluations: ReadonlyArray<Thresholds.Evaluation>,
+): Diagnosis.Diagnosis =>
+  Diagnosis.diagnose({
+    concurrency: o.concurrency,
+    elapsedMs: o.elapsedMs,
+    requests: stats.requests,
+    failures: stats.failures,
+    rps: stats.rps,
+    meanLatencyMs: stats.latencyUncorrected.mean,
+    delayMs: o.delayMs,
+    pausedMs: o.pausedMs,
+    loopLagP99Ms: o.loopLag.valueAtPercentile(99) / 1000,
+    cpuShare: o.elapsedMs > 0 ? o.cpuMs / o.elapsedMs : 0,
+    topFailure: topFailure(stats),
+    failedMetrics: evaluations.filter((e) => !e.passed).map((e) => e.threshold.metric.name),
+  });
+
+export const report = (
+  plan: RunPlan,
+  o: Outcome,
+  thresholds: ReadonlyArray<Thresholds.Threshold>,
+  output: "text" | "json",
+  junitPath: string | undefined,
+): Effect.Effect<number, RunError> =>
+  Effect.gen(function* () {
+    const stats = Summary.describe(o.summary, o.elapsedMs);
+    const f = figures(o, stats);
+    const evaluations = thresholds.map((t) => Thresholds.evaluate(t, f));
+    const failed = evaluations.some((e) => !e.passed);
+    const diagnosis = diagnose(o, stats, evaluations);
+    const warnings = Thresholds.sampleWarnings(thresholds, stats.requests);
+    const gate = Gate.render(evaluations, stats, diagnosis, warnings);
+    if (output === "json") {
+      const json = Json.toJson(stats, {
+        histogram: Codec.encode(o.summary.latency),
+        thresholds: evaluations.map((e) => ({
+          expression: e.threshold.expression,
+          passed: e.passed,
+          actual: e.actual,
+          limit: e.threshold.limit,
+        })),
+        diagnosis: {
+          verdict: diagnosis.verdict,
+          explanation: diagnosis.explanation,
+          idle_share: Number(diagnosis.idleShare.toFixed(4)),
+          busy_share: Number(diagnosis.busyShare.toFixed(4)),
+          loop_lag_p99_ms: o.loopLag.valueAtPercentile(99) / 1000,
+          cpu_share: o.elapsedMs > 0 ? Number((o.cpuMs / o.elapsedMs).toFixed(4)) : 0,
+        },
+        warnings,
+        ...(o.interrupted ? { interrupted: true } : {}),
+        ...(o.aborted ? { aborted: true } : {}),
+      });
+      yield* Console.log(JSON.stringify(json, null, 2));
+      // The gate's verdict also goes to stderr, so a CI log shows why without parsing JSON.
+      if (failed) yield* Effect.sync(() => console.error(gate));
+    } else {
+      const heading = {
+        method: plan.request.method,
+        url: plan.request.url.href,
+        concurrency: plan.concurrency,
+        interrupted: o.interrupted,
+      };
+      yield* Console.log(
+        `${Text.render(stats, heading)}\n\n${gate}${
+          o.aborted ? "\nstopped early: --abort-on-fail" : ""
+        }`,
+      );
+    }
+    if (junitPath !== undefined) {
+      yield* AtomicFile.write(
+        junitPath,
+        Junit.render(evaluations, stats.durationS, Gate.runLine(stats)),
+      );
+    }
+    return failed ? codes.thresholdFailed : codes.ok;
+  });

@@ -1,0 +1,95 @@
+// Diagnosis: from a run's own measurements, what limited its throughput, said in one sentence with numbers.
+import { formatDuration } from "./units.ts";
+
+export type Verdict = "pacing-limited" | "server-bound" | "client-saturated" | "error-bound";
+
+/** What the diagnosis reads; all durations in milliseconds. */
+export interface Evidence {
+  readonly concurrency: number;
+  readonly elapsedMs: number;
+  readonly requests: number;
+  readonly failures: number;
+  readonly rps: number;
+  /** Mean time from send to response. */
+  readonly meanLatencyMs: number;
+  readonly delayMs: number;
+  /** Total time all workers spent in --delay pauses. */
+  readonly pausedMs: number;
+  /** The event loop's lag, 99th percentile: how late a timer fired. */
+  readonly loopLagP99Ms: number;
+  /** CPU time salvo used per wall-clock time; near 1 means one core was saturated. */
+  readonly cpuShare: number;
+  /** The most frequent failure: a reason like `timeout` or a status like `503`, with its count. */
+  readonly topFailure: { readonly what: string; readonly count: number } | undefined;
+  /** Names of metrics whose thresholds failed (`success_rate`, `p99`, …). */
+  readonly failedMetrics: ReadonlyArray<string>;
+}
+
+export interface Diagnosis {
+  readonly verdict: Verdict;
+  readonly explanation: string;
+  /** Share of worker time spent in --delay pauses, 0..1. */
+  readonly idleShare: number;
+  /** Share of worker time spent waiting for responses, 0..1. */
+  readonly busyShare: number;
+}
+
+/** Above this event-loop lag (p99), or this CPU share, salvo itself was the bottleneck. */
+export const saturatedLagMs = 20;
+export const saturatedCpuShare = 0.9;
+const errorMetrics = new Set(["failures", "successes", "success_rate", "error_rate"]);
+
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+const rate = (r: number): string => (r >= 100 ? r.toFixed(0) : r.toFixed(1));
+
+export const diagnose = (e: Evidence): Diagnosis => {
+  const workerMs = e.concurrency * e.elapsedMs;
+  const idleShare = workerMs > 0 ? Math.min(1, e.pausedMs / workerMs) : 0;
+  const busyShare = workerMs > 0 ? Math.min(1, (e.meanLatencyMs * e.requests) / workerMs) : 0;
+  const failureShare = e.requests > 0 ? e.failures / e.requests : 0;
+  const base = { idleShare, busyShare };
+  if (
+    e.topFailure !== undefined &&
+    (failureShare >= 0.5 || e.failedMetrics.some((m) => errorMetrics.has(m)))
+  ) {
+    const { what, count } = e.topFailure;
+    return {
+      ...base,
+      verdict: "error-bound",
+      explanation: `${
+        pct(failureShare)
+      } of ${e.requests} requests failed; the most frequent failure was ${what} (${count}×)`,
+    };
+  }
+  if (e.loopLagP99Ms >= saturatedLagMs || e.cpuShare >= saturatedCpuShare) {
+    return {
+      ...base,
+      verdict: "client-saturated",
+      explanation:
+        `salvo itself was the limit: it used ${pct(e.cpuShare)} of a CPU core and its event loop ` +
+        `lagged ${formatDuration(e.loopLagP99Ms)} (p99) at ${rate(e.rps)} req/s; ` +
+        `give salvo a free core, or run several salvo processes`,
+    };
+  }
+  if (e.delayMs > 0 && idleShare >= 0.5) {
+    return {
+      ...base,
+      verdict: "pacing-limited",
+      explanation:
+        `workers were idle ${pct(idleShare)} of the time in --delay ${
+          formatDuration(e.delayMs)
+        }; ` +
+        `the server answered in ${formatDuration(e.meanLatencyMs)}; raise -c or lower --delay`,
+    };
+  }
+  const ceiling = e.meanLatencyMs > 0 ? (e.concurrency * 1000) / e.meanLatencyMs : 0;
+  return {
+    ...base,
+    verdict: "server-bound",
+    explanation: `workers were busy ${pct(busyShare)} of the time waiting for responses (mean ${
+      formatDuration(e.meanLatencyMs)
+    }): ${e.concurrency} workers ÷ ${formatDuration(e.meanLatencyMs)} ≈ ${
+      rate(ceiling)
+    } req/s, achieved ${rate(e.rps)}; raise -c for more throughput if the server has room`,
+  };
+};

@@ -1,0 +1,245 @@
+// Thresholds: parse `METRIC OP VALUE`, evaluate against a run's figures, tell when one can no longer pass.
+//
+// Grammar (whitespace allowed between tokens):
+//
+//   threshold  = metric op value
+//   metric     = "requests" | "successes" | "failures" | "success_rate" | "error_rate" | "rps"
+//              | "min" | "mean" | "avg" | "stdev" | "max" | "med" | percentile
+//   percentile = "p" number | "p(" number ")"            ; 0 <= number <= 100, e.g. p99, p99.9, p(95)
+//   op         = "<" | "<=" | ">" | ">=" | "==" | "!="
+//   value      = number [unit]
+//   unit       = "us" | "µs" | "ms" | "s" | "m"           ; latency metrics: required
+//              | "%"                                      ; success_rate, error_rate: optional (else 0..1)
+//
+// Counts and rps take plain numbers. Latencies are compared in milliseconds, rates as fractions 0..1.
+import { Either } from "effect";
+import { UsageError } from "../domain/errors.ts";
+
+export type Op = "<" | "<=" | ">" | ">=" | "==" | "!=";
+
+export type Metric =
+  | { readonly kind: "count"; readonly name: "requests" | "successes" | "failures" }
+  | { readonly kind: "rate"; readonly name: "success_rate" | "error_rate" }
+  | { readonly kind: "rps"; readonly name: "rps" }
+  | { readonly kind: "latency"; readonly name: "min" | "mean" | "stdev" | "max" }
+  | { readonly kind: "percentile"; readonly name: string; readonly percentile: number };
+
+export interface Threshold {
+  /** As the user wrote it, trimmed. */
+  readonly expression: string;
+  readonly metric: Metric;
+  readonly op: Op;
+  /** In the metric's unit: milliseconds for latency, 0..1 for rates. */
+  readonly limit: number;
+}
+
+/** What thresholds are evaluated against; latency in milliseconds. */
+export interface Figures {
+  readonly requests: number;
+  readonly successes: number;
+  readonly failures: number;
+  readonly rps: number;
+  readonly latencyMs: (name: "min" | "mean" | "stdev" | "max") => number;
+  readonly percentileMs: (p: number) => number;
+}
+
+export interface Evaluation {
+  readonly threshold: Threshold;
+  readonly passed: boolean;
+  readonly actual: number;
+}
+
+const metricNames =
+  "requests, successes, failures, success_rate, error_rate, rps, min, mean, stdev, max, p50, p90, p95, p99, p99.9, p(NN)";
+
+const latencyUnits: Readonly<Record<string, number>> = {
+  us: 0.001,
+  "µs": 0.001,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+};
+
+const fail = (expression: string, why: string) =>
+  Either.left(
+    new UsageError({ reason: "threshold", message: `--threshold '${expression}': ${why}` }),
+  );
+
+const parseMetric = (expression: string, text: string): Either.Either<Metric, UsageError> => {
+  switch (text) {
+    case "requests":
+    case "successes":
+    case "failures":
+      return Either.right({ kind: "count", name: text });
+    case "success_rate":
+    case "error_rate":
+      return Either.right({ kind: "rate", name: text });
+    case "rps":
+      return Either.right({ kind: "rps", name: "rps" });
+    case "min":
+    case "mean":
+    case "stdev":
+    case "max":
+      return Either.right({ kind: "latency", name: text });
+    case "avg":
+      return Either.right({ kind: "latency", name: "mean" });
+    case "med":
+      return Either.right({ kind: "percentile", name: "p50", percentile: 50 });
+  }
+  const m = /^p(?:\(\s*([0-9.]+)\s*\)|([0-9.]+))$/.exec(text);
+  if (m !== null) {
+    const digits = m[1] ?? m[2]!;
+    const p = /^\d+(\.\d+)?$/.test(digits) ? Number(digits) : NaN;
+    if (Number.isNaN(p)) {
+      return fail(expression, `'${text}' is not a percentile like p99 or p(99.9)`);
+    }
+    if (p < 0 || p > 100) return fail(expression, `percentile ${digits} is out of range 0..100`);
+    return Either.right({ kind: "percentile", name: `p${digits}`, percentile: p });
+  }
+  return fail(expression, `unknown metric '${text}'; use one of ${metricNames}`);
+};
+
+const parseValue = (
+  expression: string,
+  metric: Metric,
+  op: string,
+  text: string,
+): Either.Either<number, UsageError> => {
+  if (text === "") return fail(expression, `missing value after '${op}'`);
+  const m = /^(-?(?:\d+(?:\.\d+)?|\.\d+))\s*(us|µs|ms|s|m|%)?$/.exec(text);
+  if (m === null) return fail(expression, `expected a number after '${op}', found '${text}'`);
+  const n = Number(m[1]);
+  const unit = m[2];
+  switch (metric.kind) {
+    case "latency":
+    case "percentile":
+      if (unit === undefined || unit === "%") {
+        return fail(
+          expression,
+          `${metric.name} is a latency: give the value a unit, like ${m[1]}ms`,
+        );
+      }
+      return Either.right(n * latencyUnits[unit]!);
+    case "rate":
+      if (unit === "%") return Either.right(n / 100);
+      if (unit !== undefined) {
+        return fail(expression, `${metric.name} is a rate: write it as 85% or 0.85`);
+      }
+      if (n > 1) {
+        return fail(expression, `${metric.name} is a rate between 0 and 1; did you mean ${n}%?`);
+      }
+      return Either.right(n);
+    case "count":
+    case "rps":
+      if (unit !== undefined) {
+        return fail(expression, `${metric.name} takes a plain number, not '${unit}'`);
+      }
+      return Either.right(n);
+  }
+};
+
+/** Parses one threshold expression; the error message points at the part that is wrong. */
+export const parse = (text: string): Either.Either<Threshold, UsageError> => {
+  const expression = text.trim();
+  const m = /^([A-Za-z_][A-Za-z0-9_.]*(?:\([^)]*\))?)\s*(<=|>=|==|!=|<|>|=)?\s*(.*)$/.exec(
+    expression,
+  );
+  if (m === null || m[1] === undefined) {
+    return fail(expression, `expected METRIC OP VALUE, like p95<300ms`);
+  }
+  const op = m[2];
+  if (op === undefined) {
+    return fail(expression, `missing comparison after '${m[1]}'; use one of < <= > >= == !=`);
+  }
+  if (op === "=") return fail(expression, `'=' is not a comparison; use '=='`);
+  return Either.flatMap(
+    parseMetric(expression, m[1]),
+    (metric) =>
+      Either.map(parseValue(expression, metric, op, m[3]!.trim()), (limit) => ({
+        expression,
+        metric,
+        op: op as Op,
+        limit,
+      })),
+  );
+};
+
+export const actual = (metric: Metric, f: Figures): number => {
+  switch (metric.kind) {
+    case "count":
+      return f[metric.name];
+    case "rate": {
+      if (f.requests === 0) return 0;
+      return metric.name === "success_rate" ? f.successes / f.requests : f.failures / f.requests;
+    }
+    case "rps":
+      return f.rps;
+    case "latency":
+      return f.latencyMs(metric.name);
+    case "percentile":
+      return f.percentileMs(metric.percentile);
+  }
+};
+
+export const compare = (op: Op, a: number, b: number): boolean => {
+  switch (op) {
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    case ">=":
+      return a >= b;
+    case "==":
+      return a === b;
+    case "!=":
+      return a !== b;
+  }
+};
+
+export const evaluate = (t: Threshold, f: Figures): Evaluation => {
+  const value = actual(t.metric, f);
+  return { threshold: t, passed: compare(t.op, value, t.limit), actual: value };
+};
+
+/**
+ * True when, mid-run, a threshold already cannot pass whatever happens next: counts and max latency
+ * only grow, so an upper bound they have crossed stays crossed.
+ */
+export const cannotPass = (t: Threshold, f: Figures): boolean => {
+  const growing = t.metric.kind === "count" ||
+    (t.metric.kind === "latency" && t.metric.name === "max");
+  if (!growing || f.requests === 0) return false;
+  const value = actual(t.metric, f);
+  switch (t.op) {
+    case "<":
+      return value >= t.limit;
+    case "<=":
+    case "==":
+      return value > t.limit;
+    default:
+      return false;
+  }
+};
+
+/** The fewest samples on which percentile p means anything: p99 needs 100, p99.9 needs 1000. */
+export const minimumSamples = (p: number): number =>
+  p >= 100 ? 1 : Math.ceil(100 / (100 - p) - 1e-9);
+
+/** A warning for each percentile threshold that rests on too few samples. */
+export const sampleWarnings = (
+  ts: ReadonlyArray<Threshold>,
+  requests: number,
+): ReadonlyArray<string> =>
+  ts.flatMap((t) => {
+    if (t.metric.kind !== "percentile") return [];
+    const need = minimumSamples(t.metric.percentile);
+    return requests < need
+      ? [
+        `${t.expression} rests on ${requests} sample${
+          requests === 1 ? "" : "s"
+        }; ${t.metric.name} needs at least ${need}`,
+      ]
+      : [];
+  });

@@ -1,0 +1,73 @@
+// Hand-written cases for the HDR histogram: empty, one value, equal values, both ends, out of range.
+import { Either } from "effect";
+import * as Histogram from "../../src/core/histogram.ts";
+import * as Codec from "../../src/core/histogram_codec.ts";
+import { assert, assertEquals } from "../assert.ts";
+
+Deno.test("an empty histogram reports zeros and encodes to an empty histogram", () => {
+  const h = Histogram.make();
+  assertEquals([h.totalCount, h.min, h.max, h.mean, h.stdev, h.valueAtPercentile(99)], [
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ]);
+  const back = Either.getOrThrow(Codec.decode(Codec.encode(h)));
+  assertEquals(back.totalCount, 0);
+});
+
+Deno.test("one value is every percentile, exactly below 2048", () => {
+  const h = Histogram.of([1234]);
+  for (const p of [0, 1, 50, 99.9, 100]) assertEquals(h.valueAtPercentile(p), 1234);
+  assertEquals([h.min, h.max, h.mean, h.stdev], [1234, 1234, 1234, 0]);
+});
+
+Deno.test("equal values have zero stdev and one slot", () => {
+  const h = Histogram.of(Array(1000).fill(50_000));
+  assertEquals(h.stdev, 0);
+  assertEquals(h.mean, 50_000);
+  assertEquals(h.valueAtPercentile(50), Histogram.highestEquivalent(h.layout, 50_000));
+  assert(h.valueAtPercentile(50) - 50_000 < 50_000 / 1000);
+});
+
+Deno.test("values at both ends of the range are kept", () => {
+  const top = Histogram.defaultHighestTrackableValue;
+  const h = Histogram.of([0, 1, top]);
+  assertEquals(h.min, 0);
+  assertEquals(h.valueAtPercentile(50), 1);
+  assert(h.max >= top && h.max - top <= top / 1000, `max ${h.max}`);
+  assertEquals(h.clampedCount, 0);
+});
+
+Deno.test("out-of-range values are clamped and counted, never dropped", () => {
+  const top = Histogram.defaultHighestTrackableValue;
+  const h = Histogram.of([-5, top * 10, 12.6, Number.NaN, 7]);
+  assertEquals(h.totalCount, 5);
+  assertEquals(h.clampedCount, 4);
+  assertEquals(h.min, 0);
+  assert(h.max >= top);
+  assertEquals(h.valueAtPercentile(40), 0); // -5 and NaN became 0
+});
+
+Deno.test("counts grow on demand: a histogram of milliseconds stays small", () => {
+  const h = Histogram.of(Array.from({ length: 10_000 }, (_, i) => 1000 + i));
+  const full = h.layout.countsLength * 8;
+  assert(h.byteSize < full / 2, `byteSize ${h.byteSize} of ${full}`);
+  h.record(Histogram.defaultHighestTrackableValue);
+  assertEquals(h.counts.length, h.layout.countsLength);
+});
+
+Deno.test("a corrupt histogram string is a DecodeError, not a throw", () => {
+  for (
+    const bad of [
+      "",
+      "AAAA",
+      "not base64 at all!",
+      Codec.encode(Histogram.of([1, 2, 3])).slice(0, 20),
+    ]
+  ) {
+    assert(Either.isLeft(Codec.decode(bad)), bad);
+  }
+});
