@@ -1,6 +1,10 @@
 // salvo's entry: needs --allow-net, plus --allow-read / --allow-write for files the user names.
-import { NodeContext, NodeRuntime } from "@effect/platform-node";
-import { Effect } from "effect";
+// Deep imports keep the rest of @effect/platform-node (HTTP client, sockets, workers) out of the process.
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem";
+import * as NodePath from "@effect/platform-node/NodePath";
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime";
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal";
+import { Effect, Layer } from "effect";
 import { exitCodeOf, main } from "./cli/app.ts";
 
 let signal: string | undefined;
@@ -11,8 +15,10 @@ for (const s of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+const platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer);
+
 main(Deno.args).pipe(
-  Effect.provide(NodeContext.layer),
+  Effect.provide(platform),
   NodeRuntime.runMain({
     disableErrorReporting: true,
     teardown: (exit, onExit) => onExit(exitCodeOf(exit, signal)),

@@ -204,17 +204,19 @@ const runHandler = (raw: Raw) =>
         Effect.ensuring(clearProgress),
       )
       : execute;
-    const junitPath = Option.getOrUndefined(raw.junit);
-    // The summary is printed however the run ends, Ctrl-C included.
+    const finish = Effect.suspend(() =>
+      Report.report(
+        plan,
+        Engine.outcome(run),
+        thresholds,
+        raw.output,
+        Option.getOrUndefined(raw.junit),
+      )
+    );
+    // The summary is printed however the run ends, Ctrl-C included (the exit code is then 130).
     const code = yield* load.pipe(
-      Effect.onInterrupt(() =>
-        Report.report(plan, Engine.outcome(run), thresholds, raw.output, junitPath).pipe(
-          Effect.ignore,
-        )
-      ),
-      Effect.andThen(Effect.suspend(() =>
-        Report.report(plan, Engine.outcome(run), thresholds, raw.output, junitPath)
-      )),
+      Effect.onInterrupt(() => Effect.ignore(finish)),
+      Effect.andThen(finish),
     );
     yield* setExitCode(code);
   });

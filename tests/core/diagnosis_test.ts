@@ -1,0 +1,83 @@
+// The diagnosis names what limited throughput, with the numbers that show it.
+import * as Diagnosis from "../../src/core/diagnosis.ts";
+import { assert, assertEquals } from "../assert.ts";
+
+const evidence = (over: Partial<Diagnosis.Evidence> = {}): Diagnosis.Evidence => ({
+  concurrency: 1,
+  elapsedMs: 2500,
+  requests: 9,
+  failures: 0,
+  rps: 3.6,
+  meanLatencyMs: 2,
+  delayMs: 300,
+  pausedMs: 2400,
+  loopLagP99Ms: 1,
+  cpuShare: 0.02,
+  topFailure: undefined,
+  failedMetrics: ["requests"],
+  ...over,
+});
+
+Deno.test("the anchor case, 9 requests in 2.5 s behind a 300 ms delay, is pacing-limited", () => {
+  const d = Diagnosis.diagnose(evidence());
+  assertEquals(d.verdict, "pacing-limited");
+  assertEquals(
+    d.explanation,
+    "workers were idle 96% of the time in --delay 300ms; the server answered in 2.00ms; raise -c or lower --delay",
+  );
+});
+
+Deno.test("workers busy waiting for a slow server is server-bound, with the concurrency ÷ latency ceiling", () => {
+  const d = Diagnosis.diagnose(
+    evidence({
+      concurrency: 4,
+      requests: 40,
+      rps: 19.8,
+      meanLatencyMs: 200,
+      delayMs: 0,
+      pausedMs: 0,
+      elapsedMs: 2020,
+    }),
+  );
+  assertEquals(d.verdict, "server-bound");
+  assert(d.explanation.includes("4 workers ÷ 200ms ≈ 20.0 req/s, achieved 19.8"), d.explanation);
+});
+
+Deno.test("failures behind a failed success-rate threshold are error-bound, naming the top failure", () => {
+  const d = Diagnosis.diagnose(
+    evidence({
+      requests: 1000,
+      failures: 100,
+      delayMs: 0,
+      pausedMs: 0,
+      topFailure: { what: "status 503", count: 100 },
+      failedMetrics: ["success_rate"],
+    }),
+  );
+  assertEquals(d.verdict, "error-bound");
+  assert(d.explanation.includes("status 503 (100×)"), d.explanation);
+});
+
+Deno.test("mostly failures are error-bound even without thresholds", () => {
+  const d = Diagnosis.diagnose(
+    evidence({
+      requests: 10,
+      failures: 9,
+      topFailure: { what: "timeout", count: 9 },
+      failedMetrics: [],
+    }),
+  );
+  assertEquals(d.verdict, "error-bound");
+});
+
+Deno.test("a saturated core or a lagging event loop is client-saturated", () => {
+  const base = { delayMs: 0, pausedMs: 0, failedMetrics: [] };
+  assertEquals(
+    Diagnosis.diagnose(evidence({ ...base, cpuShare: 0.97 })).verdict,
+    "client-saturated",
+  );
+  assertEquals(
+    Diagnosis.diagnose(evidence({ ...base, loopLagP99Ms: 40 })).verdict,
+    "client-saturated",
+  );
+});
