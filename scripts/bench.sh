@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 pairs=${1:-5}
 secs=${2:-5}
 conns=${3:-50}
-deno=${DENO:-"npx -y deno@2.9.6"}
+# The deno binary itself, so that the processes started here are the ones stopped at the end.
+deno=${DENO:-$(npx -y deno@2.9.6 eval 'console.log(Deno.execPath())')}
 for tool in wrk nginx; do
   command -v "$tool" >/dev/null || { echo "bench: '$tool' not found; apt-get install -y wrk nginx" >&2; exit 2; }
 done
@@ -26,25 +27,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 
 nginx_port=18481 salvo_port=18482
-mkdir -p "$work/nginx"
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx;
-  keepalive_requests 100000000;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { return 200 "ok\n"; }
-  }
-}
-CONF
-$server_cpu nginx -c "$work/nginx.conf" -p "$work" &
-pids+=($!)
+source scripts/nginx.sh
 $server_cpu $deno run -A src/main.ts serve --port $salvo_port >/dev/null 2>&1 &
 pids+=($!)
 sleep 3

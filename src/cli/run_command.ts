@@ -1,12 +1,13 @@
 // `salvo run URL`: resolves flags into a plan, runs it, prints the summary.
 import { Args, Command, Options } from "@effect/cli";
 import { Duration, Effect, Either, Option, Ref, Schedule } from "effect";
+import * as Pacing from "../core/pacing.ts";
 import * as Request from "../core/request.ts";
 import * as Status from "../core/status.ts";
 import * as Thresholds from "../core/thresholds.ts";
 import { parseCount, parseDuration } from "../core/units.ts";
 import { UsageError } from "../domain/errors.ts";
-import type { RunPlan } from "../domain/plan.ts";
+import { concurrencyOf, type LoadModel, type RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
 import * as Text from "../report/text.ts";
 import { set as setExitCode } from "./exit_code.ts";
@@ -35,6 +36,24 @@ const requests = Options.text("requests").pipe(
 const delay = Options.text("delay").pipe(
   Options.optional,
   Options.withDescription("Pause between one worker's requests, e.g. 20ms"),
+);
+const rate = Options.text("rate").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Open model: arrivals per second (200, 200/s, 12000/m) whatever the responses do; latency counts from each request's intended start",
+  ),
+);
+const stages = Options.text("stages").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Ramps 'DURATION:TARGET,…' (10s:100,1m:100,10s:0): of the rate with --rate, else of the worker count, starting from --rate or -c",
+  ),
+);
+const maxInFlight = Options.text("max-in-flight").pipe(
+  Options.withDefault("1000"),
+  Options.withDescription(
+    "Open model: most requests in flight at once; an arrival with none free is dropped",
+  ),
 );
 const method = Options.text("method").pipe(
   Options.withAlias("X"),
@@ -90,6 +109,9 @@ const options = {
   duration,
   requests,
   delay,
+  rate,
+  stages,
+  maxInFlight,
   method,
   header,
   body,
@@ -160,12 +182,39 @@ export const resolve = (
         message: "--timeout must be longer than 0",
       });
     }
+    const rateValue = yield* optional(raw.rate, Pacing.parseRate);
+    const stageList = yield* optional(raw.stages, Pacing.parseStages);
+    const inFlight = yield* parseCount("--max-in-flight", raw.maxInFlight, 1);
+    if (rateValue !== undefined && delayMs !== undefined) {
+      return yield* new UsageError({
+        reason: "flag",
+        message: "--delay paces the closed model's workers; with --rate, arrivals follow the rate",
+      });
+    }
+    const ramp = stageList ?? [];
+    const model: LoadModel = rateValue !== undefined
+      ? {
+        _tag: "Open",
+        rate: {
+          start: rateValue / 1000,
+          stages: ramp.map((st) => ({ ...st, target: st.target / 1000 })),
+        },
+        maxInFlight: inFlight,
+      }
+      : { _tag: "Closed", workers: { start: concurrency, stages: ramp }, delayMs: delayMs ?? 0 };
+    if (model._tag === "Closed" && concurrencyOf(model) < 1) {
+      return yield* new UsageError({
+        reason: "flag",
+        message: "--stages: the ramp never has a worker",
+      });
+    }
+    const rampMs = ramp.reduce((t, st) => t + st.durationMs, 0);
     const plan: RunPlan = {
       request: { method: methodName, url: target, headers, body: requestBody },
-      concurrency,
-      durationMs: durationMs ?? (maxRequests === undefined ? 10_000 : undefined),
+      model,
+      durationMs: durationMs ??
+        (rampMs > 0 ? rampMs : maxRequests === undefined ? 10_000 : undefined),
       maxRequests,
-      delayMs: delayMs ?? 0,
       timeoutMs,
       isSuccess: isSuccess ?? Status.defaultSuccess,
     };
@@ -242,6 +291,7 @@ export const runCommand = Command.make("run", options, runHandler).pipe(
       "  salvo run http://127.0.0.1:8080/ -X POST --body-file payload.json -o json | jq .latency_ms",
       "",
       "  salvo run http://127.0.0.1:8080/ -c 8 -d 3s --threshold 'requests>=15' --threshold 'p(95)<300ms'",
+      "  salvo run http://127.0.0.1:8080/ --rate 500 --stages 10s:2000,1m:2000,10s:0   # open model, ramped",
       "",
       "Exit codes: 0 ok · 1 a threshold failed · 2 bad usage or input · 3 salvo could not do its job · 130 interrupted",
     ].join("\n"),

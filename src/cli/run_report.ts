@@ -5,7 +5,7 @@ import * as Codec from "../core/histogram_codec.ts";
 import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
 import type { RunError } from "../domain/errors.ts";
-import type { RunPlan } from "../domain/plan.ts";
+import type { LoadModel, RunPlan } from "../domain/plan.ts";
 import type { Outcome } from "../engine/run.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
 import * as Gate from "../report/gate.ts";
@@ -52,7 +52,24 @@ export const diagnose = (
     cpuShare: o.elapsedMs > 0 ? o.cpuMs / o.elapsedMs : 0,
     topFailure: topFailure(stats),
     failedMetrics: evaluations.filter((e) => !e.passed).map((e) => e.threshold.metric.name),
+    ...(o.targetRps === undefined ? {} : {
+      open: {
+        targetRps: o.targetRps,
+        dropped: stats.dropped,
+        maxInFlight: o.concurrency,
+        scheduleLagP99Ms: stats.scheduleLag?.p99 ?? 0,
+      },
+    }),
   });
+
+const loadLine = (m: LoadModel, o: Outcome): string =>
+  m._tag === "Open"
+    ? `${
+      m.rate.stages.length > 0 ? "ramped rate" : `${Number((m.rate.start * 1000).toFixed(3))} req/s`
+    }, up to ${m.maxInFlight} in flight`
+    : `${o.concurrency} worker${o.concurrency === 1 ? "" : "s"}${
+      m.workers.stages.length > 0 ? " (ramped)" : ""
+    }`;
 
 export const report = (
   plan: RunPlan,
@@ -71,6 +88,7 @@ export const report = (
     const gate = Gate.render(evaluations, stats, diagnosis, warnings);
     if (output === "json") {
       const json = Json.toJson(stats, {
+        ...(o.targetRps === undefined ? {} : { target_rps: Number(o.targetRps.toFixed(3)) }),
         histogram: Codec.encode(o.summary.latency),
         thresholds: evaluations.map((e) => ({
           expression: e.threshold.expression,
@@ -97,7 +115,8 @@ export const report = (
       const heading = {
         method: plan.request.method,
         url: plan.request.url.href,
-        concurrency: plan.concurrency,
+        load: loadLine(plan.model, o),
+        targetRps: o.targetRps,
         interrupted: o.interrupted,
       };
       yield* Console.log(

@@ -23,6 +23,13 @@ export interface Evidence {
   readonly topFailure: { readonly what: string; readonly count: number } | undefined;
   /** Names of metrics whose thresholds failed (`success_rate`, `p99`, …). */
   readonly failedMetrics: ReadonlyArray<string>;
+  /** Open model: the planned arrival rate per second, arrivals dropped, and how late sends went out. */
+  readonly open?: {
+    readonly targetRps: number;
+    readonly dropped: number;
+    readonly maxInFlight: number;
+    readonly scheduleLagP99Ms: number;
+  };
 }
 
 export interface Diagnosis {
@@ -61,6 +68,7 @@ export const diagnose = (e: Evidence): Diagnosis => {
       } of ${e.requests} requests failed; the most frequent failure was ${what} (${count}×)`,
     };
   }
+  if (e.open !== undefined) return diagnoseOpen(e, e.open, base);
   if (e.loopLagP99Ms >= saturatedLagMs || e.cpuShare >= saturatedCpuShare) {
     return {
       ...base,
@@ -91,5 +99,49 @@ export const diagnose = (e: Evidence): Diagnosis => {
     }): ${e.concurrency} workers ÷ ${formatDuration(e.meanLatencyMs)} ≈ ${
       rate(ceiling)
     } req/s, achieved ${rate(e.rps)}; raise -c for more throughput if the server has room`,
+  };
+};
+
+/** The open model: the plan sets the pace unless arrivals were dropped or sends fell behind it. */
+const diagnoseOpen = (
+  e: Evidence,
+  o: NonNullable<Evidence["open"]>,
+  base: { idleShare: number; busyShare: number },
+): Diagnosis => {
+  const arrivals = e.requests + o.dropped;
+  if (o.dropped > 0) {
+    return {
+      ...base,
+      verdict: "server-bound",
+      explanation:
+        `${o.dropped} of ${arrivals} arrivals (${
+          pct(o.dropped / arrivals)
+        }) were dropped: all ${o.maxInFlight} ` +
+        `in-flight slots were busy (mean response ${
+          formatDuration(e.meanLatencyMs)
+        }); the server could not keep up with ${rate(o.targetRps)} req/s`,
+    };
+  }
+  if (o.scheduleLagP99Ms >= saturatedLagMs || e.rps < o.targetRps * 0.95) {
+    return {
+      ...base,
+      verdict: "client-saturated",
+      explanation:
+        `sends went out late against the plan: schedule lag ${
+          formatDuration(o.scheduleLagP99Ms)
+        } (p99), ` +
+        `${rate(e.rps)} of ${rate(o.targetRps)} req/s achieved; salvo used ${
+          pct(e.cpuShare)
+        } of a CPU core`,
+    };
+  }
+  return {
+    ...base,
+    verdict: "pacing-limited",
+    explanation: `the rate plan set the pace: ${rate(e.rps)} of ${
+      rate(o.targetRps)
+    } req/s achieved, sends at most ${
+      formatDuration(o.scheduleLagP99Ms)
+    } late (p99); the server answered in ${formatDuration(e.meanLatencyMs)} (mean)`,
   };
 };

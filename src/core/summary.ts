@@ -20,6 +20,8 @@ export class Summary {
   requests = 0;
   successes = 0;
   bytes = 0;
+  /** Arrivals of the open model that found no free slot and were not sent (k6's dropped_iterations). */
+  dropped = 0;
   /** Count per HTTP status 0..999; index 0 is unused (transport failures carry a reason instead). */
   readonly statusCounts = new Float64Array(statusSlots);
   /** Count per transport failure reason, in the order of `reasons`. */
@@ -34,6 +36,14 @@ export class Summary {
 
   get sent(): Histogram.Histogram {
     return this.sentOnly ?? this.latency;
+  }
+
+  /** How late sends went out against the plan, in microseconds; only the open model has a plan. */
+  lag: Histogram.Histogram | undefined;
+
+  /** Records how late one send went out (open model). */
+  recordLag(lateUs: number): void {
+    (this.lag ??= Histogram.make()).record(lateUs);
   }
 
   get failures(): number {
@@ -80,6 +90,8 @@ export class Summary {
     this.requests += other.requests;
     this.successes += other.successes;
     this.bytes += other.bytes;
+    this.dropped += other.dropped;
+    if (other.lag !== undefined) (this.lag ??= Histogram.make()).add(other.lag);
     for (let i = 0; i < statusSlots; i++) this.statusCounts[i]! += other.statusCounts[i]!;
     for (let i = 0; i < reasons.length; i++) this.errorCounts[i]! += other.errorCounts[i]!;
     if (this.sentOnly === undefined && other.sentOnly !== undefined) {
@@ -148,6 +160,11 @@ export interface Stats {
   readonly statusCodes: Readonly<Record<string, number>>;
   /** Reason → count, for reasons seen. */
   readonly errors: Readonly<Partial<Record<Reason, number>>>;
+  readonly dropped: number;
+  /** How late sends went out against the plan, in ms (open model only). */
+  readonly scheduleLag:
+    | { readonly p50: number; readonly p99: number; readonly max: number }
+    | undefined;
 }
 
 export const describe = (s: Summary, elapsedMs: number): Stats => {
@@ -172,5 +189,11 @@ export const describe = (s: Summary, elapsedMs: number): Stats => {
     latencyUncorrected: latencyStats(s.sent),
     statusCodes,
     errors,
+    dropped: s.dropped,
+    scheduleLag: s.lag === undefined ? undefined : {
+      p50: s.lag.valueAtPercentile(50) / 1000,
+      p99: s.lag.valueAtPercentile(99) / 1000,
+      max: s.lag.max / 1000,
+    },
   };
 };

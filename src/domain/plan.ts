@@ -1,4 +1,4 @@
-// The resolved description of a run: what to send, how many workers, when to stop.
+// The resolved description of a run: what to send, how load is generated, when to stop.
 
 /** One request, fully resolved; `body` is already read from --body or --body-file. */
 export interface RequestSpec {
@@ -8,16 +8,41 @@ export interface RequestSpec {
   readonly body: Uint8Array | undefined;
 }
 
+/** One stage of a ramp: move linearly to `target` over `durationMs`. */
+export interface Stage {
+  readonly durationMs: number;
+  readonly target: number;
+}
+
+/** A piecewise-linear curve over time: `start`, then each stage in turn; the last target holds. */
+export interface Curve {
+  readonly start: number;
+  readonly stages: ReadonlyArray<Stage>;
+}
+
+/**
+ * How load is generated. Closed: a number of workers (a curve, to ramp it), each sending its next
+ * request when the last one finished, after `delayMs`. Open: arrivals at a rate (a curve in arrivals
+ * per millisecond) whatever the responses do, at most `maxInFlight` at once; the rest are dropped.
+ */
+export type LoadModel =
+  | { readonly _tag: "Closed"; readonly workers: Curve; readonly delayMs: number }
+  | { readonly _tag: "Open"; readonly rate: Curve; readonly maxInFlight: number };
+
 export interface RunPlan {
   readonly request: RequestSpec;
-  readonly concurrency: number;
+  readonly model: LoadModel;
   /** Stop issuing after this many milliseconds; undefined when only --requests bounds the run. */
   readonly durationMs: number | undefined;
   /** Stop after this many requests in total. */
   readonly maxRequests: number | undefined;
-  /** Pause between one worker's requests, in milliseconds (0: back to back). */
-  readonly delayMs: number;
   readonly timeoutMs: number;
   /** Decides whether a response status counts as a success. */
   readonly isSuccess: (status: number) => boolean;
 }
+
+/** The most workers (closed) or requests in flight (open) the plan can have at once. */
+export const concurrencyOf = (m: LoadModel): number =>
+  m._tag === "Open"
+    ? m.maxInFlight
+    : Math.ceil(Math.max(m.workers.start, ...m.workers.stages.map((s) => s.target)));

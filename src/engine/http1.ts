@@ -44,6 +44,11 @@ export class Connection {
 
   constructor(private readonly endpoint: Endpoint) {}
 
+  /** Opens the connection ahead of the first exchange; a failure is left for that exchange to meet. */
+  async warm(): Promise<void> {
+    if (this.conn === undefined) await this.connect().catch(() => {});
+  }
+
   /** Arms the watchdog for one exchange. */
   begin(deadline: number): void {
     this.timedOut = false;

@@ -1,11 +1,16 @@
-// Runs a plan: workers as supervised fibers in a scope, a watchdog for timeouts, snapshots into a Ref.
+// Runs a plan: closed-model workers or open-model arrivals as supervised fibers in a scope, with a
+// watchdog for timeouts and snapshots published into a Ref.
 import { Duration, Effect, Fiber, Ref, Schedule } from "effect";
 import process from "node:process";
 import * as Histogram from "../core/histogram.ts";
+import * as Pacing from "../core/pacing.ts";
 import * as Summary from "../core/summary.ts";
-import type { RunPlan } from "../domain/plan.ts";
-import { encodeRequest, type Endpoint } from "./http1.ts";
-import { type Shared, Worker } from "./worker.ts";
+import { concurrencyOf, type RunPlan } from "../domain/plan.ts";
+import { version } from "../version.ts";
+import { type Connection, encodeRequest, type Endpoint } from "./http1.ts";
+import { OpenLoad } from "./open.ts";
+import * as Pacer from "./pacer.ts";
+import { type Shared, Step, Worker } from "./worker.ts";
 
 /** What the progress line and --abort-on-fail read while the run goes on. */
 export interface Snapshot {
@@ -29,8 +34,11 @@ export const emptySnapshot: Snapshot = {
 export interface Outcome {
   readonly summary: Summary.Summary;
   readonly elapsedMs: number;
+  /** Most workers (closed) or requests in flight (open) allowed at once. */
   readonly concurrency: number;
   readonly delayMs: number;
+  /** Target arrival rate per second (open model), averaged over the run's plan. */
+  readonly targetRps: number | undefined;
   /** Total time workers spent in --delay pauses, in milliseconds. */
   readonly pausedMs: number;
   /** How late the monitor's timer fired: the event loop's lag, in microseconds. */
@@ -46,7 +54,10 @@ export interface Outcome {
 export interface Run {
   readonly plan: RunPlan;
   readonly shared: Shared;
+  /** Closed model: the workers, each with its summary and connection. Open model: none. */
   readonly workers: ReadonlyArray<Worker>;
+  /** Open model: the sender. */
+  readonly open: OpenLoad | undefined;
   readonly loopLag: Histogram.Histogram;
   startedAt: number;
   endedAt: number;
@@ -59,18 +70,24 @@ export interface Run {
 /** How long in-flight requests may finish after an interrupt before their sockets are closed. */
 const interruptGraceMs = 1000;
 const monitorIntervalMs = 50;
+/** Connections the open model opens before its clock starts. */
+const warmConnections = 16;
+/** How often a parked worker (above the ramp's current count) looks again. */
+const parkedMs = 10;
 
-export const userAgent = "salvo/0.1";
+export const userAgent = `salvo/${version}`;
 
 export const prepare = (plan: RunPlan): Run => {
   const { url, method, headers, body } = plan.request;
   const okByStatus = new Uint8Array(1000);
   for (let s = 0; s < 1000; s++) okByStatus[s] = plan.isSuccess(s) ? 1 : 0;
+  const model = plan.model;
   const shared: Shared = {
     stopping: false,
     issued: 0,
     maxRequests: plan.maxRequests ?? Number.POSITIVE_INFINITY,
     endAt: Number.POSITIVE_INFINITY,
+    active: model._tag === "Closed" ? Pacing.valueAt(model.workers, 0) : Number.POSITIVE_INFINITY,
     request: encodeRequest(method, url, headers, body, userAgent),
     head: method === "HEAD",
     timeoutMs: plan.timeoutMs,
@@ -81,10 +98,16 @@ export const prepare = (plan: RunPlan): Run => {
     port: Number(url.port) || (url.protocol === "https:" ? 443 : 80),
     tls: url.protocol === "https:",
   };
+  const open = model._tag === "Open"
+    ? new OpenLoad(shared, endpoint, model.maxInFlight)
+    : undefined;
   return {
     plan,
     shared,
-    workers: Array.from({ length: plan.concurrency }, () => new Worker(shared, endpoint)),
+    workers: model._tag === "Closed"
+      ? Array.from({ length: concurrencyOf(model) }, (_, i) => new Worker(shared, endpoint, i))
+      : [],
+    open,
     loopLag: Histogram.make(),
     startedAt: 0,
     endedAt: 0,
@@ -95,12 +118,18 @@ export const prepare = (plan: RunPlan): Run => {
   };
 };
 
+const summaries = (run: Run): ReadonlyArray<Summary.Summary> =>
+  run.open !== undefined ? [run.open.summary] : run.workers.map((w) => w.summary);
+
+const connections = (run: Run): ReadonlyArray<Connection> =>
+  run.open !== undefined ? run.open.connections : run.workers.map((w) => w.connection);
+
 const snapshot = (run: Run): Snapshot => {
   let requests = 0, successes = 0, maxUs = 0;
-  for (const w of run.workers) {
-    requests += w.summary.requests;
-    successes += w.summary.successes;
-    if (w.summary.requests > 0) maxUs = Math.max(maxUs, w.summary.latency.maxValue);
+  for (const s of summaries(run)) {
+    requests += s.requests;
+    successes += s.successes;
+    if (s.requests > 0) maxUs = Math.max(maxUs, s.latency.maxValue);
   }
   return {
     elapsedMs: performance.now() - run.startedAt,
@@ -120,40 +149,67 @@ const cpuUs = (): number => {
 const stopNow = (run: Run): void => {
   run.shared.stopping = true;
   const cutoff = performance.now() + interruptGraceMs;
-  for (const w of run.workers) {
-    const c = w.connection;
-    if (c.deadline > cutoff) c.deadline = cutoff;
-  }
+  for (const c of connections(run)) if (c.deadline > cutoff) c.deadline = cutoff;
   setTimeout(() => {
-    for (const w of run.workers) if (w.connection.deadline > 0) w.connection.abort();
+    for (const c of connections(run)) if (c.deadline > 0) c.abort();
   }, interruptGraceMs);
 };
 
-/** Aborts exchanges past their deadline and measures event-loop lag; one tick of the monitor fiber. */
+/** Aborts exchanges past their deadline, follows the worker ramp, and measures event-loop lag. */
 const monitorTick = (run: Run, last: { at: number }): void => {
   const now = performance.now();
   const lateUs = Math.max(0, (now - last.at - monitorIntervalMs) * 1000);
   last.at = now;
   run.loopLag.record(Math.round(lateUs));
-  for (const w of run.workers) {
-    const c = w.connection;
-    if (c.deadline > 0 && now > c.deadline) c.abort();
+  for (const c of connections(run)) if (c.deadline > 0 && now > c.deadline) c.abort();
+  const model = run.plan.model;
+  if (model._tag === "Closed" && model.workers.stages.length > 0) {
+    run.shared.active = Math.round(Pacing.valueAt(model.workers, now - run.startedAt));
   }
 };
 
-const workerLoop = (run: Run, w: Worker): Effect.Effect<void> => {
-  const delayMs = run.plan.delayMs;
-  if (delayMs <= 0) {
-    return Effect.uninterruptible(Effect.promise(() => w.batch(Number.POSITIVE_INFINITY)));
-  }
-  // One request per step; the Schedule spaces steps by --delay. A step is never cut short, but the
-  // pause between steps is interruptible, so the end of the run does not wait out a long delay.
-  const step = Effect.uninterruptible(Effect.promise(() => w.batch(1)));
-  return Effect.repeat(step, {
-    schedule: Schedule.spaced(Duration.millis(delayMs)),
-    while: (more) => more,
-  }).pipe(Effect.asVoid);
+/**
+ * One worker's fiber. A step is a batch of requests, never cut short; between steps the Schedule
+ * waits for --delay (or, for a parked worker, for the ramp to reach it). Those waits are
+ * interruptible, so the end of the run does not wait them out.
+ */
+const workerLoop = (w: Worker, delayMs: number): Effect.Effect<void> => {
+  const perStep = delayMs > 0 ? 1 : Number.POSITIVE_INFINITY;
+  const step = Effect.uninterruptible(Effect.promise(() => w.batch(perStep)));
+  return Effect.repeat(
+    step,
+    Schedule.identity<Step>().pipe(
+      Schedule.whileInput((s: Step) => s !== Step.Stop),
+      Schedule.addDelay((s) => Duration.millis(s === Step.Parked ? parkedMs : delayMs)),
+    ),
+  ).pipe(Effect.asVoid);
 };
+
+/** The open model: the pacer dispatches each arrival at its intended start, then waits for in-flight sends. */
+const openLoad = (run: Run, open: OpenLoad, rate: Pacing.Plan) =>
+  Effect.gen(function* () {
+    const { shared } = run;
+    const endMs = run.plan.durationMs ?? Number.POSITIVE_INFINITY;
+    let dispatched = 0;
+    let origin = run.startedAt;
+    yield* Pacer.drive(
+      rate,
+      endMs,
+      (i, intendedMs) => {
+        dispatched = i + 1;
+        return Effect.sync(() => open.arrive(origin + intendedMs));
+      },
+      {
+        stop: () => shared.stopping || dispatched >= shared.maxRequests,
+        onStart: () => {
+          origin = performance.now();
+        },
+      },
+    );
+    shared.stopping = true;
+    // Every permit back means every send has finished.
+    yield* Effect.promise(() => open.permits.idle());
+  });
 
 /**
  * Executes a prepared run. Snapshots are published to `progress` every `snapshotMs`; when `stopWhen`
@@ -169,19 +225,22 @@ export const execute = (
   Effect.scoped(
     Effect.gen(function* () {
       const { plan, shared } = run;
+      const model = plan.model;
+      if (run.open !== undefined) yield* Effect.promise(() => run.open!.warm(warmConnections));
       run.startedAt = performance.now();
       run.cpuStartUs = cpuUs();
-      if (plan.durationMs !== undefined) {
-        (shared as { endAt: number }).endAt = run.startedAt + plan.durationMs;
-      }
-      const fibers = yield* Effect.forEach(
-        run.workers,
-        (w) => Effect.forkScoped(workerLoop(run, w)),
-      );
-      // Stop issuing; workers finish the request in flight, pauses between requests are cut short.
+      if (plan.durationMs !== undefined) shared.endAt = run.startedAt + plan.durationMs;
+      const load = model._tag === "Open"
+        ? openLoad(run, run.open!, model.rate)
+        : Effect.forEach(run.workers, (w) => workerLoop(w, model.delayMs), {
+          concurrency: "unbounded",
+          discard: true,
+        });
+      const fiber = yield* Effect.forkScoped(load);
+      // Stop issuing; requests in flight finish, waits between requests are cut short.
       const stopAll = Effect.sync(() => {
         shared.stopping = true;
-      }).pipe(Effect.andThen(Fiber.interruptAll(fibers)));
+      }).pipe(Effect.andThen(model._tag === "Closed" ? Fiber.interrupt(fiber) : Effect.void));
       const last = { at: performance.now() };
       yield* Effect.forkScoped(
         Effect.repeat(
@@ -207,16 +266,18 @@ export const execute = (
           Effect.sleep(Duration.millis(plan.durationMs)).pipe(Effect.andThen(stopAll)),
         );
       }
-      // Runs first when the scope closes (finalizers run in reverse): stop issuing before workers are awaited.
+      // Runs first when the scope closes (finalizers run in reverse): stop issuing before the load is awaited.
       yield* Effect.addFinalizer((exit) =>
-        Effect.sync(() => {
-          if (exit._tag === "Failure") {
+        exit._tag === "Failure"
+          ? Effect.sync(() => {
             run.interrupted = true;
             stopNow(run);
-          }
-        })
+          }).pipe(
+            Effect.andThen(Effect.promise(() => run.open?.permits.idle() ?? Promise.resolve())),
+          )
+          : Effect.void
       );
-      yield* Fiber.awaitAll(fibers);
+      yield* Fiber.await(fiber);
       run.endedAt = performance.now();
     }),
   ).pipe(
@@ -224,19 +285,30 @@ export const execute = (
       if (run.endedAt === 0) run.endedAt = performance.now();
       run.cpuEndUs = cpuUs();
       for (const w of run.workers) w.endPause(run.endedAt);
-      for (const w of run.workers) w.connection.close();
+      for (const c of connections(run)) c.close();
       return Ref.set(progress, snapshot(run));
     })),
   );
 
-export const outcome = (run: Run): Outcome => ({
-  summary: Summary.mergeAll(run.workers.map((w) => w.summary)),
-  elapsedMs: Math.max(0, run.endedAt - run.startedAt),
-  concurrency: run.plan.concurrency,
-  delayMs: run.plan.delayMs,
-  pausedMs: run.workers.reduce((t, w) => t + w.pausedMs, 0),
-  loopLag: run.loopLag,
-  cpuMs: Math.max(0, run.cpuEndUs - run.cpuStartUs) / 1000,
-  interrupted: run.interrupted,
-  aborted: run.aborted,
-});
+/** The plan's mean arrival rate per second over its first `ms`. */
+const targetRps = (rate: Pacing.Plan, ms: number): number =>
+  ms > 0 ? (Pacing.integral(rate, ms) / ms) * 1000 : Pacing.valueAt(rate, 0) * 1000;
+
+export const outcome = (run: Run): Outcome => {
+  const model = run.plan.model;
+  const elapsedMs = Math.max(0, run.endedAt - run.startedAt);
+  return {
+    summary: Summary.mergeAll(summaries(run)),
+    elapsedMs,
+    concurrency: concurrencyOf(model),
+    delayMs: model._tag === "Closed" ? model.delayMs : 0,
+    targetRps: model._tag === "Open"
+      ? targetRps(model.rate, Math.min(elapsedMs, run.plan.durationMs ?? elapsedMs))
+      : undefined,
+    pausedMs: run.workers.reduce((t, w) => t + w.pausedMs, 0),
+    loopLag: run.loopLag,
+    cpuMs: Math.max(0, run.cpuEndUs - run.cpuStartUs) / 1000,
+    interrupted: run.interrupted,
+    aborted: run.aborted,
+  };
+};

@@ -1,4 +1,4 @@
-// One worker: a plain loop of exchanges over its own connection, folding results into its own summary.
+// One worker of the closed model: a plain loop of exchanges over its own connection, folding into its own summary.
 import * as Summary from "../core/summary.ts";
 import { classifyIndex } from "./classify.ts";
 import { Connection, type Endpoint } from "./http1.ts";
@@ -9,13 +9,19 @@ export interface Shared {
   issued: number;
   readonly maxRequests: number;
   /** performance.now() after which no request starts. */
-  readonly endAt: number;
+  endAt: number;
+  /** Workers with an index below this may send (a ramp of --stages changes it); Infinity otherwise. */
+  active: number;
   readonly request: Uint8Array;
   readonly head: boolean;
   readonly timeoutMs: number;
   /** okByStatus[status] is 1 when that status counts as a success. */
   readonly okByStatus: Uint8Array;
 }
+
+/** What a worker's batch ends with: the run is over, there is room for more, or the worker is parked. */
+export const Step = { Stop: 0, More: 1, Parked: 2 } as const;
+export type Step = typeof Step[keyof typeof Step];
 
 /** Takes a ticket for one more request at time `now`, or marks the run as stopping. */
 const claim = (s: Shared, now: number): boolean => {
@@ -27,6 +33,42 @@ const claim = (s: Shared, now: number): boolean => {
   return true;
 };
 
+/** Marks an exchange that threw nothing. */
+export const noError: unique symbol = Symbol("noError");
+
+/**
+ * Folds the exchange that just ended on `conn` into `summary`: `error` is what it threw, or `noError`.
+ * Latency is measured from `intended` (corrected) and from `sentAt`; returns the time it ended.
+ */
+export const settle = (
+  s: Shared,
+  conn: Connection,
+  summary: Summary.Summary,
+  intended: number,
+  sentAt: number,
+  error: unknown,
+): number => {
+  conn.deadline = 0;
+  let status = 0, reason = -1, bytes = 0;
+  if (error === noError) {
+    status = conn.status;
+    bytes = conn.bytes;
+  } else {
+    reason = classifyIndex(error, conn.timedOut);
+    conn.close();
+  }
+  const end = performance.now();
+  summary.record(
+    status,
+    reason,
+    reason < 0 && s.okByStatus[status] === 1,
+    Math.round((end - intended) * 1000),
+    Math.round((end - sentAt) * 1000),
+    bytes,
+  );
+  return end;
+};
+
 export class Worker {
   readonly summary = Summary.empty();
   readonly connection: Connection;
@@ -35,38 +77,34 @@ export class Worker {
   /** performance.now() when the pause in progress began; 0 when not pausing. */
   pauseStart = 0;
 
-  constructor(private readonly shared: Shared, endpoint: Endpoint) {
+  constructor(private readonly shared: Shared, endpoint: Endpoint, readonly index: number) {
     this.connection = new Connection(endpoint);
   }
 
-  /** Sends up to `limit` requests back to back; resolves whether the run has room for more. */
-  async batch(limit: number): Promise<boolean> {
+  /** Sends up to `limit` requests back to back. */
+  async batch(limit: number): Promise<Step> {
     const s = this.shared;
-    const conn = this.connection;
-    const summary = this.summary;
     let now = performance.now();
     this.endPause(now);
-    for (let i = 0; i < limit && claim(s, now); i++) {
-      const t0 = now;
-      conn.begin(t0 + s.timeoutMs);
-      let status = 0, reason = -1, bytes = 0;
+    for (let i = 0; i < limit; i++) {
+      if (this.index >= s.active) {
+        if (!s.stopping) return Step.Parked;
+      }
+      if (!claim(s, now)) return Step.Stop;
+      const conn = this.connection;
+      conn.begin(now + s.timeoutMs);
+      let error: unknown = noError;
       try {
         await conn.exchange(s.request, s.head);
-        status = conn.status;
-        bytes = conn.bytes;
       } catch (e) {
-        reason = classifyIndex(e, conn.timedOut);
-        conn.close();
+        error = e;
       }
-      conn.deadline = 0;
       // One clock read per request: the end of this one is the start of the next.
-      now = performance.now();
-      const us = Math.round((now - t0) * 1000);
-      summary.record(status, reason, reason < 0 && s.okByStatus[status] === 1, us, us, bytes);
+      now = settle(s, conn, this.summary, now, now, error);
     }
     const more = !s.stopping && s.issued < s.maxRequests && now < s.endAt;
     if (more) this.pauseStart = now;
-    return more;
+    return more ? Step.More : Step.Stop;
   }
 
   /** Closes the pause in progress, if any, at `now`. */

@@ -27,7 +27,16 @@ export const toJson = (s: Stats, extra: Record<string, unknown> = {}): Record<st
   rps: round(s.rps, 3),
   bytes: s.bytes,
   latency_ms: latency(s.latency),
+  latency_uncorrected_ms: latency(s.latencyUncorrected),
   status_codes: s.statusCodes,
   errors: s.errors,
+  dropped: s.dropped,
+  ...(s.scheduleLag === undefined ? {} : {
+    schedule_lag_ms: {
+      p50: round(s.scheduleLag.p50),
+      p99: round(s.scheduleLag.p99),
+      max: round(s.scheduleLag.max),
+    },
+  }),
   ...extra,
 });

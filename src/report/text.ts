@@ -1,5 +1,5 @@
 // The text summary for people: counts, rate, latency percentiles, status codes and failure reasons.
-import type { Stats } from "../core/summary.ts";
+import type { LatencyStats, Stats } from "../core/summary.ts";
 import { formatDuration } from "../core/units.ts";
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -16,24 +16,47 @@ const tally = (counts: Readonly<Record<string, number | undefined>>): string =>
 export interface Heading {
   readonly method: string;
   readonly url: string;
-  readonly concurrency: number;
+  /** How load was generated, e.g. "8 workers" or "200 req/s, up to 1000 in flight". */
+  readonly load: string;
+  /** Target rate per second (open model). */
+  readonly targetRps: number | undefined;
   readonly interrupted: boolean;
 }
 
+const latencyLines = (label: string, l: LatencyStats): ReadonlyArray<string> => [
+  `  ${label.padEnd(10)} min ${formatDuration(l.min)} · mean ${formatDuration(l.mean)} · stdev ${
+    formatDuration(l.stdev)
+  } · max ${formatDuration(l.max)}`,
+  `  ${"".padEnd(10)} p50 ${formatDuration(l.p50)} · p90 ${formatDuration(l.p90)} · p95 ${
+    formatDuration(l.p95)
+  } · p99 ${formatDuration(l.p99)} · p99.9 ${formatDuration(l.p99_9)}`,
+];
+
 export const render = (s: Stats, h: Heading): string => {
-  const l = s.latency;
   const lines = [
-    `salvo ${h.method} ${h.url} · ${h.concurrency} worker${h.concurrency === 1 ? "" : "s"}` +
-    (h.interrupted ? " · interrupted" : ""),
+    `salvo ${h.method} ${h.url} · ${h.load}` + (h.interrupted ? " · interrupted" : ""),
     `  requests   ${s.requests} in ${formatDuration(s.durationS * 1000)} · ${rate(s.rps)} req/s`,
     `  success    ${s.successes} (${pct(s.successRate)}) · failed ${s.failures}`,
-    `  latency    min ${formatDuration(l.min)} · mean ${formatDuration(l.mean)} · stdev ${
-      formatDuration(l.stdev)
-    } · max ${formatDuration(l.max)}`,
-    `  percentile p50 ${formatDuration(l.p50)} · p90 ${formatDuration(l.p90)} · p95 ${
-      formatDuration(l.p95)
-    } · p99 ${formatDuration(l.p99)} · p99.9 ${formatDuration(l.p99_9)}`,
   ];
+  if (h.targetRps !== undefined) {
+    const lag = s.scheduleLag;
+    lines.push(
+      `  rate       target ${rate(h.targetRps)} req/s · achieved ${
+        rate(s.rps)
+      } · dropped ${s.dropped}` +
+        (lag === undefined
+          ? ""
+          : ` · send lag p50 ${formatDuration(lag.p50)} · p99 ${formatDuration(lag.p99)} · max ${
+            formatDuration(lag.max)
+          }`),
+    );
+    lines.push(
+      ...latencyLines("latency", s.latency),
+      ...latencyLines("uncorrect.", s.latencyUncorrected),
+    );
+  } else {
+    lines.push(...latencyLines("latency", s.latency));
+  }
   const codes = tally(s.statusCodes);
   if (codes !== "") lines.push(`  status     ${codes}`);
   const errors = tally(s.errors);

@@ -1,0 +1,66 @@
+// Drives a rate plan with an Effect Schedule: dispatches each arrival when its intended time comes.
+//
+// Each tick dispatches every arrival whose intended start has passed (a late tick catches up at once,
+// as wrk2 does), then sleeps until the next one is due. Timers fire a millisecond or two late, so the
+// last `spinMs` before an arrival are waited out by yielding to the event loop (setImmediate, a few µs)
+// instead of sleeping. All time comes from Effect's Clock, so tests drive it with TestClock.
+import { Clock, Duration, Effect, Schedule } from "effect";
+import { setImmediate } from "node:timers";
+import * as Pacing from "../core/pacing.ts";
+
+const nowMs = Effect.map(Clock.currentTimeNanos, (n) => Number(n) / 1e6);
+
+/** Lets I/O and timers run, then resumes: a macrotask, not a timer. */
+const yieldToEventLoop = Effect.async<void>((resume) => {
+  setImmediate(() => resume(Effect.void));
+});
+
+export interface Options {
+  /** Checked before each arrival: true ends the pacing. */
+  readonly stop?: () => boolean;
+  /** Called once, right when the pacer reads its start time (intended times count from there). */
+  readonly onStart?: () => void;
+  /** Wait out the last `spinMs` before an arrival by yielding instead of sleeping (0: always sleep). */
+  readonly spinMs?: number;
+}
+
+/**
+ * Dispatches arrivals 0, 1, 2, … of `plan` (a rate per ms) at their intended times until `endMs` after
+ * the start or until `stop()` says so. `dispatch(i, intendedMs)` gets the intended start in ms from the
+ * start; it must not block (fork what takes time).
+ */
+export const drive = <E, R>(
+  plan: Pacing.Plan,
+  endMs: number,
+  dispatch: (i: number, intendedMs: number) => Effect.Effect<void, E, R>,
+  options: Options = {},
+): Effect.Effect<void, E, R> =>
+  Effect.gen(function* () {
+    const stop = options.stop ?? (() => false);
+    const spinMs = options.spinMs ?? 0;
+    const start = yield* nowMs;
+    options.onStart?.();
+    let next = 0;
+    let intended = Pacing.startOf(plan, 0);
+    const tick = Effect.gen(function* () {
+      const now = (yield* nowMs) - start;
+      while (intended <= now && intended < endMs && !stop()) {
+        yield* dispatch(next, intended);
+        next++;
+        intended = Pacing.startOf(plan, next);
+      }
+      // -1 ends the schedule; otherwise the delay until the next arrival is due.
+      if (stop() || intended >= endMs) return -1;
+      return Math.max(0, intended - now);
+    });
+    yield* Effect.repeat(
+      spinMs > 0 ? Effect.zipRight(yieldToEventLoop, tick) : tick,
+      Schedule.identity<number>().pipe(
+        Schedule.whileInput((delay: number) => delay >= 0),
+        // Whole milliseconds, rounded up: timers have no finer grain, and a sleep never ends early.
+        Schedule.addDelay((delay) =>
+          Duration.millis(Math.ceil(delay > spinMs ? delay - spinMs : 0))
+        ),
+      ),
+    );
+  });

@@ -1,0 +1,147 @@
+// End-to-end: the open model keeps its rate whatever the server does, and its latency tells the truth.
+import { assert, assertEquals } from "../assert.ts";
+import { countingServer, runJson, salvo } from "./support.ts";
+
+/** A server that answers at once, except that it freezes completely from `fromMs` to `toMs` after its first request. */
+const freezingServer = (fromMs: number, toMs: number) => {
+  let first = 0;
+  let count = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async () => {
+    count++;
+    const now = performance.now();
+    if (first === 0) first = now;
+    const t = now - first;
+    if (t >= fromMs && t < toMs) await new Promise((r) => setTimeout(r, toMs - t));
+    return new Response("ok");
+  });
+  return {
+    url: `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/`,
+    count: () => count,
+    stop: () => server.shutdown(),
+  };
+};
+
+Deno.test("a 1 s freeze at 200 req/s shows in the corrected p99, and the closed model hides it", async () => {
+  const open = freezingServer(2500, 3500);
+  try {
+    const { code, json } = await runJson([
+      open.url,
+      "--rate",
+      "200",
+      "-d",
+      "6s",
+      "--max-in-flight",
+      "1000",
+    ]);
+    assertEquals(code, 0);
+    assertEquals(json.dropped, 0);
+    assertEquals(json.requests, open.count());
+    assert(Math.abs(json.requests - 1200) <= 2, `requests ${json.requests}`);
+    // 200 arrivals fall in the freeze, each waiting for its end: the slowest 1% (12) waited > 900 ms.
+    assert(json.latency_ms.p99 >= 800, `corrected p99 ${json.latency_ms.p99}`);
+    assert(json.latency_ms.p50 < 20, `corrected p50 ${json.latency_ms.p50}`);
+    assert(
+      json.latency_uncorrected_ms.p99 >= 800,
+      `sends went out on time, so the wait shows here too`,
+    );
+    assert(json.schedule_lag_ms.p99 < 20, `schedule lag p99 ${json.schedule_lag_ms.p99}`);
+  } finally {
+    await open.stop();
+  }
+  const closed = freezingServer(2500, 3500);
+  try {
+    const { json } = await runJson([closed.url, "-c", "4", "-d", "6s", "--delay", "5ms"]);
+    // 4 workers stall once each; the thousands of fast requests around them bury the stall below p99.
+    assert(json.latency_ms.p99 < 100, `closed-model p99 ${json.latency_ms.p99}`);
+    assert(json.latency_ms.max >= 800, `the stall is only in the max: ${json.latency_ms.max}`);
+  } finally {
+    await closed.stop();
+  }
+});
+
+Deno.test("the open model sends exactly what the server counted, at the planned rate", async () => {
+  const server = countingServer();
+  try {
+    const { code, json } = await runJson([server.url, "--rate", "300/s", "-d", "2s"]);
+    assertEquals(code, 0);
+    assertEquals(json.requests, server.count());
+    assert(Math.abs(json.requests - 600) <= 1, `requests ${json.requests}`);
+    assertEquals(json.target_rps, 300);
+    assertEquals(json.diagnosis.verdict, "pacing-limited");
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("arrivals with no free slot are dropped, never delayed", async () => {
+  const server = countingServer(200);
+  try {
+    const { json } = await runJson([
+      server.url,
+      "--rate",
+      "50",
+      "-d",
+      "1s",
+      "--max-in-flight",
+      "2",
+    ]);
+    // 2 slots of 200 ms hold about 10 requests a second; the other ~40 arrivals are dropped.
+    assertEquals(json.requests, server.count());
+    assertEquals(json.requests + json.dropped, 50);
+    assert(json.dropped >= 35, `dropped ${json.dropped}`);
+    assertEquals(json.diagnosis.verdict, "server-bound");
+    assert(json.latency_ms.p99 < 400, "dropped arrivals are not queued behind the busy slots");
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("a rate ramp with --stages follows the integral of its curve", async () => {
+  const server = countingServer();
+  try {
+    // 1/s → 200/s over 1 s, then 200/s for 1 s: 100.5 + 200 arrivals.
+    const { json } = await runJson([
+      server.url,
+      "--rate",
+      "1",
+      "--stages",
+      "1s:200,1s:200",
+      "--max-in-flight",
+      "50",
+    ]);
+    assertEquals(json.requests, server.count());
+    assert(Math.abs(json.requests - 301) <= 2, `requests ${json.requests}`);
+    assertEquals(json.target_rps, 150.25);
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("a worker ramp with --stages in the closed model counts what the server received", async () => {
+  const server = countingServer(20);
+  try {
+    // 1 worker, ramping to 5 over 1 s, then 5 for 1 s: about (3 + 5) / 2 · 50 + 5 · 50 ≈ 400 requests.
+    const { json } = await runJson([server.url, "-c", "1", "--stages", "1s:5,1s:5"]);
+    assertEquals(json.requests, server.count());
+    assert(json.requests > 250 && json.requests < 500, `requests ${json.requests}`);
+  } finally {
+    await server.stop();
+  }
+});
+
+for (
+  const [args, message] of [
+    [["--rate", "0"], /--rate: '0' must be more than 0/],
+    [["--rate", "-5"], /--rate: '-5' is not a rate/],
+    [["--stages", "10s"], /--stages: '10s' is not a stage/],
+    [["--stages", "x:1"], /--stages: 'x' is not a duration/],
+    [["--rate", "10", "--delay", "5ms"], /--delay paces the closed model/],
+  ] as const
+) {
+  Deno.test(`${args.join(" ")} exits 2 with a clear message`, async () => {
+    const r = await salvo(["run", "http://127.0.0.1:9/", ...args]);
+    assertEquals(r.code, 2);
+    assertEquals(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert(message.test(r.stderr), r.stderr);
+  });
+}
