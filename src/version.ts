@@ -1,2 +1,8 @@
-// salvo's version: the one source of truth, read by --version, the User-Agent and the release scripts.
-export const version = "0.1.0";
+// salvo's version, from its one source of truth (package.json), and what --version prints.
+import pkg from "../package.json" with { type: "json" };
+import { commit } from "./build_info.ts";
+
+export const version: string = pkg.version;
+
+/** `0.1.0 (commit 1a2b3c4, deno 2.9.6)`: the version, the commit it was built from, and its Deno. */
+export const versionLine = (): string => `${version} (commit ${commit}, deno ${Deno.version.deno})`;

@@ -1,7 +1,7 @@
 // The salvo command tree and how its outcome becomes an exit code and one-line errors.
 import { Command } from "@effect/cli";
 import { Cause, Console, Effect, Exit, Option } from "effect";
-import { version } from "../version.ts";
+import { versionLine } from "../version.ts";
 import { codes, ExitCode } from "./exit_code.ts";
 import { runCommand } from "./run_command.ts";
 import { serveCommand } from "./serve_command.ts";
@@ -13,7 +13,7 @@ const root = Command.make("salvo").pipe(
   Command.withSubcommands([runCommand, serveCommand]),
 );
 
-const cli = Command.run(root, { name: "salvo", version, executable: "salvo" });
+const cli = Command.run(root, { name: "salvo", version: versionLine(), executable: "salvo" });
 
 // deno-lint-ignore no-control-regex
 const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, "");

@@ -1,0 +1,124 @@
+// Builds salvo: the compiled binary (`compile`, `compile-all`) or its single-file payload (`bundle`),
+// from the same entry, with the same permissions and the same baked-in commit.
+//
+//   deno run -A scripts/build.ts compile                 dist/salvo for this machine
+//   deno run -A scripts/build.ts compile-all             dist/salvo-<version>-<target>[.exe] for every target, and SHA256SUMS
+//   deno run -A scripts/build.ts bundle [FILE]           dist/salvo.js (or FILE), run with `deno run <permissions> dist/salvo.js`
+//
+// `deno compile` downloads the runtime it packs (denort). Where that download cannot be made, set
+// DENORT_BIN to a denort binary for the target (one target per run then).
+import pkg from "../package.json" with { type: "json" };
+
+/** The permissions baked into the binary, and those CI runs the bundle with: network, and the files a user names. */
+export const permissions = ["--allow-net", "--allow-read", "--allow-write"];
+export const entry = "src/main.ts";
+export const targets = [
+  "x86_64-unknown-linux-gnu",
+  "aarch64-unknown-linux-gnu",
+  "x86_64-apple-darwin",
+  "aarch64-apple-darwin",
+  "x86_64-pc-windows-msvc",
+];
+
+const root = new URL("../", import.meta.url).pathname;
+const deno = Deno.execPath();
+
+const run = async (
+  cmd: string,
+  args: string[],
+  cwd = root,
+): Promise<{ ok: boolean; out: string }> => {
+  const o = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" }).output();
+  const text = new TextDecoder();
+  return { ok: o.success, out: text.decode(o.stdout) + text.decode(o.stderr) };
+};
+
+const fail = (message: string): never => {
+  console.error(`salvo build: ${message}`);
+  Deno.exit(1);
+};
+
+/** A copy of the project in a temporary folder with the commit baked into src/build_info.ts. */
+const stage = async (): Promise<string> => {
+  const git = await run("git", ["rev-parse", "--short", "HEAD"]);
+  const commit = git.ok ? git.out.trim() : "unknown";
+  const dir = await Deno.makeTempDir({ prefix: "salvo-build-" });
+  for (const f of ["deno.json", "deno.lock", "package.json"]) {
+    await Deno.copyFile(`${root}${f}`, `${dir}/${f}`);
+  }
+  const copy = await run("cp", ["-r", `${root}src`, `${dir}/src`]);
+  if (!copy.ok) fail(copy.out.trim());
+  await Deno.symlink(`${root}node_modules`, `${dir}/node_modules`);
+  await Deno.writeTextFile(
+    `${dir}/src/build_info.ts`,
+    `// Facts about this build, written by scripts/build.ts.\nexport const commit: string = ${
+      JSON.stringify(commit)
+    };\n`,
+  );
+  return dir;
+};
+
+const compile = async (dir: string, output: string, target?: string): Promise<void> => {
+  const args = [
+    "compile",
+    ...permissions,
+    "--output",
+    output,
+    ...(target ? ["--target", target] : []),
+    entry,
+  ];
+  const r = await run(deno, args, dir);
+  if (r.ok) return;
+  if (
+    /dns error|lookup address|error sending request|failed to download|connect/i.test(r.out) &&
+    !Deno.env.get("DENORT_BIN")
+  ) {
+    fail(
+      `deno compile could not download the runtime it packs (denort${
+        target ? ` for ${target}` : ""
+      }); ` +
+        `this machine has no route to Deno's download servers. Set DENORT_BIN to a denort binary for the target and run again`,
+    );
+  }
+  fail(`deno compile failed:\n${r.out.trim()}`);
+};
+
+const sha256 = async (path: string): Promise<string> => {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+};
+
+const main = async (mode: string | undefined, output: string | undefined): Promise<void> => {
+  await Deno.mkdir(`${root}dist`, { recursive: true });
+  const dir = await stage();
+  try {
+    if (mode === "bundle") {
+      const out = output ?? `${root}dist/salvo.js`;
+      const r = await run(deno, ["bundle", "--quiet", "--output", out, entry], dir);
+      if (!r.ok) fail(`deno bundle failed:\n${r.out.trim()}`);
+      console.log(`${out}: run it with deno run ${permissions.join(" ")} ${out}`);
+    } else if (mode === "compile") {
+      await compile(dir, `${root}dist/salvo`);
+      console.log("dist/salvo");
+    } else if (mode === "compile-all") {
+      if (Deno.env.get("DENORT_BIN")) {
+        fail("DENORT_BIN names one runtime; build one target at a time with it");
+      }
+      const sums: string[] = [];
+      for (const target of targets) {
+        const name = `salvo-${pkg.version}-${target}${target.includes("windows") ? ".exe" : ""}`;
+        await compile(dir, `${root}dist/${name}`, target);
+        sums.push(`${await sha256(`${root}dist/${name}`)}  ${name}`);
+        console.log(`dist/${name}`);
+      }
+      await Deno.writeTextFile(`${root}dist/SHA256SUMS`, sums.join("\n") + "\n");
+      console.log("dist/SHA256SUMS");
+    } else {
+      fail("usage: scripts/build.ts compile | compile-all | bundle [FILE]");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+};
+
+if (import.meta.main) await main(Deno.args[0], Deno.args[1]);
