@@ -6,7 +6,8 @@ import * as Request from "../core/request.ts";
 import * as Status from "../core/status.ts";
 import * as Thresholds from "../core/thresholds.ts";
 import { parseCount, parseDuration } from "../core/units.ts";
-import { UsageError } from "../domain/errors.ts";
+import { RunError, UsageError } from "../domain/errors.ts";
+import { ResultsSink } from "../io/results_sink.ts";
 import { concurrencyOf, type LoadModel, type RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
 import * as Text from "../report/text.ts";
@@ -98,6 +99,16 @@ const junit = Options.text("junit").pipe(
   Options.optional,
   Options.withDescription("Write the thresholds as JUnit XML to this file"),
 );
+const results = Options.text("results").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Stream one NDJSON line per request to FILE, or to stdout with '-' (the summary then goes to stderr)",
+  ),
+);
+const out = Options.text("out").pipe(
+  Options.optional,
+  Options.withDescription("Also write the JSON summary to FILE (atomically)"),
+);
 const quiet = Options.boolean("quiet").pipe(
   Options.withAlias("q"),
   Options.withDescription("No progress line on stderr"),
@@ -122,6 +133,8 @@ const options = {
   threshold,
   abortOnFail,
   junit,
+  results,
+  out,
   quiet,
 };
 
@@ -242,7 +255,9 @@ const clearProgress = Effect.sync(() => Deno.stderr.writeSync(encoder.encode("\r
 const runHandler = (raw: Raw) =>
   Effect.gen(function* () {
     const { plan, thresholds } = yield* resolve(raw);
-    const run = Engine.prepare(plan);
+    const resultsPath = Option.getOrUndefined(raw.results);
+    const sink = resultsPath === undefined ? undefined : yield* openResults(resultsPath, plan);
+    const run = Engine.prepare(plan, sink?.sink);
     const progress = yield* Ref.make<Engine.Snapshot>(Engine.emptySnapshot);
     const stopWhen = raw.abortOnFail && thresholds.length > 0
       ? (s: Engine.Snapshot) => thresholds.some((t) => Thresholds.cannotPass(t, snapshotFigures(s)))
@@ -253,21 +268,40 @@ const runHandler = (raw: Raw) =>
         Effect.ensuring(clearProgress),
       )
       : execute;
+    const files = {
+      junit: Option.getOrUndefined(raw.junit),
+      out: Option.getOrUndefined(raw.out),
+      summaryToStderr: resultsPath === "-",
+    };
     const finish = Effect.suspend(() =>
-      Report.report(
-        plan,
-        Engine.outcome(run),
-        thresholds,
-        raw.output,
-        Option.getOrUndefined(raw.junit),
-      )
-    );
+      Report.report(plan, Engine.outcome(run), thresholds, raw.output, files)
+    ).pipe(Effect.ensuring(Effect.sync(() => sink?.close())));
     // The summary is printed however the run ends, Ctrl-C included (the exit code is then 130).
     const code = yield* load.pipe(
       Effect.onInterrupt(() => Effect.ignore(finish)),
       Effect.andThen(finish),
     );
     yield* setExitCode(code);
+  });
+
+/** Opens the --results destination before the run, so an unwritable path stops salvo before any request. */
+const openResults = (path: string, plan: RunPlan) =>
+  Effect.try({
+    try: () => {
+      const file = path === "-"
+        ? undefined
+        : Deno.openSync(path, { write: true, create: true, truncate: true });
+      const target = `${plan.request.method} ${plan.request.url.href}`;
+      return {
+        sink: new ResultsSink(file ?? Deno.stdout, target),
+        close: () => file?.close(),
+      };
+    },
+    catch: (e) =>
+      new RunError({
+        reason: "output",
+        message: `--results: cannot write '${path}': ${e instanceof Error ? e.message : String(e)}`,
+      }),
   });
 
 /** Mid-run figures for --abort-on-fail: counts and max latency (the ones that only grow). */

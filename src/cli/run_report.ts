@@ -76,7 +76,11 @@ export const report = (
   o: Outcome,
   thresholds: ReadonlyArray<Thresholds.Threshold>,
   output: "text" | "json",
-  junitPath: string | undefined,
+  files: {
+    readonly junit: string | undefined;
+    readonly out: string | undefined;
+    readonly summaryToStderr: boolean;
+  },
 ): Effect.Effect<number, RunError> =>
   Effect.gen(function* () {
     const stats = Summary.describe(o.summary, o.elapsedMs);
@@ -86,29 +90,31 @@ export const report = (
     const diagnosis = diagnose(o, stats, evaluations);
     const warnings = Thresholds.sampleWarnings(thresholds, stats.requests);
     const gate = Gate.render(evaluations, stats, diagnosis, warnings);
+    const print = (text: string) =>
+      files.summaryToStderr ? Effect.sync(() => console.error(text)) : Console.log(text);
+    const json = Json.toJson(stats, {
+      ...(o.targetRps === undefined ? {} : { target_rps: Number(o.targetRps.toFixed(3)) }),
+      histogram: Codec.encode(o.summary.latency),
+      thresholds: evaluations.map((e) => ({
+        expression: e.threshold.expression,
+        passed: e.passed,
+        actual: e.actual,
+        limit: e.threshold.limit,
+      })),
+      diagnosis: {
+        verdict: diagnosis.verdict,
+        explanation: diagnosis.explanation,
+        idle_share: Number(diagnosis.idleShare.toFixed(4)),
+        busy_share: Number(diagnosis.busyShare.toFixed(4)),
+        loop_lag_p99_ms: o.loopLag.valueAtPercentile(99) / 1000,
+        cpu_share: o.elapsedMs > 0 ? Number((o.cpuMs / o.elapsedMs).toFixed(4)) : 0,
+      },
+      warnings,
+      ...(o.interrupted ? { interrupted: true } : {}),
+      ...(o.aborted ? { aborted: true } : {}),
+    });
     if (output === "json") {
-      const json = Json.toJson(stats, {
-        ...(o.targetRps === undefined ? {} : { target_rps: Number(o.targetRps.toFixed(3)) }),
-        histogram: Codec.encode(o.summary.latency),
-        thresholds: evaluations.map((e) => ({
-          expression: e.threshold.expression,
-          passed: e.passed,
-          actual: e.actual,
-          limit: e.threshold.limit,
-        })),
-        diagnosis: {
-          verdict: diagnosis.verdict,
-          explanation: diagnosis.explanation,
-          idle_share: Number(diagnosis.idleShare.toFixed(4)),
-          busy_share: Number(diagnosis.busyShare.toFixed(4)),
-          loop_lag_p99_ms: o.loopLag.valueAtPercentile(99) / 1000,
-          cpu_share: o.elapsedMs > 0 ? Number((o.cpuMs / o.elapsedMs).toFixed(4)) : 0,
-        },
-        warnings,
-        ...(o.interrupted ? { interrupted: true } : {}),
-        ...(o.aborted ? { aborted: true } : {}),
-      });
-      yield* Console.log(JSON.stringify(json, null, 2));
+      yield* print(JSON.stringify(json, null, 2));
       // The gate's verdict also goes to stderr, so a CI log shows why without parsing JSON.
       if (failed) yield* Effect.sync(() => console.error(gate));
     } else {
@@ -119,15 +125,18 @@ export const report = (
         targetRps: o.targetRps,
         interrupted: o.interrupted,
       };
-      yield* Console.log(
+      yield* print(
         `${Text.render(stats, heading)}\n\n${gate}${
           o.aborted ? "\nstopped early: --abort-on-fail" : ""
         }`,
       );
     }
-    if (junitPath !== undefined) {
+    if (files.out !== undefined) {
+      yield* AtomicFile.write(files.out, JSON.stringify(json, null, 2) + "\n");
+    }
+    if (files.junit !== undefined) {
       yield* AtomicFile.write(
-        junitPath,
+        files.junit,
         Junit.render(evaluations, stats.durationS, Gate.runLine(stats)),
       );
     }

@@ -6,6 +6,7 @@ export const reasons = [
   "connection_reset",
   "connection_closed",
   "timeout",
+  "cancelled",
   "dns",
   "tls",
   "protocol_error",

@@ -11,8 +11,9 @@ const messageReasons: ReadonlyArray<readonly [RegExp, Reason]> = [
   [/timed out/i, "timeout"],
 ];
 
-export const classify = (e: unknown, timedOut: boolean): Reason => {
-  if (timedOut) return "timeout";
+/** `aborted` is set when salvo itself cut the exchange: at its deadline, or at an interrupt. */
+export const classify = (e: unknown, aborted: "timeout" | "cancelled" | undefined): Reason => {
+  if (aborted !== undefined) return aborted;
   if (e instanceof TransportError) return e.reason;
   if (e instanceof ProtocolError) return "protocol_error";
   if (e instanceof Deno.errors.ConnectionRefused) return "connection_refused";
@@ -29,5 +30,5 @@ export const classify = (e: unknown, timedOut: boolean): Reason => {
   return "other";
 };
 
-export const classifyIndex = (e: unknown, timedOut: boolean): number =>
-  reasonIndex[classify(e, timedOut)];
+export const classifyIndex = (e: unknown, aborted: "timeout" | "cancelled" | undefined): number =>
+  reasonIndex[classify(e, aborted)];

@@ -34,6 +34,8 @@ export class Connection {
   private served = 0;
   /** Set when the watchdog aborted the exchange in flight. */
   timedOut = false;
+  /** Why the exchange in flight was aborted: its deadline passed, or the run was interrupted. */
+  abortedAs: "timeout" | "cancelled" = "timeout";
   /** performance.now() after which the watchdog aborts the exchange; 0 when idle. */
   deadline = 0;
   private rejectConnect: ((e: Error) => void) | undefined;
@@ -56,8 +58,9 @@ export class Connection {
   }
 
   /** Aborts the exchange in flight: closes the socket so the pending read or write rejects. */
-  abort(): void {
+  abort(as: "timeout" | "cancelled" = "timeout"): void {
     this.timedOut = true;
+    this.abortedAs = as;
     this.rejectConnect?.(new TransportError("timeout", "connect timed out"));
     this.close();
   }

@@ -10,7 +10,7 @@ import { version } from "../version.ts";
 import { type Connection, encodeRequest, type Endpoint } from "./http1.ts";
 import { OpenLoad } from "./open.ts";
 import * as Pacer from "./pacer.ts";
-import { type Shared, Step, Worker } from "./worker.ts";
+import { type ResultsSink, type Shared, Step, Worker } from "./worker.ts";
 
 /** What the progress line and --abort-on-fail read while the run goes on. */
 export interface Snapshot {
@@ -77,7 +77,7 @@ const parkedMs = 10;
 
 export const userAgent = `salvo/${version}`;
 
-export const prepare = (plan: RunPlan): Run => {
+export const prepare = (plan: RunPlan, results?: ResultsSink): Run => {
   const { url, method, headers, body } = plan.request;
   const okByStatus = new Uint8Array(1000);
   for (let s = 0; s < 1000; s++) okByStatus[s] = plan.isSuccess(s) ? 1 : 0;
@@ -92,6 +92,7 @@ export const prepare = (plan: RunPlan): Run => {
     head: method === "HEAD",
     timeoutMs: plan.timeoutMs,
     okByStatus,
+    results,
   };
   const endpoint: Endpoint = {
     hostname: url.hostname.replace(/^\[|\]$/g, ""),
@@ -151,7 +152,7 @@ const stopNow = (run: Run): void => {
   const cutoff = performance.now() + interruptGraceMs;
   for (const c of connections(run)) if (c.deadline > cutoff) c.deadline = cutoff;
   setTimeout(() => {
-    for (const c of connections(run)) if (c.deadline > 0) c.abort();
+    for (const c of connections(run)) if (c.deadline > 0) c.abort("cancelled");
   }, interruptGraceMs);
 };
 
@@ -162,6 +163,7 @@ const monitorTick = (run: Run, last: { at: number }): void => {
   last.at = now;
   run.loopLag.record(Math.round(lateUs));
   for (const c of connections(run)) if (c.deadline > 0 && now > c.deadline) c.abort();
+  run.shared.results?.flush();
   const model = run.plan.model;
   if (model._tag === "Closed" && model.workers.stages.length > 0) {
     run.shared.active = Math.round(Pacing.valueAt(model.workers, now - run.startedAt));
@@ -286,6 +288,7 @@ export const execute = (
       run.cpuEndUs = cpuUs();
       for (const w of run.workers) w.endPause(run.endedAt);
       for (const c of connections(run)) c.close();
+      run.shared.results?.flush();
       return Ref.set(progress, snapshot(run));
     })),
   );

@@ -3,6 +3,20 @@ import * as Summary from "../core/summary.ts";
 import { classifyIndex } from "./classify.ts";
 import { Connection, type Endpoint } from "./http1.ts";
 
+/** Receives every finished request when --results is given (io/results_sink.ts writes them out). */
+export interface ResultsSink {
+  push(
+    intended: number,
+    sentAt: number,
+    end: number,
+    status: number,
+    reasonIndex: number,
+    ok: boolean,
+    bytes: number,
+  ): void;
+  flush(): void;
+}
+
 /** State every worker of a run reads and claims from; one JS thread, so plain fields are enough. */
 export interface Shared {
   stopping: boolean;
@@ -17,6 +31,8 @@ export interface Shared {
   readonly timeoutMs: number;
   /** okByStatus[status] is 1 when that status counts as a success. */
   readonly okByStatus: Uint8Array;
+  /** Where each request is streamed when --results is given. */
+  readonly results: ResultsSink | undefined;
 }
 
 /** What a worker's batch ends with: the run is over, there is room for more, or the worker is parked. */
@@ -54,18 +70,20 @@ export const settle = (
     status = conn.status;
     bytes = conn.bytes;
   } else {
-    reason = classifyIndex(error, conn.timedOut);
+    reason = classifyIndex(error, conn.timedOut ? conn.abortedAs : undefined);
     conn.close();
   }
   const end = performance.now();
+  const ok = reason < 0 && s.okByStatus[status] === 1;
   summary.record(
     status,
     reason,
-    reason < 0 && s.okByStatus[status] === 1,
+    ok,
     Math.round((end - intended) * 1000),
     Math.round((end - sentAt) * 1000),
     bytes,
   );
+  s.results?.push(intended, sentAt, end, status, reason, ok, bytes);
   return end;
 };
 

@@ -1,0 +1,64 @@
+// Streams one NDJSON line per request to a file or stdout: whole lines only, written in batches.
+//
+// Lines are built on the hot path only when --results is given, kept in memory, and written with
+// synchronous whole-buffer writes every flush, so the file never ends in a torn line whatever
+// interrupts the run (short of the process being killed mid-write).
+import { reasons } from "../domain/reason.ts";
+
+/** One request as a line of the results stream. Times are µs since the Unix epoch. */
+export interface ResultLine {
+  readonly intended_us: number;
+  readonly sent_us: number;
+  readonly latency_us: number;
+  readonly status: number;
+  readonly ok: boolean;
+  readonly bytes: number;
+  readonly error: string | null;
+  readonly target: string;
+}
+
+const encoder = new TextEncoder();
+/** Flush once this many lines are waiting, whatever the timer says. */
+const batchLines = 4096;
+
+export class ResultsSink {
+  private lines: string[] = [];
+  private readonly targetJson: string;
+  /** performance.now() → µs since the epoch. */
+  private readonly originUs = Math.round(performance.timeOrigin * 1000);
+  written = 0;
+
+  constructor(private readonly out: { writeSync(p: Uint8Array): number }, target: string) {
+    this.targetJson = JSON.stringify(target);
+  }
+
+  push(
+    intended: number,
+    sentAt: number,
+    end: number,
+    status: number,
+    reasonIndex: number,
+    ok: boolean,
+    bytes: number,
+  ): void {
+    const i = this.originUs + Math.round(intended * 1000);
+    this.lines.push(
+      `{"intended_us":${i},"sent_us":${this.originUs + Math.round(sentAt * 1000)},"latency_us":${
+        Math.round((end - intended) * 1000)
+      },"status":${status},"ok":${ok},"bytes":${bytes},"error":${
+        reasonIndex < 0 ? "null" : `"${reasons[reasonIndex]}"`
+      },"target":${this.targetJson}}`,
+    );
+    if (this.lines.length >= batchLines) this.flush();
+  }
+
+  /** Writes every waiting line, whole. */
+  flush(): void {
+    if (this.lines.length === 0) return;
+    const bytes = encoder.encode(this.lines.join("\n") + "\n");
+    this.written += this.lines.length;
+    this.lines = [];
+    let at = 0;
+    while (at < bytes.length) at += this.out.writeSync(at === 0 ? bytes : bytes.subarray(at));
+  }
+}

@@ -1,0 +1,86 @@
+// Interrupts: Ctrl-C and SIGTERM stop the run, print the partial summary, keep files whole, exit 130 / 143.
+import { assert, assertEquals } from "../assert.ts";
+import { countingServer } from "./support.ts";
+
+const root = new URL("../../", import.meta.url);
+
+const interrupt = async (args: ReadonlyArray<string>, signal: Deno.Signal, afterMs: number) => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "src/main.ts", "run", ...args],
+    cwd: root,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const started = performance.now();
+  // Wait for the run to be under way (module loading takes a few hundred ms), then signal.
+  await new Promise((r) => setTimeout(r, afterMs));
+  child.kill(signal);
+  const out = await child.output();
+  const text = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: text.decode(out.stdout),
+    stderr: text.decode(out.stderr),
+    ms: performance.now() - started,
+  };
+};
+
+Deno.test("SIGINT 1 s into a 10 s run: summary printed, exit 130, every results line parses", async () => {
+  const server = countingServer(1);
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/results.ndjson`;
+    const r = await interrupt(
+      [server.url, "-c", "4", "-d", "10s", "--results", file, "-o", "json", "-q"],
+      "SIGINT",
+      1500,
+    );
+    assertEquals(r.code, 130, r.stderr);
+    assert(r.ms < 6000, `took ${r.ms} ms`);
+    const summary = JSON.parse(r.stdout);
+    assertEquals(summary.interrupted, true);
+    assert(summary.requests > 0);
+    const text = await Deno.readTextFile(file);
+    assert(text.endsWith("\n"), "the file ends with a whole line");
+    const lines = text.trimEnd().split("\n").map((l) => JSON.parse(l));
+    assertEquals(lines.length, summary.requests);
+    assertEquals(summary.requests, server.count());
+    assert(
+      lines.every((l) => l.status === 200 && l.ok === true && typeof l.latency_us === "number"),
+    );
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SIGTERM stops the run with the partial text summary and exit 143", async () => {
+  const server = countingServer(1);
+  try {
+    const r = await interrupt([server.url, "-c", "2", "-d", "10s", "-q"], "SIGTERM", 1500);
+    assertEquals(r.code, 143, r.stderr);
+    assert(r.stdout.includes("· interrupted"), r.stdout);
+    assert(r.stdout.includes("requests   "), r.stdout);
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("a request in flight at Ctrl-C gets a short grace, then is cut, and the run still reports", async () => {
+  const server = countingServer(5000);
+  try {
+    const r = await interrupt(
+      [server.url, "-c", "1", "-d", "10s", "-o", "json", "-q"],
+      "SIGINT",
+      1500,
+    );
+    assertEquals(r.code, 130);
+    const summary = JSON.parse(r.stdout);
+    assertEquals(summary.requests, 1);
+    assertEquals(summary.errors, { cancelled: 1 });
+    assert(r.ms < 4500, `took ${r.ms} ms`);
+  } finally {
+    await server.stop();
+  }
+});
