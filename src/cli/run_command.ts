@@ -99,6 +99,14 @@ const junit = Options.text("junit").pipe(
   Options.optional,
   Options.withDescription("Write the thresholds as JUnit XML to this file"),
 );
+const insecure = Options.boolean("insecure").pipe(
+  Options.withAlias("k"),
+  Options.withDescription("https: do not verify the server's certificate"),
+);
+const cacert = Options.text("cacert").pipe(
+  Options.optional,
+  Options.withDescription("https: also trust the CA certificate(s) in this PEM file"),
+);
 const results = Options.text("results").pipe(
   Options.optional,
   Options.withDescription(
@@ -133,6 +141,8 @@ const options = {
   threshold,
   abortOnFail,
   junit,
+  insecure,
+  cacert,
   results,
   out,
   quiet,
@@ -167,6 +177,23 @@ const readBody = (raw: Raw): Effect.Effect<Uint8Array | undefined, UsageError> =
   });
 };
 
+const readCaCert = (path: string): Effect.Effect<ReadonlyArray<string>, UsageError> =>
+  Effect.tryPromise({
+    try: () => Deno.readTextFile(path),
+    catch: (e) =>
+      new UsageError({
+        reason: "file",
+        message: `--cacert: cannot read '${path}': ${e instanceof Error ? e.message : String(e)}`,
+      }),
+  }).pipe(
+    Effect.filterOrFail(
+      (pem) => pem.includes("-----BEGIN CERTIFICATE-----"),
+      () =>
+        new UsageError({ reason: "file", message: `--cacert: '${path}' holds no PEM certificate` }),
+    ),
+    Effect.map((pem) => [pem]),
+  );
+
 /** Resolves raw flags into a plan and its thresholds; the first problem found is reported. */
 export const resolve = (
   raw: Raw,
@@ -183,6 +210,9 @@ export const resolve = (
     const headers = yield* Effect.forEach(raw.header, (h) => Request.parseHeader(h));
     const isSuccess = yield* optional(raw.successStatus, Status.parseSuccessStatus);
     const requestBody = yield* readBody(raw);
+    const caCerts = yield* optional(raw.cacert, (path) => Either.right(path)).pipe(
+      Effect.flatMap((path) => path === undefined ? Effect.succeed(undefined) : readCaCert(path)),
+    );
     if (durationMs === 0) {
       return yield* new UsageError({
         reason: "duration",
@@ -229,6 +259,7 @@ export const resolve = (
         (rampMs > 0 ? rampMs : maxRequests === undefined ? 10_000 : undefined),
       maxRequests,
       timeoutMs,
+      tls: { caCerts, insecure: raw.insecure },
       isSuccess: isSuccess ?? Status.defaultSuccess,
     };
     return { plan, thresholds };

@@ -37,6 +37,8 @@ export interface RunPlan {
   /** Stop after this many requests in total. */
   readonly maxRequests: number | undefined;
   readonly timeoutMs: number;
+  /** For https: extra trusted certificates (PEM, from --cacert), or no verification at all (--insecure). */
+  readonly tls: { readonly caCerts: ReadonlyArray<string> | undefined; readonly insecure: boolean };
   /** Decides whether a response status counts as a success. */
   readonly isSuccess: (status: number) => boolean;
 }

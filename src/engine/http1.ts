@@ -4,13 +4,17 @@
 // feeds what it reads to a synchronous ResponseParser. Failures throw a `TransportError` (or a Deno
 // error) that the worker turns into a result with a reason.
 import type { Reason } from "../domain/reason.ts";
+import { type ByteConn, connectInsecure } from "./insecure_tls.ts";
 import { ResponseParser } from "./response_parser.ts";
 
 export interface Endpoint {
   readonly hostname: string;
   readonly port: number;
   readonly tls: boolean;
+  /** PEM certificates to trust besides the system's (--cacert). */
   readonly caCerts?: ReadonlyArray<string>;
+  /** Skip certificate verification (--insecure). */
+  readonly insecure?: boolean;
 }
 
 export class TransportError extends Error {
@@ -24,7 +28,7 @@ const bufferSize = 64 * 1024;
 const smallRequest = 4096;
 
 export class Connection {
-  private conn: Deno.Conn | undefined;
+  private conn: ByteConn | undefined;
   private readonly buf = new Uint8Array(bufferSize);
   private readonly parser = new ResponseParser();
   /** Unconsumed bytes are buf[start..end). */
@@ -79,15 +83,17 @@ export class Connection {
     }
   }
 
-  private async connect(): Promise<Deno.Conn> {
-    const { hostname, port, tls, caCerts } = this.endpoint;
-    const pending: Promise<Deno.Conn> = tls
+  private async connect(): Promise<ByteConn> {
+    const { hostname, port, tls, caCerts, insecure } = this.endpoint;
+    const pending: Promise<ByteConn> = tls && insecure
+      ? connectInsecure(hostname, port)
+      : tls
       ? Deno.connectTls({ hostname, port, ...(caCerts ? { caCerts: [...caCerts] } : {}) })
       : Deno.connect({ hostname, port });
     const timeout = new Promise<never>((_, reject) => {
       this.rejectConnect = reject;
     });
-    let conn: Deno.Conn;
+    let conn: ByteConn;
     try {
       conn = await Promise.race([pending, timeout]);
     } catch (e) {

@@ -98,6 +98,8 @@ export const prepare = (plan: RunPlan, results?: ResultsSink): Run => {
     hostname: url.hostname.replace(/^\[|\]$/g, ""),
     port: Number(url.port) || (url.protocol === "https:" ? 443 : 80),
     tls: url.protocol === "https:",
+    insecure: plan.tls.insecure,
+    ...(plan.tls.caCerts === undefined ? {} : { caCerts: plan.tls.caCerts }),
   };
   const open = model._tag === "Open"
     ? new OpenLoad(shared, endpoint, model.maxInFlight)
