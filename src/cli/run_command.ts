@@ -7,6 +7,7 @@ import * as Status from "../core/status.ts";
 import * as Thresholds from "../core/thresholds.ts";
 import { parseCount, parseDuration } from "../core/units.ts";
 import { RunError, UsageError } from "../domain/errors.ts";
+import { openFileLimit, reservedFiles } from "../io/fd_limit.ts";
 import { ResultsSink } from "../io/results_sink.ts";
 import { concurrencyOf, type LoadModel, type RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
@@ -251,6 +252,18 @@ export const resolve = (
         message: "--stages: the ramp never has a worker",
       });
     }
+    const needed = concurrencyOf(model) + reservedFiles;
+    const limit = model._tag === "Closed" ? openFileLimit() : undefined;
+    if (limit !== undefined && needed > limit) {
+      return yield* new UsageError({
+        reason: "number",
+        message:
+          `-c ${
+            concurrencyOf(model)
+          } needs about ${needed} open files, but the limit is ${limit} ` +
+          `(ulimit -n); raise it with 'ulimit -n ${needed}' or lower -c`,
+      });
+    }
     const rampMs = ramp.reduce((t, st) => t + st.durationMs, 0);
     const plan: RunPlan = {
       request: { method: methodName, url: target, headers, body: requestBody },
@@ -322,7 +335,7 @@ const openResults = (path: string, plan: RunPlan) =>
       const file = path === "-"
         ? undefined
         : Deno.openSync(path, { write: true, create: true, truncate: true });
-      const target = `${plan.request.method} ${plan.request.url.href}`;
+      const target = `${plan.request.method} ${Request.maskUrl(plan.request.url)}`;
       return {
         sink: new ResultsSink(file ?? Deno.stdout, target),
         close: () => file?.close(),

@@ -2,6 +2,7 @@
 import { Console, Effect } from "effect";
 import * as Diagnosis from "../core/diagnosis.ts";
 import * as Codec from "../core/histogram_codec.ts";
+import * as Request from "../core/request.ts";
 import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
 import type { RunError } from "../domain/errors.ts";
@@ -93,6 +94,11 @@ export const report = (
     const print = (text: string) =>
       files.summaryToStderr ? Effect.sync(() => console.error(text)) : Console.log(text);
     const json = Json.toJson(stats, {
+      request: {
+        method: plan.request.method,
+        url: Request.maskUrl(plan.request.url),
+        headers: Object.fromEntries(plan.request.headers.map(Request.maskHeader)),
+      },
       ...(o.targetRps === undefined ? {} : { target_rps: Number(o.targetRps.toFixed(3)) }),
       histogram: Codec.encode(o.summary.latency),
       thresholds: evaluations.map((e) => ({
@@ -120,7 +126,8 @@ export const report = (
     } else {
       const heading = {
         method: plan.request.method,
-        url: plan.request.url.href,
+        url: Request.maskUrl(plan.request.url),
+        headers: plan.request.headers.map(Request.maskHeader),
         load: loadLine(plan.model, o),
         targetRps: o.targetRps,
         interrupted: o.interrupted,

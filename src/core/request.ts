@@ -35,20 +35,35 @@ export const parseHeader = (
   const colon = text.indexOf(":");
   const name = colon > 0 ? text.slice(0, colon).trim() : "";
   const value = colon > 0 ? text.slice(colon + 1).trim() : "";
-  if (!token.test(name) || /[\r\n\0]/.test(value)) {
-    return Either.left(
-      new UsageError({
-        reason: "header",
-        message: `--header: '${text}' is not a header like 'Name: value'`,
-      }),
+  // The message never repeats a value: it may be a credential.
+  const bad = (why: string) =>
+    Either.left(new UsageError({ reason: "header", message: `--header: ${why}` }));
+  if (colon <= 0) {
+    const start = /^[^\s:]{0,40}/.exec(text)![0];
+    return bad(
+      `'${start}${start.length < text.length ? "…" : ""}' is not a header like 'Name: value'`,
     );
   }
+  if (!token.test(name)) return bad(`'${name.slice(0, 40)}' is not a header name`);
+  if (/[\r\n\0]/.test(value)) return bad(`the value of '${name}' contains a line break or NUL`);
   return Either.right([name, value] as const);
 };
 
 const secretName =
   /^(authorization|proxy-authorization|cookie|set-cookie)$|token|secret|key|password/i;
 
+const masked = "****";
+
 /** Masks values of headers that carry credentials, for anything salvo echoes. */
 export const maskHeader = ([name, value]: readonly [string, string]): readonly [string, string] =>
-  secretName.test(name) ? [name, value === "" ? "" : "****"] : [name, value];
+  secretName.test(name) && value !== "" ? [name, masked] : [name, value];
+
+/** A URL as salvo echoes it: query parameters named like credentials (api_key, token, …) are masked. */
+export const maskUrl = (url: URL): string => {
+  if (url.search === "") return url.href;
+  const u = new URL(url.href);
+  for (const key of [...u.searchParams.keys()]) {
+    if (secretName.test(key)) u.searchParams.set(key, masked);
+  }
+  return u.href.replaceAll(encodeURIComponent(masked), masked);
+};

@@ -23,13 +23,15 @@ export class TransportError extends Error {
   }
 }
 
-const bufferSize = 64 * 1024;
+/** The read buffer starts small (thousands of workers each hold one) and grows to fit a long head. */
+const initialBuffer = 16 * 1024;
+const maxBuffer = 64 * 1024;
 /** Requests up to this size are written without awaiting the write. */
 const smallRequest = 4096;
 
 export class Connection {
   private conn: ByteConn | undefined;
-  private readonly buf = new Uint8Array(bufferSize);
+  private buf = new Uint8Array(initialBuffer);
   private readonly parser = new ResponseParser();
   /** Unconsumed bytes are buf[start..end). */
   private start = 0;
@@ -118,7 +120,7 @@ export class Connection {
    * response, or a failed write) is re-opened once, silently: the server never read the request.
    */
   async exchange(request: Uint8Array, head: boolean): Promise<void> {
-    const buf = this.buf;
+    let buf = this.buf;
     const parser = this.parser;
     for (let attempt = 0;; attempt++) {
       const conn = this.conn ?? await this.connect();
@@ -155,12 +157,17 @@ export class Connection {
         }
         if (start === end) start = end = 0;
         else if (end === buf.length) {
-          if (start === 0) {
+          if (start > 0) {
+            buf.copyWithin(0, start, end);
+            end -= start;
+            start = 0;
+          } else if (buf.length < maxBuffer) {
+            const bigger = new Uint8Array(Math.min(maxBuffer, buf.length * 2));
+            bigger.set(buf);
+            this.buf = buf = bigger;
+          } else {
             throw new TransportError("protocol_error", "response head larger than 64 KiB");
           }
-          buf.copyWithin(0, start, end);
-          end -= start;
-          start = 0;
         }
         const n = await conn.read(end === 0 ? buf : buf.subarray(end));
         if (n === null) {

@@ -56,6 +56,8 @@ export interface Run {
   readonly shared: Shared;
   /** Closed model: the workers, each with its summary and connection. Open model: none. */
   readonly workers: ReadonlyArray<Worker>;
+  /** Closed model: the summaries workers fold into, one each up to `maxSummaries`, then shared. */
+  readonly summaries: ReadonlyArray<Summary.Summary>;
   /** Open model: the sender. */
   readonly open: OpenLoad | undefined;
   readonly loopLag: Histogram.Histogram;
@@ -70,6 +72,8 @@ export interface Run {
 /** How long in-flight requests may finish after an interrupt before their sockets are closed. */
 const interruptGraceMs = 1000;
 const monitorIntervalMs = 50;
+/** At most this many summaries for the closed model's workers; beyond, workers share them. */
+const maxSummaries = 64;
 /** Connections the open model opens before its clock starts. */
 const warmConnections = 16;
 /** How often a parked worker (above the ramp's current count) looks again. */
@@ -101,6 +105,10 @@ export const prepare = (plan: RunPlan, results?: ResultsSink): Run => {
     insecure: plan.tls.insecure,
     ...(plan.tls.caCerts === undefined ? {} : { caCerts: plan.tls.caCerts }),
   };
+  const summaries = Array.from(
+    { length: Math.min(concurrencyOf(model), maxSummaries) },
+    () => Summary.empty(),
+  );
   const open = model._tag === "Open"
     ? new OpenLoad(shared, endpoint, model.maxInFlight)
     : undefined;
@@ -108,8 +116,12 @@ export const prepare = (plan: RunPlan, results?: ResultsSink): Run => {
     plan,
     shared,
     workers: model._tag === "Closed"
-      ? Array.from({ length: concurrencyOf(model) }, (_, i) => new Worker(shared, endpoint, i))
+      ? Array.from(
+        { length: concurrencyOf(model) },
+        (_, i) => new Worker(shared, endpoint, i, summaries[i % summaries.length]!),
+      )
       : [],
+    summaries: model._tag === "Closed" ? summaries : [],
     open,
     loopLag: Histogram.make(),
     startedAt: 0,
@@ -122,7 +134,7 @@ export const prepare = (plan: RunPlan, results?: ResultsSink): Run => {
 };
 
 const summaries = (run: Run): ReadonlyArray<Summary.Summary> =>
-  run.open !== undefined ? [run.open.summary] : run.workers.map((w) => w.summary);
+  run.open !== undefined ? [run.open.summary] : run.summaries;
 
 const connections = (run: Run): ReadonlyArray<Connection> =>
   run.open !== undefined ? run.open.connections : run.workers.map((w) => w.connection);

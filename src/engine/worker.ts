@@ -88,14 +88,23 @@ export const settle = (
 };
 
 export class Worker {
-  readonly summary = Summary.empty();
   readonly connection: Connection;
   /** Time spent in --delay pauses between requests, in ms: tells pacing from server time. */
   pausedMs = 0;
   /** performance.now() when the pause in progress began; 0 when not pausing. */
   pauseStart = 0;
 
-  constructor(private readonly shared: Shared, endpoint: Endpoint, readonly index: number) {
+  /**
+   * `summary` is this worker's own, or shared with a few others when there are many workers: on one JS
+   * thread a shared fold needs no lock, and thousands of workers would otherwise hold thousands of
+   * histograms.
+   */
+  constructor(
+    private readonly shared: Shared,
+    endpoint: Endpoint,
+    readonly index: number,
+    readonly summary: Summary.Summary,
+  ) {
     this.connection = new Connection(endpoint);
   }
 

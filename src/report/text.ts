@@ -16,6 +16,8 @@ const tally = (counts: Readonly<Record<string, number | undefined>>): string =>
 export interface Heading {
   readonly method: string;
   readonly url: string;
+  /** Request headers as sent, credentials already masked. */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
   /** How load was generated, e.g. "8 workers" or "200 req/s, up to 1000 in flight". */
   readonly load: string;
   /** Target rate per second (open model). */
@@ -35,6 +37,9 @@ const latencyLines = (label: string, l: LatencyStats): ReadonlyArray<string> => 
 export const render = (s: Stats, h: Heading): string => {
   const lines = [
     `salvo ${h.method} ${h.url} · ${h.load}` + (h.interrupted ? " · interrupted" : ""),
+    ...(h.headers.length === 0
+      ? []
+      : [`  headers    ${h.headers.map(([k, v]) => `${k}: ${v}`).join(" · ")}`]),
     `  requests   ${s.requests} in ${formatDuration(s.durationS * 1000)} · ${rate(s.rps)} req/s`,
     `  success    ${s.successes} (${pct(s.successRate)}) · failed ${s.failures}`,
   ];

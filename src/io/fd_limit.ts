@@ -1,0 +1,14 @@
+// The process's limit on open files (`ulimit -n`), where the platform tells it (Linux), else undefined.
+
+export const openFileLimit = (): number | undefined => {
+  try {
+    const limits = Deno.readTextFileSync("/proc/self/limits");
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(limits);
+    return m === null || m[1] === "unlimited" ? undefined : Number(m[1]);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Files salvo holds besides its connections: stdio, the runtime's own, an output file or two. */
+export const reservedFiles = 32;

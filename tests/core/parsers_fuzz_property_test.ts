@@ -1,0 +1,48 @@
+// Fuzz: every parser returns a value or a typed error for any input, never throws, never hangs.
+import { Either } from "effect";
+import fc from "fast-check";
+import * as Codec from "../../src/core/histogram_codec.ts";
+import * as Pacing from "../../src/core/pacing.ts";
+import * as Request from "../../src/core/request.ts";
+import * as Status from "../../src/core/status.ts";
+import * as Thresholds from "../../src/core/thresholds.ts";
+import { parseCount, parseDuration } from "../../src/core/units.ts";
+import { assert } from "../assert.ts";
+
+const parsers: ReadonlyArray<
+  readonly [string, (s: string) => Either.Either<unknown, { message: string }>]
+> = [
+  ["duration", (s) => parseDuration("--duration", s)],
+  ["count", (s) => parseCount("--requests", s, 1)],
+  ["rate", Pacing.parseRate],
+  ["stages", Pacing.parseStages],
+  ["threshold", Thresholds.parse],
+  ["header", Request.parseHeader],
+  ["url", Request.parseUrl],
+  ["method", Request.parseMethod],
+  ["success status", Status.parseSuccessStatus],
+  ["histogram string", Codec.decode],
+];
+
+/** Strings near the grammars as well as arbitrary ones, so the fuzz reaches past the first check. */
+const input = fc.oneof(
+  fc.string(),
+  fc.fullUnicodeString(),
+  fc.stringOf(fc.constantFrom(..."0123456789.:,-+/%<>=!()psmuµhHTP ")),
+  fc.stringOf(fc.constantFrom(..."0123456789"), { minLength: 300, maxLength: 2000 }),
+  fc.base64String(),
+);
+
+for (const [name, parse] of parsers) {
+  Deno.test(`${name} parser: any string gives a value or an error with a message, quickly`, () => {
+    fc.assert(
+      fc.property(input, (s) => {
+        const started = performance.now();
+        const r = parse(s);
+        assert(performance.now() - started < 100, `slow on ${JSON.stringify(s).slice(0, 80)}`);
+        if (Either.isLeft(r)) assert(r.left.message.length > 0, "an error without a message");
+      }),
+      { numRuns: 1000 },
+    );
+  });
+}

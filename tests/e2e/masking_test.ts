@@ -1,0 +1,58 @@
+// No secrets in output: credentials are sent as given but masked wherever salvo echoes the request.
+import { assert, assertEquals } from "../assert.ts";
+import { salvo } from "./support.ts";
+
+Deno.test("Authorization, Cookie and token headers and key query parameters are masked in every output", async () => {
+  const seen: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
+    seen.push(
+      `${req.headers.get("authorization")}|${req.headers.get("cookie")}|${
+        new URL(req.url).searchParams.get("api_key")
+      }`,
+    );
+    return new Response("ok");
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    const url = `http://127.0.0.1:${
+      (server.addr as Deno.NetAddr).port
+    }/x?api_key=QUERYSECRET&page=2`;
+    const args = [
+      "run",
+      url,
+      ...["-n", "3", "-c", "1", "-q", "--results", `${dir}/r.ndjson`, "--out", `${dir}/s.json`],
+      ...["-H", "Authorization: Bearer HEADERSECRET", "-H", "Cookie: session=COOKIESECRET"],
+      ...["-H", "X-Auth-Token: TOKENSECRET", "-H", "X-Env: staging"],
+    ];
+    const text = await salvo(args);
+    const json = await salvo([...args, "-o", "json"]);
+    assertEquals(seen[0], "Bearer HEADERSECRET|session=COOKIESECRET|QUERYSECRET", "sent as given");
+    const outputs = [
+      text.stdout,
+      text.stderr,
+      json.stdout,
+      json.stderr,
+      await Deno.readTextFile(`${dir}/r.ndjson`),
+      await Deno.readTextFile(`${dir}/s.json`),
+    ];
+    for (const out of outputs) assert(!/SECRET/.test(out), `a secret leaked:\n${out}`);
+    assert(
+      text.stdout.includes(
+        "Authorization: **** · Cookie: **** · X-Auth-Token: **** · X-Env: staging",
+      ),
+      text.stdout,
+    );
+    assert(text.stdout.includes("api_key=****&page=2"), text.stdout);
+    assertEquals(JSON.parse(json.stdout).request.headers["X-Env"], "staging");
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a malformed header is refused without repeating its value", async () => {
+  const r = await salvo(["run", "http://127.0.0.1:9/", "-H", "Authorization Bearer HEADERSECRET"]);
+  assertEquals(r.code, 2);
+  assert(!r.stderr.includes("HEADERSECRET"), r.stderr);
+  assert(r.stderr.includes("'Authorization…' is not a header"), r.stderr);
+});
