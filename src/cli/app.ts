@@ -54,11 +54,17 @@ export const exitCodeOf = (
   return codes.runError;
 };
 
+/** A bare `--follow-redirects` means `--follow-redirects=same`: the option otherwise takes a value. */
+const normalize = (args: ReadonlyArray<string>): ReadonlyArray<string> =>
+  args.flatMap((a, i) =>
+    a === "--follow-redirects" && !["same", "any"].includes(args[i + 1] ?? "") ? [a, "same"] : [a]
+  );
+
 /** Runs salvo on `args` (without the executable) and yields the exit code; errors become one stderr line. */
 export const main = (args: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     const ref = yield* ExitCode;
-    yield* cli(["salvo", "salvo", ...args]);
+    yield* cli(["salvo", "salvo", ...normalize(args)]);
     return yield* ref;
   }).pipe(
     Effect.catchAll((e: unknown) => {

@@ -108,6 +108,12 @@ const cacert = Options.text("cacert").pipe(
   Options.optional,
   Options.withDescription("https: also trust the CA certificate(s) in this PEM file"),
 );
+const followRedirects = Options.choice("follow-redirects", ["same", "any"]).pipe(
+  Options.optional,
+  Options.withDescription(
+    "Follow redirects: --follow-redirects (same host only) or --follow-redirects=any (credentials are not sent to another host)",
+  ),
+);
 const results = Options.text("results").pipe(
   Options.optional,
   Options.withDescription(
@@ -144,6 +150,7 @@ const options = {
   junit,
   insecure,
   cacert,
+  followRedirects,
   results,
   out,
   quiet,
@@ -273,6 +280,7 @@ export const resolve = (
       maxRequests,
       timeoutMs,
       tls: { caCerts, insecure: raw.insecure },
+      followRedirects: Option.getOrUndefined(raw.followRedirects),
       isSuccess: isSuccess ?? Status.defaultSuccess,
     };
     return { plan, thresholds };

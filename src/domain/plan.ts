@@ -39,6 +39,8 @@ export interface RunPlan {
   readonly timeoutMs: number;
   /** For https: extra trusted certificates (PEM, from --cacert), or no verification at all (--insecure). */
   readonly tls: { readonly caCerts: ReadonlyArray<string> | undefined; readonly insecure: boolean };
+  /** Follow redirects to the target's own origin (`same`), to any host (`any`), or not at all. */
+  readonly followRedirects: "same" | "any" | undefined;
   /** Decides whether a response status counts as a success. */
   readonly isSuccess: (status: number) => boolean;
 }

@@ -49,8 +49,12 @@ export class Connection {
   /** Status of the last response, and the bytes it took on the wire (head and body). */
   status = 0;
   bytes = 0;
+  /** The last response's Location header, when the connection was made to follow redirects. */
+  location: string | undefined;
 
-  constructor(private readonly endpoint: Endpoint) {}
+  constructor(private readonly endpoint: Endpoint, wantLocation = false) {
+    this.parser.wantLocation = wantLocation;
+  }
 
   /** Opens the connection ahead of the first exchange; a failure is left for that exchange to meet. */
   async warm(): Promise<void> {
@@ -193,6 +197,7 @@ export class Connection {
         throw new TransportError("connection_closed", "connection closed before a response");
       }
       this.status = parser.status;
+      this.location = parser.location;
       this.bytes = bytes - (end - start);
       this.served++;
       if (parser.close) this.close();

@@ -2,6 +2,7 @@
 import * as Summary from "../core/summary.ts";
 import { Connection, type Endpoint } from "./http1.ts";
 import { Permits } from "./permits.ts";
+import { isRedirect } from "./redirects.ts";
 import { noError, settle, type Shared } from "./worker.ts";
 
 export class OpenLoad {
@@ -31,6 +32,7 @@ export class OpenLoad {
     let error: unknown = noError;
     try {
       await conn.exchange(s.request, s.head);
+      if (s.redirects !== undefined && isRedirect(conn.status)) await s.redirects.follow(conn);
     } catch (e) {
       error = e;
     }
@@ -58,7 +60,7 @@ export class OpenLoad {
   }
 
   private open(): Connection {
-    const c = new Connection(this.endpoint);
+    const c = new Connection(this.endpoint, this.shared.redirects !== undefined);
     this.connections.push(c);
     return c;
   }

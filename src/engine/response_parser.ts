@@ -30,6 +30,10 @@ export class ResponseParser {
   status = 0;
   /** The server asked to close the connection after this response (or the body ends at close). */
   close = false;
+  /** Read the Location header (only when following redirects: it costs a string per response). */
+  wantLocation = false;
+  /** The Location header of the last response, when `wantLocation`. */
+  location: string | undefined;
 
   /** Starts a new response; `head` marks a HEAD request, whose response has no body. */
   begin(head: boolean): void {
@@ -37,6 +41,7 @@ export class ResponseParser {
     this.head = head;
     this.status = 0;
     this.close = false;
+    this.location = undefined;
   }
 
   get done(): boolean {
@@ -183,6 +188,10 @@ export class ResponseParser {
           if (containsToken(buf, colon + 1, eol, closeToken)) close = true;
           else if (containsToken(buf, colon + 1, eol, keepAliveToken)) close = false;
         }
+      } else if (c === 108 /* l */ && this.wantLocation) {
+        if (eol - line > 9 && buf[line + 8] === 58 && sameName(buf, line, locationName)) {
+          this.location = new TextDecoder().decode(buf.subarray(line + 9, eol)).trim();
+        }
       }
       line = eol + 1;
     }
@@ -219,6 +228,7 @@ const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const contentLengthName = bytes("content-length");
 const transferEncodingName = bytes("transfer-encoding");
 const connectionName = bytes("connection");
+const locationName = bytes("location");
 const chunkedToken = bytes("chunked");
 const closeToken = bytes("close");
 const keepAliveToken = bytes("keep-alive");

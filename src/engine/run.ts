@@ -9,6 +9,7 @@ import { concurrencyOf, type RunPlan } from "../domain/plan.ts";
 import { version } from "../version.ts";
 import { type Connection, encodeRequest, type Endpoint } from "./http1.ts";
 import { OpenLoad } from "./open.ts";
+import { Redirects } from "./redirects.ts";
 import * as Pacer from "./pacer.ts";
 import { type ResultsSink, type Shared, Step, Worker } from "./worker.ts";
 
@@ -86,6 +87,13 @@ export const prepare = (plan: RunPlan, results?: ResultsSink): Run => {
   const okByStatus = new Uint8Array(1000);
   for (let s = 0; s < 1000; s++) okByStatus[s] = plan.isSuccess(s) ? 1 : 0;
   const model = plan.model;
+  const endpoint: Endpoint = {
+    hostname: url.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(url.port) || (url.protocol === "https:" ? 443 : 80),
+    tls: url.protocol === "https:",
+    insecure: plan.tls.insecure,
+    ...(plan.tls.caCerts === undefined ? {} : { caCerts: plan.tls.caCerts }),
+  };
   const shared: Shared = {
     stopping: false,
     issued: 0,
@@ -97,13 +105,9 @@ export const prepare = (plan: RunPlan, results?: ResultsSink): Run => {
     timeoutMs: plan.timeoutMs,
     okByStatus,
     results,
-  };
-  const endpoint: Endpoint = {
-    hostname: url.hostname.replace(/^\[|\]$/g, ""),
-    port: Number(url.port) || (url.protocol === "https:" ? 443 : 80),
-    tls: url.protocol === "https:",
-    insecure: plan.tls.insecure,
-    ...(plan.tls.caCerts === undefined ? {} : { caCerts: plan.tls.caCerts }),
+    redirects: plan.followRedirects === undefined
+      ? undefined
+      : new Redirects(plan.followRedirects, plan.request, endpoint, userAgent),
   };
   const summaries = Array.from(
     { length: Math.min(concurrencyOf(model), maxSummaries) },

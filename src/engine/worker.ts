@@ -2,6 +2,7 @@
 import * as Summary from "../core/summary.ts";
 import { classifyIndex } from "./classify.ts";
 import { Connection, type Endpoint } from "./http1.ts";
+import { isRedirect, type Redirects } from "./redirects.ts";
 
 /** Receives every finished request when --results is given (io/results_sink.ts writes them out). */
 export interface ResultsSink {
@@ -33,6 +34,8 @@ export interface Shared {
   readonly okByStatus: Uint8Array;
   /** Where each request is streamed when --results is given. */
   readonly results: ResultsSink | undefined;
+  /** Set when redirects are followed (--follow-redirects). */
+  readonly redirects: Redirects | undefined;
 }
 
 /** What a worker's batch ends with: the run is over, there is room for more, or the worker is parked. */
@@ -105,7 +108,7 @@ export class Worker {
     readonly index: number,
     readonly summary: Summary.Summary,
   ) {
-    this.connection = new Connection(endpoint);
+    this.connection = new Connection(endpoint, shared.redirects !== undefined);
   }
 
   /** Sends up to `limit` requests back to back. */
@@ -123,6 +126,7 @@ export class Worker {
       let error: unknown = noError;
       try {
         await conn.exchange(s.request, s.head);
+        if (s.redirects !== undefined && isRedirect(conn.status)) await s.redirects.follow(conn);
       } catch (e) {
         error = e;
       }

@@ -1,0 +1,93 @@
+// Redirects are not followed unless asked, and never to another host without --follow-redirects=any.
+import { assert, assertEquals } from "../assert.ts";
+import { runJson } from "./support.ts";
+
+/** A server whose /start redirects to `location(port)` and whose other paths answer 200, counting each path. */
+const redirecting = (status: number, location: (self: number) => string) => {
+  const hits = new Map<string, number>();
+  const auth: string[] = [];
+  const server: Deno.HttpServer<Deno.NetAddr> = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen: () => {},
+  }, (req): Response => {
+    const path = new URL(req.url).pathname;
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    auth.push(req.headers.get("authorization") ?? "");
+    if (path === "/start") {
+      return new Response(null, {
+        status,
+        headers: { location: location((server.addr as Deno.NetAddr).port) },
+      });
+    }
+    return new Response("landed");
+  });
+  return {
+    url: `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/start`,
+    port: (server.addr as Deno.NetAddr).port,
+    hits,
+    auth,
+    stop: () => server.shutdown(),
+  };
+};
+
+Deno.test("redirects are not followed by default: the 3xx is the answer", async () => {
+  const s = redirecting(302, () => "/landing");
+  try {
+    const { json } = await runJson([s.url, "-n", "10", "-c", "1"]);
+    assertEquals(json.status_codes, { "302": 10 });
+    assertEquals(s.hits.get("/landing"), undefined);
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("--follow-redirects follows to the same host: one request, the final status, both hops counted in bytes", async () => {
+  const s = redirecting(301, () => "/landing");
+  try {
+    const { json } = await runJson([s.url, "-n", "10", "-c", "2", "--follow-redirects"]);
+    assertEquals(json.requests, 10);
+    assertEquals(json.status_codes, { "200": 10 });
+    assertEquals(s.hits.get("/start"), 10);
+    assertEquals(s.hits.get("/landing"), 10);
+  } finally {
+    await s.stop();
+  }
+});
+
+Deno.test("--follow-redirects does not leave the host; --follow-redirects=any does, without credentials", async () => {
+  const other = redirecting(200, () => "");
+  // localhost is another origin than 127.0.0.1, on this machine's loopback.
+  const s = redirecting(307, () => `http://localhost:${other.port}/elsewhere`);
+  try {
+    const same = await runJson([
+      s.url,
+      "-n",
+      "5",
+      "-c",
+      "1",
+      "--follow-redirects",
+      "-H",
+      "Authorization: Bearer x",
+    ]);
+    assertEquals(same.json.status_codes, { "307": 5 });
+    assertEquals(other.hits.get("/elsewhere"), undefined);
+    const any = await runJson([
+      s.url,
+      "-n",
+      "5",
+      "-c",
+      "1",
+      "--follow-redirects=any",
+      "-H",
+      "Authorization: Bearer x",
+    ]);
+    assertEquals(any.json.status_codes, { "200": 5 });
+    assertEquals(other.hits.get("/elsewhere"), 5);
+    assert(other.auth.every((a) => a === ""), "credentials went to another host");
+    assert(s.auth.every((a) => a === "Bearer x"), "credentials are sent to the target itself");
+  } finally {
+    await s.stop();
+    await other.stop();
+  }
+});
