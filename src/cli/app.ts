@@ -4,13 +4,15 @@ import { Cause, Console, Effect, Exit, Option } from "effect";
 import { versionLine } from "../version.ts";
 import { codes, ExitCode } from "./exit_code.ts";
 import { runCommand } from "./run_command.ts";
+import { mergeCommand } from "./merge_command.ts";
+import { reportCommand } from "./report_command.ts";
 import { serveCommand } from "./serve_command.ts";
 
 const root = Command.make("salvo").pipe(
   Command.withDescription(
     "HTTP load tester: concurrent workers, honest latency, a verdict that explains itself.\n\nQuick start:\n  salvo serve --port 8080 &\n  salvo run http://127.0.0.1:8080/ -c 8 -d 3s",
   ),
-  Command.withSubcommands([runCommand, serveCommand]),
+  Command.withSubcommands([runCommand, reportCommand, mergeCommand, serveCommand]),
 );
 
 const cli = Command.run(root, { name: "salvo", version: versionLine(), executable: "salvo" });

@@ -8,10 +8,12 @@ import * as Thresholds from "../core/thresholds.ts";
 import { parseCount, parseDuration } from "../core/units.ts";
 import { RunError, UsageError } from "../domain/errors.ts";
 import { openFileLimit, reservedFiles } from "../io/fd_limit.ts";
+import { IntervalSink } from "../io/interval_sink.ts";
 import { ResultsSink } from "../io/results_sink.ts";
 import { concurrencyOf, type LoadModel, type RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
 import * as Text from "../report/text.ts";
+import { junit, out, output, threshold } from "./common_options.ts";
 import { set as setExitCode } from "./exit_code.ts";
 import * as Report from "./run_report.ts";
 
@@ -80,25 +82,10 @@ const successStatus = Options.text("success-status").pipe(
   Options.optional,
   Options.withDescription("Statuses that count as success, e.g. 200-299,304 (default: below 400)"),
 );
-const output = Options.choice("output", ["text", "json"]).pipe(
-  Options.withAlias("o"),
-  Options.withDefault("text" as const),
-  Options.withDescription("Summary format on stdout"),
-);
-const threshold = Options.text("threshold").pipe(
-  Options.repeated,
-  Options.withDescription(
-    "Pass/fail gate 'METRIC OP VALUE', repeatable: requests>=15, success_rate>=85%, p95<300ms, max<2s, rps>100",
-  ),
-);
 const abortOnFail = Options.boolean("abort-on-fail").pipe(
   Options.withDescription(
     "Stop as soon as a threshold can no longer pass (e.g. failures<=3 exceeded)",
   ),
-);
-const junit = Options.text("junit").pipe(
-  Options.optional,
-  Options.withDescription("Write the thresholds as JUnit XML to this file"),
 );
 const insecure = Options.boolean("insecure").pipe(
   Options.withAlias("k"),
@@ -120,9 +107,11 @@ const results = Options.text("results").pipe(
     "Stream one NDJSON line per request to FILE, or to stdout with '-' (the summary then goes to stderr)",
   ),
 );
-const out = Options.text("out").pipe(
+const interval = Options.text("interval").pipe(
   Options.optional,
-  Options.withDescription("Also write the JSON summary to FILE (atomically)"),
+  Options.withDescription(
+    "With --results: write one record per window of this length (counts and histogram) instead of a line per request",
+  ),
 );
 const quiet = Options.boolean("quiet").pipe(
   Options.withAlias("q"),
@@ -152,6 +141,7 @@ const options = {
   cacert,
   followRedirects,
   results,
+  interval,
   out,
   quiet,
 };
@@ -308,7 +298,16 @@ const runHandler = (raw: Raw) =>
   Effect.gen(function* () {
     const { plan, thresholds } = yield* resolve(raw);
     const resultsPath = Option.getOrUndefined(raw.results);
-    const sink = resultsPath === undefined ? undefined : yield* openResults(resultsPath, plan);
+    const intervalMs = yield* optional(raw.interval, (t) => parseDuration("--interval", t));
+    if (intervalMs !== undefined && (resultsPath === undefined || intervalMs <= 0)) {
+      return yield* new UsageError({
+        reason: "flag",
+        message: "--interval needs --results FILE and a duration above 0, like --interval 1s",
+      });
+    }
+    const sink = resultsPath === undefined
+      ? undefined
+      : yield* openResults(resultsPath, plan, intervalMs);
     const run = Engine.prepare(plan, sink?.sink);
     const progress = yield* Ref.make<Engine.Snapshot>(Engine.emptySnapshot);
     const stopWhen = raw.abortOnFail && thresholds.length > 0
@@ -326,7 +325,16 @@ const runHandler = (raw: Raw) =>
       summaryToStderr: resultsPath === "-",
     };
     const finish = Effect.suspend(() =>
-      Report.report(plan, Engine.outcome(run), thresholds, raw.output, files)
+      Report.report(
+        Report.runSubject(
+          plan,
+          Engine.outcome(run),
+          Math.round((performance.timeOrigin + run.startedAt) * 1000),
+        ),
+        thresholds,
+        raw.output,
+        files,
+      )
     ).pipe(Effect.ensuring(Effect.sync(() => sink?.close())));
     // The summary is printed however the run ends, Ctrl-C included (the exit code is then 130).
     const code = yield* load.pipe(
@@ -337,15 +345,18 @@ const runHandler = (raw: Raw) =>
   });
 
 /** Opens the --results destination before the run, so an unwritable path stops salvo before any request. */
-const openResults = (path: string, plan: RunPlan) =>
+const openResults = (path: string, plan: RunPlan, intervalMs: number | undefined) =>
   Effect.try({
     try: () => {
       const file = path === "-"
         ? undefined
         : Deno.openSync(path, { write: true, create: true, truncate: true });
       const target = `${plan.request.method} ${Request.maskUrl(plan.request.url)}`;
+      const out = file ?? Deno.stdout;
       return {
-        sink: new ResultsSink(file ?? Deno.stdout, target),
+        sink: intervalMs === undefined
+          ? new ResultsSink(out, target)
+          : new IntervalSink(out, intervalMs, target),
         close: () => file?.close(),
       };
     },

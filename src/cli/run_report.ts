@@ -1,7 +1,6 @@
-// After a run: evaluate thresholds, diagnose, print the summary and gate, write JUnit; yields the exit code.
+// Reporting a summary: evaluate thresholds, diagnose a run, print the summary and gate, write files; yields the exit code.
 import { Console, Effect } from "effect";
 import * as Diagnosis from "../core/diagnosis.ts";
-import * as Codec from "../core/histogram_codec.ts";
 import * as Request from "../core/request.ts";
 import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
@@ -9,20 +8,21 @@ import type { RunError } from "../domain/errors.ts";
 import type { LoadModel, RunPlan } from "../domain/plan.ts";
 import type { Outcome } from "../engine/run.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
+import { toRecord } from "../io/summary_record.ts";
 import * as Gate from "../report/gate.ts";
 import * as Json from "../report/json.ts";
 import * as Junit from "../report/junit.ts";
 import * as Text from "../report/text.ts";
 import { codes } from "./exit_code.ts";
 
-/** The figures thresholds are judged by, from the finished run. */
-export const figures = (o: Outcome, stats: Summary.Stats): Thresholds.Figures => ({
+/** The figures thresholds are judged by. */
+export const figures = (summary: Summary.Summary, stats: Summary.Stats): Thresholds.Figures => ({
   requests: stats.requests,
   successes: stats.successes,
   failures: stats.failures,
   rps: stats.rps,
   latencyMs: (name) => stats.latency[name],
-  percentileMs: (p) => o.summary.latency.valueAtPercentile(p) / 1000,
+  percentileMs: (p) => summary.latency.valueAtPercentile(p) / 1000,
 });
 
 const topFailure = (stats: Summary.Stats): { what: string; count: number } | undefined => {
@@ -72,69 +72,108 @@ const loadLine = (m: LoadModel, o: Outcome): string =>
       m.workers.stages.length > 0 ? " (ramped)" : ""
     }`;
 
+/** Where a report goes besides stdout. */
+export interface Files {
+  readonly junit: string | undefined;
+  readonly out: string | undefined;
+  /** The summary goes to stderr (when stdout carries the results stream). */
+  readonly summaryToStderr: boolean;
+}
+
+/** What is being reported: a run in this process, or results read back from files (report, merge). */
+export interface Subject {
+  readonly summary: Summary.Summary;
+  readonly elapsedMs: number;
+  /** The time span covered, µs since the Unix epoch. */
+  readonly startedUs: number;
+  readonly endedUs: number;
+  readonly heading: Text.Heading;
+  /** Only a run in this process knows how it ran, and so can be diagnosed. */
+  readonly run?: { readonly plan: RunPlan; readonly outcome: Outcome };
+}
+
+export const runSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subject => ({
+  summary: o.summary,
+  elapsedMs: o.elapsedMs,
+  startedUs,
+  endedUs: startedUs + Math.round(o.elapsedMs * 1000),
+  heading: {
+    method: plan.request.method,
+    url: Request.maskUrl(plan.request.url),
+    headers: plan.request.headers.map(Request.maskHeader),
+    load: loadLine(plan.model, o),
+    targetRps: o.targetRps,
+    interrupted: o.interrupted,
+  },
+  run: { plan, outcome: o },
+});
+
+/** Evaluates thresholds, diagnoses (a run), prints the summary and the gate, writes files; yields the exit code. */
 export const report = (
-  plan: RunPlan,
-  o: Outcome,
+  subject: Subject,
   thresholds: ReadonlyArray<Thresholds.Threshold>,
   output: "text" | "json",
-  files: {
-    readonly junit: string | undefined;
-    readonly out: string | undefined;
-    readonly summaryToStderr: boolean;
-  },
+  files: Files,
 ): Effect.Effect<number, RunError> =>
   Effect.gen(function* () {
-    const stats = Summary.describe(o.summary, o.elapsedMs);
-    const f = figures(o, stats);
+    const { summary, run } = subject;
+    const stats = Summary.describe(summary, subject.elapsedMs);
+    const f = figures(summary, stats);
     const evaluations = thresholds.map((t) => Thresholds.evaluate(t, f));
     const failed = evaluations.some((e) => !e.passed);
-    const diagnosis = diagnose(o, stats, evaluations);
+    const o = run?.outcome;
+    const diagnosis = o === undefined ? undefined : diagnose(o, stats, evaluations);
     const warnings = Thresholds.sampleWarnings(thresholds, stats.requests);
     const gate = Gate.render(evaluations, stats, diagnosis, warnings);
     const print = (text: string) =>
       files.summaryToStderr ? Effect.sync(() => console.error(text)) : Console.log(text);
+    const record = toRecord(summary);
     const json = Json.toJson(stats, {
-      request: {
-        method: plan.request.method,
-        url: Request.maskUrl(plan.request.url),
-        headers: Object.fromEntries(plan.request.headers.map(Request.maskHeader)),
-      },
-      ...(o.targetRps === undefined ? {} : { target_rps: Number(o.targetRps.toFixed(3)) }),
-      histogram: Codec.encode(o.summary.latency),
+      ...(run === undefined ? {} : {
+        request: {
+          method: run.plan.request.method,
+          url: Request.maskUrl(run.plan.request.url),
+          headers: Object.fromEntries(run.plan.request.headers.map(Request.maskHeader)),
+        },
+      }),
+      started_us: subject.startedUs,
+      ended_us: subject.endedUs,
+      ...(o?.targetRps === undefined ? {} : { target_rps: Number(o.targetRps.toFixed(3)) }),
+      histogram: record.histogram,
+      moments: record.moments,
+      ...(record.histogram_uncorrected === undefined ? {} : {
+        histogram_uncorrected: record.histogram_uncorrected,
+        moments_uncorrected: record.moments_uncorrected,
+      }),
       thresholds: evaluations.map((e) => ({
         expression: e.threshold.expression,
         passed: e.passed,
         actual: e.actual,
         limit: e.threshold.limit,
       })),
-      diagnosis: {
-        verdict: diagnosis.verdict,
-        explanation: diagnosis.explanation,
-        idle_share: Number(diagnosis.idleShare.toFixed(4)),
-        busy_share: Number(diagnosis.busyShare.toFixed(4)),
-        loop_lag_p99_ms: o.loopLag.valueAtPercentile(99) / 1000,
-        cpu_share: o.elapsedMs > 0 ? Number((o.cpuMs / o.elapsedMs).toFixed(4)) : 0,
-      },
+      ...(diagnosis === undefined || o === undefined ? {} : {
+        diagnosis: {
+          verdict: diagnosis.verdict,
+          explanation: diagnosis.explanation,
+          idle_share: Number(diagnosis.idleShare.toFixed(4)),
+          busy_share: Number(diagnosis.busyShare.toFixed(4)),
+          loop_lag_p99_ms: o.loopLag.valueAtPercentile(99) / 1000,
+          cpu_share: o.elapsedMs > 0 ? Number((o.cpuMs / o.elapsedMs).toFixed(4)) : 0,
+        },
+      }),
       warnings,
-      ...(o.interrupted ? { interrupted: true } : {}),
-      ...(o.aborted ? { aborted: true } : {}),
+      ...(o?.interrupted ? { interrupted: true } : {}),
+      ...(o?.aborted ? { aborted: true } : {}),
     });
     if (output === "json") {
       yield* print(JSON.stringify(json, null, 2));
       // The gate's verdict also goes to stderr, so a CI log shows why without parsing JSON.
       if (failed) yield* Effect.sync(() => console.error(gate));
     } else {
-      const heading = {
-        method: plan.request.method,
-        url: Request.maskUrl(plan.request.url),
-        headers: plan.request.headers.map(Request.maskHeader),
-        load: loadLine(plan.model, o),
-        targetRps: o.targetRps,
-        interrupted: o.interrupted,
-      };
+      const tail = gate === "" ? "" : `\n\n${gate}`;
       yield* print(
-        `${Text.render(stats, heading)}\n\n${gate}${
-          o.aborted ? "\nstopped early: --abort-on-fail" : ""
+        `${Text.render(stats, subject.heading)}${tail}${
+          o?.aborted ? "\nstopped early: --abort-on-fail" : ""
         }`,
       );
     }

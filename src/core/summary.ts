@@ -38,6 +38,11 @@ export class Summary {
     return this.sentOnly ?? this.latency;
   }
 
+  /** Takes `h` as the latency from the actual send (when rebuilding a summary from a record). */
+  adoptSent(h: Histogram.Histogram): void {
+    this.sentOnly = h;
+  }
+
   /** How late sends went out against the plan, in microseconds; only the open model has a plan. */
   lag: Histogram.Histogram | undefined;
 

@@ -181,7 +181,7 @@ const monitorTick = (run: Run, last: { at: number }): void => {
   last.at = now;
   run.loopLag.record(Math.round(lateUs));
   for (const c of connections(run)) if (c.deadline > 0 && now > c.deadline) c.abort();
-  run.shared.results?.flush();
+  run.shared.results?.flush(now);
   const model = run.plan.model;
   if (model._tag === "Closed" && model.workers.stages.length > 0) {
     run.shared.active = Math.round(Pacing.valueAt(model.workers, now - run.startedAt));
@@ -306,7 +306,7 @@ export const execute = (
       run.cpuEndUs = cpuUs();
       for (const w of run.workers) w.endPause(run.endedAt);
       for (const c of connections(run)) c.close();
-      run.shared.results?.flush();
+      run.shared.results?.finish(run.endedAt);
       return Ref.set(progress, snapshot(run));
     })),
   );

@@ -4,7 +4,7 @@ import { classifyIndex } from "./classify.ts";
 import { Connection, type Endpoint } from "./http1.ts";
 import { isRedirect, type Redirects } from "./redirects.ts";
 
-/** Receives every finished request when --results is given (io/results_sink.ts writes them out). */
+/** Receives every finished request when --results is given (io/ writes them out). */
 export interface ResultsSink {
   push(
     intended: number,
@@ -15,7 +15,10 @@ export interface ResultsSink {
     ok: boolean,
     bytes: number,
   ): void;
-  flush(): void;
+  /** Called every few tens of milliseconds with performance.now(): write what is due. */
+  flush(now: number): void;
+  /** The run is over: write everything left. */
+  finish(now: number): void;
 }
 
 /** State every worker of a run reads and claims from; one JS thread, so plain fields are enough. */

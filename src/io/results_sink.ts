@@ -4,6 +4,7 @@
 // synchronous whole-buffer writes every flush, so the file never ends in a torn line whatever
 // interrupts the run (short of the process being killed mid-write).
 import { reasons } from "../domain/reason.ts";
+import { writeWhole } from "./whole_write.ts";
 
 /** One request as a line of the results stream. Times are µs since the Unix epoch. */
 export interface ResultLine {
@@ -49,16 +50,23 @@ export class ResultsSink {
         reasonIndex < 0 ? "null" : `"${reasons[reasonIndex]}"`
       },"target":${this.targetJson}}`,
     );
-    if (this.lines.length >= batchLines) this.flush();
+    if (this.lines.length >= batchLines) this.write();
+  }
+
+  flush(_now?: number): void {
+    this.write();
+  }
+
+  finish(_now?: number): void {
+    this.write();
   }
 
   /** Writes every waiting line, whole. */
-  flush(): void {
+  private write(): void {
     if (this.lines.length === 0) return;
     const bytes = encoder.encode(this.lines.join("\n") + "\n");
     this.written += this.lines.length;
     this.lines = [];
-    let at = 0;
-    while (at < bytes.length) at += this.out.writeSync(at === 0 ? bytes : bytes.subarray(at));
+    writeWhole(this.out, bytes);
   }
 }

@@ -51,7 +51,7 @@ export const diagnosisLine = (d: Diagnosis): string => `diagnosis: ${d.verdict}:
 export const render = (
   evaluations: ReadonlyArray<Evaluation>,
   stats: Stats,
-  diagnosis: Diagnosis,
+  diagnosis: Diagnosis | undefined,
   warnings: ReadonlyArray<string>,
 ): string => {
   const failed = evaluations.filter((e) => !e.passed);
@@ -63,7 +63,7 @@ export const render = (
         : `all ${evaluations.length} thresholds passed · ${runLine(stats)}`,
     );
   }
-  lines.push(diagnosisLine(diagnosis));
+  if (diagnosis !== undefined) lines.push(diagnosisLine(diagnosis));
   for (const w of warnings) lines.push(`warning: ${w}`);
   return lines.join("\n");
 };

@@ -1,0 +1,113 @@
+// `salvo merge FILE…`: merges JSON summaries from several runs or machines exactly, with thresholds.
+import { Args, Command } from "@effect/cli";
+import { Effect, Either, Option } from "effect";
+import * as Summary from "../core/summary.ts";
+import * as Thresholds from "../core/thresholds.ts";
+import { UsageError } from "../domain/errors.ts";
+import { fromRecord } from "../io/summary_record.ts";
+import { junit, out, output, threshold } from "./common_options.ts";
+import { set as setExitCode } from "./exit_code.ts";
+import * as Report from "./run_report.ts";
+
+const files = Args.text({ name: "file" }).pipe(
+  Args.atLeast(1),
+  Args.withDescription("JSON summaries written by `salvo run -o json` or `--out`"),
+);
+
+interface Part {
+  readonly summary: Summary.Summary;
+  readonly startedUs: number;
+  readonly endedUs: number;
+  readonly url: string | undefined;
+}
+
+const readPart = (path: string): Effect.Effect<Part, UsageError> =>
+  Effect.tryPromise({
+    try: () => Deno.readTextFile(path),
+    catch: (e) =>
+      new UsageError({
+        reason: "file",
+        message: `cannot read '${path}': ${e instanceof Error ? e.message : String(e)}`,
+      }),
+  }).pipe(
+    Effect.flatMap((text) => {
+      let json: Record<string, unknown>;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return Effect.fail(
+          new UsageError({ reason: "file", message: `${path}: not a JSON summary` }),
+        );
+      }
+      const summary = fromRecord(json);
+      if (Either.isLeft(summary)) {
+        return Effect.fail(new UsageError({ reason: "file", message: `${path}: ${summary.left}` }));
+      }
+      const { started_us, ended_us, request } = json as {
+        started_us?: unknown;
+        ended_us?: unknown;
+        request?: { url?: unknown };
+      };
+      if (typeof started_us !== "number" || typeof ended_us !== "number") {
+        return Effect.fail(
+          new UsageError({
+            reason: "file",
+            message: `${path}: 'started_us' and 'ended_us' are missing`,
+          }),
+        );
+      }
+      return Effect.succeed({
+        summary: summary.right,
+        startedUs: started_us,
+        endedUs: ended_us,
+        url: typeof request?.url === "string" ? request.url : undefined,
+      });
+    }),
+  );
+
+export const mergeCommand = Command.make(
+  "merge",
+  { files, output, threshold, junit, out },
+  (raw) =>
+    Effect.gen(function* () {
+      const thresholds = yield* Effect.forEach(raw.threshold, (t) => Thresholds.parse(t));
+      const parts = yield* Effect.forEach(raw.files, readPart);
+      const startedUs = Math.min(...parts.map((p) => p.startedUs));
+      const endedUs = Math.max(...parts.map((p) => p.endedUs));
+      const urls = [...new Set(parts.map((p) => p.url ?? "?"))];
+      const code = yield* Report.report(
+        {
+          summary: Summary.mergeAll(parts.map((p) => p.summary)),
+          elapsedMs: (endedUs - startedUs) / 1000,
+          startedUs,
+          endedUs,
+          heading: {
+            method: "",
+            url: urls.length === 1 ? urls[0]! : `${urls.length} targets`,
+            headers: [],
+            load: `${parts.length} summaries merged`,
+            targetRps: undefined,
+            interrupted: false,
+          },
+        },
+        thresholds,
+        raw.output,
+        {
+          junit: Option.getOrUndefined(raw.junit),
+          out: Option.getOrUndefined(raw.out),
+          summaryToStderr: false,
+        },
+      );
+      yield* setExitCode(code);
+    }),
+).pipe(
+  Command.withDescription(
+    [
+      "Merge JSON summaries of runs on several processes or machines: counts summed, histograms added,",
+      "the time span their union; then the same summary, thresholds and exit codes as `run`.",
+      "",
+      "Example:",
+      "  salvo merge a.json b.json c.json --threshold 'p99<100ms'",
+    ].join("\n"),
+  ),
+);

@@ -1,0 +1,75 @@
+// `salvo report [FILE…|-]`: the summary of results streams (per-request lines or interval records), with thresholds.
+import { Args, Command, Options } from "@effect/cli";
+import { Effect, Option } from "effect";
+import * as Thresholds from "../core/thresholds.ts";
+import * as Reader from "../io/results_reader.ts";
+import { junit, out, output, threshold } from "./common_options.ts";
+import { set as setExitCode } from "./exit_code.ts";
+import * as Report from "./run_report.ts";
+
+const files = Args.text({ name: "file" }).pipe(
+  Args.repeated,
+  Args.withDescription("Results files written by `salvo run --results`; none or '-' reads stdin"),
+);
+const skipInvalid = Options.boolean("skip-invalid").pipe(
+  Options.withDescription(
+    "Skip and count lines that do not parse, instead of stopping at the first",
+  ),
+);
+
+/** `GET http://…` → its method and URL, for the heading. */
+const splitTarget = (target: string | undefined): { method: string; url: string } => {
+  const m = target === undefined ? null : /^(\S+) (\S+)$/.exec(target);
+  return m === null
+    ? { method: "", url: target ?? "(no target named)" }
+    : { method: m[1]!, url: m[2]! };
+};
+
+export const reportCommand = Command.make(
+  "report",
+  { files, skipInvalid, output, threshold, junit, out },
+  (raw) =>
+    Effect.gen(function* () {
+      const thresholds = yield* Effect.forEach(raw.threshold, (t) => Thresholds.parse(t));
+      const read = yield* Reader.read(raw.files, raw.skipInvalid);
+      for (const w of read.warnings) yield* Effect.sync(() => console.error(`salvo: ${w}`));
+      const { method, url } = splitTarget(read.target);
+      const source = read.intervalRecords > 0
+        ? `${read.intervalRecords} interval record${read.intervalRecords === 1 ? "" : "s"}`
+        : `${read.requestLines} result line${read.requestLines === 1 ? "" : "s"}`;
+      const code = yield* Report.report(
+        {
+          summary: read.summary,
+          elapsedMs: (read.endedUs - read.startedUs) / 1000,
+          startedUs: read.startedUs,
+          endedUs: read.endedUs,
+          heading: {
+            method,
+            url,
+            headers: [],
+            load: `from ${source}`,
+            targetRps: undefined,
+            interrupted: false,
+          },
+        },
+        thresholds,
+        raw.output,
+        {
+          junit: Option.getOrUndefined(raw.junit),
+          out: Option.getOrUndefined(raw.out),
+          summaryToStderr: false,
+        },
+      );
+      yield* setExitCode(code);
+    }),
+).pipe(
+  Command.withDescription(
+    [
+      "Summarise results streams again: the same summary as `run`, with thresholds and the same exit codes.",
+      "",
+      "Examples:",
+      "  salvo run http://127.0.0.1:8080/ -d 10s --results - | salvo report --threshold 'p99<50ms'",
+      "  salvo report a.ndjson b.ndjson -o json",
+    ].join("\n"),
+  ),
+);

@@ -1,0 +1,66 @@
+// With --interval: instead of a line per request, one record per window (counts and its histogram).
+//
+// Memory stays flat however long the run: a window's summary is written out and replaced when it
+// closes. `salvo report` merges the records back into the run's summary.
+import * as Summary from "../core/summary.ts";
+import { toRecord } from "./summary_record.ts";
+import { writeWhole } from "./whole_write.ts";
+
+const encoder = new TextEncoder();
+
+export class IntervalSink {
+  private window = Summary.empty();
+  private windowStart: number | undefined;
+  private readonly originUs = Math.round(performance.timeOrigin * 1000);
+  records = 0;
+
+  constructor(
+    private readonly out: { writeSync(p: Uint8Array): number },
+    private readonly intervalMs: number,
+    private readonly target: string,
+  ) {}
+
+  push(
+    intended: number,
+    sentAt: number,
+    end: number,
+    status: number,
+    reasonIndex: number,
+    ok: boolean,
+    bytes: number,
+  ): void {
+    this.windowStart ??= intended;
+    this.window.record(
+      status,
+      reasonIndex,
+      ok,
+      Math.round((end - intended) * 1000),
+      Math.round((end - sentAt) * 1000),
+      bytes,
+    );
+  }
+
+  flush(now: number): void {
+    this.windowStart ??= now;
+    if (now - this.windowStart >= this.intervalMs) this.write(now);
+  }
+
+  finish(now: number): void {
+    if (this.window.requests > 0) this.write(now);
+  }
+
+  private write(now: number): void {
+    const start = this.windowStart ?? now;
+    const line = JSON.stringify({
+      type: "interval",
+      start_us: this.originUs + Math.round(start * 1000),
+      end_us: this.originUs + Math.round(now * 1000),
+      ...toRecord(this.window),
+      target: this.target,
+    });
+    writeWhole(this.out, encoder.encode(line + "\n"));
+    this.records++;
+    this.window = Summary.empty();
+    this.windowStart = now;
+  }
+}

@@ -1,0 +1,158 @@
+// Reads results streams back into a summary: per-request lines and interval records, from files or stdin.
+//
+// Lines are folded one at a time, so memory stays flat however long the stream. A last line without
+// its newline that does not parse is a cut-short write (a crash): it is reported once and ignored.
+// Any other bad line stops with its file and line number, or with --skip-invalid is skipped and counted.
+import { Effect, Either } from "effect";
+import * as Summary from "../core/summary.ts";
+import { UsageError } from "../domain/errors.ts";
+import { isReason, reasonIndex } from "../domain/reason.ts";
+import { fromRecord } from "./summary_record.ts";
+
+export interface ReadResults {
+  readonly summary: Summary.Summary;
+  /** The span the results cover, µs since the Unix epoch (0 when there were none). */
+  readonly startedUs: number;
+  readonly endedUs: number;
+  /** `METHOD URL` of the first result that names one. */
+  readonly target: string | undefined;
+  readonly requestLines: number;
+  readonly intervalRecords: number;
+  readonly skipped: number;
+  readonly warnings: ReadonlyArray<string>;
+}
+
+const isCount = (x: unknown): x is number =>
+  typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
+const isTime = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
+
+class Folder {
+  readonly summary = Summary.empty();
+  startedUs = Number.POSITIVE_INFINITY;
+  endedUs = 0;
+  target: string | undefined;
+  requestLines = 0;
+  intervalRecords = 0;
+
+  /** Folds one parsed line in; returns what is wrong with it, if anything. */
+  add(v: unknown): string | undefined {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return "not a JSON object";
+    const r = v as Record<string, unknown>;
+    if (r.type === "interval") {
+      if (!isTime(r.start_us) || !isTime(r.end_us)) {
+        return "an interval record needs start_us and end_us";
+      }
+      const s = fromRecord(r);
+      if (Either.isLeft(s)) return s.left;
+      this.summary.merge(s.right);
+      this.span(r.start_us, r.end_us);
+      this.intervalRecords++;
+    } else {
+      const { intended_us, sent_us, latency_us, status, ok, bytes, error } = r;
+      if (!isTime(intended_us) || !isTime(sent_us)) {
+        return "intended_us and sent_us must be numbers";
+      }
+      if (!isCount(latency_us)) return "latency_us must be a whole number of microseconds";
+      if (!isCount(status) || status > 999) return "status must be a number 0..999";
+      if (typeof ok !== "boolean") return "ok must be true or false";
+      if (!isCount(bytes)) return "bytes must be a whole number";
+      if (error !== null && !(typeof error === "string" && isReason(error))) {
+        return `unknown error reason ${JSON.stringify(error)}`;
+      }
+      const end = intended_us + latency_us;
+      this.summary.record(
+        status,
+        error === null ? -1 : reasonIndex[error],
+        ok,
+        latency_us,
+        Math.max(0, end - sent_us),
+        bytes,
+      );
+      this.span(intended_us, end);
+      this.requestLines++;
+    }
+    if (this.target === undefined && typeof r.target === "string") this.target = r.target;
+    return undefined;
+  }
+
+  private span(start: number, end: number): void {
+    if (start < this.startedUs) this.startedUs = start;
+    if (end > this.endedUs) this.endedUs = end;
+  }
+}
+
+async function* linesOf(
+  source: ReadableStream<Uint8Array>,
+): AsyncGenerator<{ text: string; whole: boolean }> {
+  const decoder = new TextDecoder();
+  let pending = "";
+  for await (const chunk of source) {
+    pending += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = pending.indexOf("\n")) >= 0) {
+      yield { text: pending.slice(0, nl), whole: true };
+      pending = pending.slice(nl + 1);
+    }
+  }
+  pending += decoder.decode();
+  if (pending !== "") yield { text: pending, whole: false };
+}
+
+const usage = (message: string) => new UsageError({ reason: "file", message });
+
+/** Reads `paths` ("-" or none: stdin) into one summary. */
+export const read = (
+  paths: ReadonlyArray<string>,
+  skipInvalid: boolean,
+): Effect.Effect<ReadResults, UsageError> =>
+  Effect.tryPromise({
+    try: async () => {
+      const folder = new Folder();
+      const warnings: string[] = [];
+      let skipped = 0;
+      for (const path of paths.length === 0 ? ["-"] : paths) {
+        const name = path === "-" ? "stdin" : path;
+        let file: Deno.FsFile | undefined;
+        try {
+          file = path === "-" ? undefined : await Deno.open(path);
+        } catch (e) {
+          throw usage(`cannot read '${path}': ${e instanceof Error ? e.message : String(e)}`);
+        }
+        let n = 0;
+        for await (const { text, whole } of linesOf(file?.readable ?? Deno.stdin.readable)) {
+          n++;
+          if (text.trim() === "") continue;
+          let parsed: unknown;
+          let problem: string | undefined;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            problem = "not JSON";
+          }
+          if (problem !== undefined && !whole) {
+            warnings.push(
+              `${name}:${n}: the last line is cut short (a write interrupted mid-line?); ignored`,
+            );
+            continue;
+          }
+          problem ??= folder.add(parsed);
+          if (problem === undefined) continue;
+          if (!skipInvalid) throw usage(`${name}:${n}: ${problem}`);
+          skipped++;
+        }
+      }
+      if (skipped > 0) warnings.push(`skipped ${skipped} invalid line${skipped === 1 ? "" : "s"}`);
+      const none = folder.requestLines + folder.intervalRecords === 0;
+      return {
+        summary: folder.summary,
+        startedUs: none ? 0 : folder.startedUs,
+        endedUs: none ? 0 : folder.endedUs,
+        target: folder.target,
+        requestLines: folder.requestLines,
+        intervalRecords: folder.intervalRecords,
+        skipped,
+        warnings,
+      };
+    },
+    catch: (e) => (e instanceof UsageError ? e : usage(`cannot read results: ${String(e)}`)),
+  });

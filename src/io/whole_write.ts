@@ -1,0 +1,5 @@
+// Writes a buffer whole with synchronous writes, so that a stream of lines never holds half a line.
+export const writeWhole = (out: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void => {
+  let at = 0;
+  while (at < bytes.length) at += out.writeSync(at === 0 ? bytes : bytes.subarray(at));
+};

@@ -1,0 +1,194 @@
+// Pipelines: results streams, report, merge — the same numbers from the same core, across processes.
+import { assert, assertEquals } from "../assert.ts";
+import { countingServer, type Json, runJson, salvo } from "./support.ts";
+
+const root = new URL("../../", import.meta.url);
+
+const reportJson = async (args: ReadonlyArray<string>, stdin?: string) => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "src/main.ts", "report", ...args, "-o", "json"],
+    cwd: root,
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(stdin));
+    await w.close();
+  }
+  const out = await child.output();
+  const text = new TextDecoder();
+  const stdout = text.decode(out.stdout);
+  return {
+    code: out.code,
+    json: (stdout.trim() === "" ? undefined : JSON.parse(stdout)) as Json,
+    stderr: text.decode(out.stderr),
+  };
+};
+
+const sameNumbers = (a: Json, b: Json) => {
+  for (const k of ["requests", "successes", "failures", "status_codes", "errors"]) {
+    assertEquals(a[k], b[k], k);
+  }
+  for (const k of ["min", "p50", "p90", "p95", "p99", "p99_9", "max"]) {
+    assertEquals(a.latency_ms[k], b.latency_ms[k], k);
+  }
+  assert(Math.abs(a.latency_ms.mean - b.latency_ms.mean) <= 0.001, "mean");
+};
+
+Deno.test("run --results FILE then report < FILE gives the run's counts and percentiles, one line per request", async () => {
+  const server = countingServer(1);
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/r.ndjson`;
+    const run = await runJson([server.url, "-d", "3s", "-c", "4", "--results", file]);
+    const text = await Deno.readTextFile(file);
+    assertEquals(text.trimEnd().split("\n").length, run.json.requests);
+    const report = await reportJson([], text);
+    assertEquals(report.code, 0, report.stderr);
+    sameNumbers(report.json, run.json);
+    assertEquals(run.json.requests, server.count());
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--interval records report the same counts and percentiles as the run", async () => {
+  const server = countingServer(1);
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/i.ndjson`;
+    const run = await runJson([
+      server.url,
+      "-d",
+      "2500ms",
+      "-c",
+      "2",
+      "--results",
+      file,
+      "--interval",
+      "500ms",
+    ]);
+    const lines = (await Deno.readTextFile(file)).trimEnd().split("\n").map((l) => JSON.parse(l));
+    assert(lines.length >= 5 && lines.length <= 7, `${lines.length} records`);
+    assert(lines.every((l) => l.type === "interval"));
+    const report = await reportJson([file]);
+    sameNumbers(report.json, run.json);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("two salvo processes at once, merged, equal the server's count and the report of both streams", async () => {
+  const server = countingServer(2);
+  const dir = await Deno.makeTempDir();
+  try {
+    await Promise.all(
+      ["a", "b"].map((n) =>
+        salvo([
+          "run",
+          server.url,
+          "-d",
+          "2s",
+          "-c",
+          "3",
+          "-q",
+          "--results",
+          `${dir}/${n}.ndjson`,
+          "--out",
+          `${dir}/${n}.json`,
+        ])
+      ),
+    );
+    const merged = await salvo([
+      "merge",
+      `${dir}/a.json`,
+      `${dir}/b.json`,
+      "-o",
+      "json",
+      "--threshold",
+      "requests>=10",
+    ]);
+    assertEquals(merged.code, 0, merged.stderr);
+    const m = JSON.parse(merged.stdout);
+    assertEquals(m.requests, server.count());
+    const both = await reportJson([`${dir}/a.ndjson`, `${dir}/b.ndjson`]);
+    sameNumbers(m, both.json);
+    const a = JSON.parse(await Deno.readTextFile(`${dir}/a.json`));
+    assert(
+      m.duration_s >= a.duration_s && m.duration_s < a.duration_s + 1,
+      "the span is the union of both runs",
+    );
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a results file cut mid-line is still reported, with one warning about the torn last line", async () => {
+  const server = countingServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/r.ndjson`;
+    await runJson([server.url, "-n", "40", "-c", "2", "--results", file]);
+    const text = await Deno.readTextFile(file);
+    await Deno.writeTextFile(file, text + text.split("\n")[0]!.slice(0, 37));
+    const r = await reportJson([file]);
+    assertEquals(r.code, 0);
+    assertEquals(r.json.requests, 40);
+    const warnings = r.stderr.trimEnd().split("\n");
+    assertEquals(warnings.length, 1, r.stderr);
+    assert(/r\.ndjson:41: the last line is cut short/.test(warnings[0]!), r.stderr);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a malformed results line names its line and exits 2, or is skipped and counted with --skip-invalid", async () => {
+  const server = countingServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/r.ndjson`;
+    await runJson([server.url, "-n", "10", "-c", "1", "--results", file]);
+    const lines = (await Deno.readTextFile(file)).trimEnd().split("\n");
+    lines.splice(
+      3,
+      0,
+      `{"intended_us":1,"sent_us":1,"latency_us":-5,"status":200,"ok":true,"bytes":0,"error":null}`,
+      "garbage",
+    );
+    await Deno.writeTextFile(file, lines.join("\n") + "\n");
+    const strict = await salvo(["report", file]);
+    assertEquals(strict.code, 2);
+    assertEquals(
+      strict.stderr.trim(),
+      `salvo: ${file}:4: latency_us must be a whole number of microseconds`,
+    );
+    const lenient = await reportJson([file, "--skip-invalid"]);
+    assertEquals(lenient.code, 0);
+    assertEquals(lenient.json.requests, 10);
+    assert(lenient.stderr.includes("skipped 2 invalid lines"), lenient.stderr);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("report applies thresholds with the same exit codes", async () => {
+  const server = countingServer(0, (n) => (n % 2 === 0 ? 500 : 200));
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/r.ndjson`;
+    await runJson([server.url, "-n", "20", "-c", "1", "--results", file]);
+    const r = await salvo(["report", file, "--threshold", "success_rate>=90%"]);
+    assertEquals(r.code, 1);
+    assert(r.stdout.includes("FAIL success_rate>=90%: got 50.0%"), r.stdout);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
