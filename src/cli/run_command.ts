@@ -4,13 +4,14 @@ import { Duration, Effect, Either, Option, Ref, Schedule } from "effect";
 import * as Pacing from "../core/pacing.ts";
 import * as Request from "../core/request.ts";
 import * as Status from "../core/status.ts";
+import * as Targets from "../core/targets.ts";
 import * as Thresholds from "../core/thresholds.ts";
 import { parseCount, parseDuration } from "../core/units.ts";
 import { RunError, UsageError } from "../domain/errors.ts";
 import { openFileLimit, reservedFiles } from "../io/fd_limit.ts";
 import { IntervalSink } from "../io/interval_sink.ts";
 import { ResultsSink } from "../io/results_sink.ts";
-import { concurrencyOf, type LoadModel, type RunPlan } from "../domain/plan.ts";
+import { concurrencyOf, type LoadModel, type RequestSpec, type RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
 import * as Text from "../report/text.ts";
 import { junit, out, output, threshold } from "./common_options.ts";
@@ -18,6 +19,7 @@ import { set as setExitCode } from "./exit_code.ts";
 import * as Report from "./run_report.ts";
 
 const url = Args.text({ name: "url" }).pipe(
+  Args.optional,
   Args.withDescription("http:// or https:// URL to load"),
 );
 const concurrency = Options.text("concurrency").pipe(
@@ -101,6 +103,21 @@ const followRedirects = Options.choice("follow-redirects", ["same", "any"]).pipe
     "Follow redirects: --follow-redirects (same host only) or --follow-redirects=any (credentials are not sent to another host)",
   ),
 );
+const targets = Options.text("targets").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Many requests instead of one URL, from FILE or '-' (stdin): vegeta's format (METHOD URL, headers, @body) or NDJSON {method,url,headers,body}",
+  ),
+);
+const targetsOrder = Options.choice("targets-order", ["round-robin", "random"]).pipe(
+  Options.withDefault("round-robin" as const),
+  Options.withDescription("How --targets are taken"),
+);
+const skipInvalid = Options.boolean("skip-invalid").pipe(
+  Options.withDescription(
+    "Skip and count malformed --targets entries instead of stopping at the first",
+  ),
+);
 const results = Options.text("results").pipe(
   Options.optional,
   Options.withDescription(
@@ -140,6 +157,9 @@ const options = {
   insecure,
   cacert,
   followRedirects,
+  targets,
+  targetsOrder,
+  skipInvalid,
   results,
   interval,
   out,
@@ -175,6 +195,58 @@ const readBody = (raw: Raw): Effect.Effect<Uint8Array | undefined, UsageError> =
   });
 };
 
+/** Reads --targets; each target gets the -H headers (its own win) and, without a body of its own, --body. */
+const readTargets = (
+  skipInvalid: boolean,
+  path: string,
+  headers: ReadonlyArray<readonly [string, string]>,
+  body: Uint8Array | undefined,
+): Effect.Effect<readonly [RequestSpec, ...RequestSpec[]], UsageError> =>
+  Effect.gen(function* () {
+    const text = yield* Effect.tryPromise({
+      try: async () =>
+        path === "-"
+          ? await new Response(Deno.stdin.readable).text()
+          : await Deno.readTextFile(path),
+      catch: (e) =>
+        new UsageError({
+          reason: "file",
+          message: `--targets: cannot read '${path}': ${
+            e instanceof Error ? e.message : String(e)
+          }`,
+        }),
+    });
+    const { entries, skipped } = yield* Targets.parse(text, skipInvalid);
+    if (skipped > 0) {
+      yield* Effect.sync(() =>
+        console.error(
+          `salvo: --targets: skipped ${skipped} invalid target${skipped === 1 ? "" : "s"}`,
+        )
+      );
+    }
+    const specs = yield* Effect.forEach(entries, (t) =>
+      Effect.gen(function* () {
+        const own = new Set(t.headers.map(([k]) => k.toLowerCase()));
+        const merged = [...headers.filter(([k]) => !own.has(k.toLowerCase())), ...t.headers];
+        const b = t.body === undefined
+          ? body
+          : "text" in t.body
+          ? new TextEncoder().encode(t.body.text)
+          : yield* Effect.tryPromise({
+            try: () => Deno.readFile((t.body as { file: string }).file),
+            catch: (e) =>
+              new UsageError({
+                reason: "file",
+                message: `--targets line ${t.line}: cannot read body file: ${
+                  e instanceof Error ? e.message : String(e)
+                }`,
+              }),
+          });
+        return { method: t.method, url: t.url, headers: merged, body: b } satisfies RequestSpec;
+      }));
+    return [specs[0]!, ...specs.slice(1)] as const;
+  });
+
 const readCaCert = (path: string): Effect.Effect<ReadonlyArray<string>, UsageError> =>
   Effect.tryPromise({
     try: () => Deno.readTextFile(path),
@@ -198,7 +270,14 @@ export const resolve = (
 ): Effect.Effect<{ plan: RunPlan; thresholds: ReadonlyArray<Thresholds.Threshold> }, UsageError> =>
   Effect.gen(function* () {
     const thresholds = yield* Effect.forEach(raw.threshold, (t) => Thresholds.parse(t));
-    const target = yield* Request.parseUrl(raw.url);
+    if (Option.isSome(raw.url) === Option.isSome(raw.targets)) {
+      return yield* new UsageError({
+        reason: "flag",
+        message: Option.isSome(raw.url)
+          ? "give a URL or --targets, not both"
+          : "missing a URL (or --targets FILE)",
+      });
+    }
     const concurrency = yield* parseCount("--concurrency", raw.concurrency, 1);
     const durationMs = yield* optional(raw.duration, (s) => parseDuration("--duration", s));
     const maxRequests = yield* optional(raw.requests, (s) => parseCount("--requests", s, 1));
@@ -263,7 +342,15 @@ export const resolve = (
     }
     const rampMs = ramp.reduce((t, st) => t + st.durationMs, 0);
     const plan: RunPlan = {
-      request: { method: methodName, url: target, headers, body: requestBody },
+      targets: yield* Option.match(raw.targets, {
+        onNone: () =>
+          Effect.map(
+            Request.parseUrl(Option.getOrThrow(raw.url)),
+            (target) => [{ method: methodName, url: target, headers, body: requestBody }] as const,
+          ),
+        onSome: (path) => readTargets(raw.skipInvalid, path, headers, requestBody),
+      }),
+      targetsOrder: raw.targetsOrder,
       model,
       durationMs: durationMs ??
         (rampMs > 0 ? rampMs : maxRequests === undefined ? 10_000 : undefined),
@@ -351,11 +438,14 @@ const openResults = (path: string, plan: RunPlan, intervalMs: number | undefined
       const file = path === "-"
         ? undefined
         : Deno.openSync(path, { write: true, create: true, truncate: true });
-      const target = `${plan.request.method} ${Request.maskUrl(plan.request.url)}`;
+      const first = plan.targets[0];
+      const target = plan.targets.length === 1
+        ? `${first.method} ${Request.maskUrl(first.url)}`
+        : `${plan.targets.length} targets`;
       const out = file ?? Deno.stdout;
       return {
         sink: intervalMs === undefined
-          ? new ResultsSink(out, target)
+          ? new ResultsSink(out)
           : new IntervalSink(out, intervalMs, target),
         close: () => file?.close(),
       };

@@ -98,9 +98,11 @@ export const runSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subjec
   startedUs,
   endedUs: startedUs + Math.round(o.elapsedMs * 1000),
   heading: {
-    method: plan.request.method,
-    url: Request.maskUrl(plan.request.url),
-    headers: plan.request.headers.map(Request.maskHeader),
+    method: plan.targets.length === 1 ? plan.targets[0].method : "",
+    url: plan.targets.length === 1
+      ? Request.maskUrl(plan.targets[0].url)
+      : `${plan.targets.length} targets, ${plan.targetsOrder}`,
+    headers: plan.targets.length === 1 ? plan.targets[0].headers.map(Request.maskHeader) : [],
     load: loadLine(plan.model, o),
     targetRps: o.targetRps,
     interrupted: o.interrupted,
@@ -131,10 +133,11 @@ export const report = (
     const json = Json.toJson(stats, {
       ...(run === undefined ? {} : {
         request: {
-          method: run.plan.request.method,
-          url: Request.maskUrl(run.plan.request.url),
-          headers: Object.fromEntries(run.plan.request.headers.map(Request.maskHeader)),
+          method: run.plan.targets[0].method,
+          url: Request.maskUrl(run.plan.targets[0].url),
+          headers: Object.fromEntries(run.plan.targets[0].headers.map(Request.maskHeader)),
         },
+        ...(run.plan.targets.length > 1 ? { targets: run.plan.targets.length } : {}),
       }),
       started_us: subject.startedUs,
       ended_us: subject.endedUs,

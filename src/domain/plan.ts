@@ -30,7 +30,9 @@ export type LoadModel =
   | { readonly _tag: "Open"; readonly rate: Curve; readonly maxInFlight: number };
 
 export interface RunPlan {
-  readonly request: RequestSpec;
+  /** What to send: one request, or many (--targets), taken in turn or at random. */
+  readonly targets: readonly [RequestSpec, ...RequestSpec[]];
+  readonly targetsOrder: "round-robin" | "random";
   readonly model: LoadModel;
   /** Stop issuing after this many milliseconds; undefined when only --requests bounds the run. */
   readonly durationMs: number | undefined;

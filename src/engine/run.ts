@@ -7,7 +7,9 @@ import * as Pacing from "../core/pacing.ts";
 import * as Summary from "../core/summary.ts";
 import { concurrencyOf, type RunPlan } from "../domain/plan.ts";
 import { version } from "../version.ts";
+import * as Request from "../core/request.ts";
 import { type Connection, encodeRequest, type Endpoint } from "./http1.ts";
+import type { Target, Targets } from "./target.ts";
 import { OpenLoad } from "./open.ts";
 import { Redirects } from "./redirects.ts";
 import * as Pacer from "./pacer.ts";
@@ -82,47 +84,65 @@ const parkedMs = 10;
 
 export const userAgent = `salvo/${version}`;
 
+/** Encodes every target once; targets on one origin share an endpoint (and so connections). */
+const targetsOf = (plan: RunPlan): Targets => {
+  const endpoints: Endpoint[] = [];
+  const byOrigin = new Map<string, number>();
+  const all = plan.targets.map((spec): Target => {
+    const { url, method, headers, body } = spec;
+    let e = byOrigin.get(url.origin);
+    if (e === undefined) {
+      e = endpoints.length;
+      byOrigin.set(url.origin, e);
+      endpoints.push({
+        hostname: url.hostname.replace(/^\[|\]$/g, ""),
+        port: Number(url.port) || (url.protocol === "https:" ? 443 : 80),
+        tls: url.protocol === "https:",
+        insecure: plan.tls.insecure,
+        ...(plan.tls.caCerts === undefined ? {} : { caCerts: plan.tls.caCerts }),
+      });
+    }
+    return {
+      request: encodeRequest(method, url, headers, body, userAgent),
+      head: method === "HEAD",
+      endpoint: e,
+      nameJson: JSON.stringify(`${method} ${Request.maskUrl(url)}`),
+      redirects: plan.followRedirects === undefined
+        ? undefined
+        : new Redirects(plan.followRedirects, spec, endpoints[e]!, userAgent),
+    };
+  });
+  return { all, endpoints, random: plan.targetsOrder === "random", next: 0 };
+};
+
 export const prepare = (plan: RunPlan, results?: ResultsSink): Run => {
-  const { url, method, headers, body } = plan.request;
   const okByStatus = new Uint8Array(1000);
   for (let s = 0; s < 1000; s++) okByStatus[s] = plan.isSuccess(s) ? 1 : 0;
   const model = plan.model;
-  const endpoint: Endpoint = {
-    hostname: url.hostname.replace(/^\[|\]$/g, ""),
-    port: Number(url.port) || (url.protocol === "https:" ? 443 : 80),
-    tls: url.protocol === "https:",
-    insecure: plan.tls.insecure,
-    ...(plan.tls.caCerts === undefined ? {} : { caCerts: plan.tls.caCerts }),
-  };
   const shared: Shared = {
     stopping: false,
     issued: 0,
     maxRequests: plan.maxRequests ?? Number.POSITIVE_INFINITY,
     endAt: Number.POSITIVE_INFINITY,
     active: model._tag === "Closed" ? Pacing.valueAt(model.workers, 0) : Number.POSITIVE_INFINITY,
-    request: encodeRequest(method, url, headers, body, userAgent),
-    head: method === "HEAD",
+    targets: targetsOf(plan),
     timeoutMs: plan.timeoutMs,
     okByStatus,
     results,
-    redirects: plan.followRedirects === undefined
-      ? undefined
-      : new Redirects(plan.followRedirects, plan.request, endpoint, userAgent),
+    followRedirects: plan.followRedirects !== undefined,
   };
   const summaries = Array.from(
     { length: Math.min(concurrencyOf(model), maxSummaries) },
     () => Summary.empty(),
   );
-  const open = model._tag === "Open"
-    ? new OpenLoad(shared, endpoint, model.maxInFlight)
-    : undefined;
+  const open = model._tag === "Open" ? new OpenLoad(shared, model.maxInFlight) : undefined;
   return {
     plan,
     shared,
     workers: model._tag === "Closed"
       ? Array.from(
         { length: concurrencyOf(model) },
-        (_, i) => new Worker(shared, endpoint, i, summaries[i % summaries.length]!),
+        (_, i) => new Worker(shared, i, summaries[i % summaries.length]!),
       )
       : [],
     summaries: model._tag === "Closed" ? summaries : [],
@@ -141,7 +161,7 @@ const summaries = (run: Run): ReadonlyArray<Summary.Summary> =>
   run.open !== undefined ? [run.open.summary] : run.summaries;
 
 const connections = (run: Run): ReadonlyArray<Connection> =>
-  run.open !== undefined ? run.open.connections : run.workers.map((w) => w.connection);
+  run.open !== undefined ? run.open.connections : run.workers.flatMap((w) => w.connections);
 
 const snapshot = (run: Run): Snapshot => {
   let requests = 0, successes = 0, maxUs = 0;

@@ -1,8 +1,9 @@
-// One worker of the closed model: a plain loop of exchanges over its own connection, folding into its own summary.
+// One worker of the closed model: a plain loop of exchanges over its own connections, folding into its summary.
 import * as Summary from "../core/summary.ts";
 import { classifyIndex } from "./classify.ts";
-import { Connection, type Endpoint } from "./http1.ts";
-import { isRedirect, type Redirects } from "./redirects.ts";
+import { Connection } from "./http1.ts";
+import { isRedirect } from "./redirects.ts";
+import { pick, type Target, type Targets } from "./target.ts";
 
 /** Receives every finished request when --results is given (io/ writes them out). */
 export interface ResultsSink {
@@ -14,6 +15,7 @@ export interface ResultsSink {
     reasonIndex: number,
     ok: boolean,
     bytes: number,
+    targetJson: string,
   ): void;
   /** Called every few tens of milliseconds with performance.now(): write what is due. */
   flush(now: number): void;
@@ -30,15 +32,14 @@ export interface Shared {
   endAt: number;
   /** Workers with an index below this may send (a ramp of --stages changes it); Infinity otherwise. */
   active: number;
-  readonly request: Uint8Array;
-  readonly head: boolean;
+  readonly targets: Targets;
   readonly timeoutMs: number;
   /** okByStatus[status] is 1 when that status counts as a success. */
   readonly okByStatus: Uint8Array;
   /** Where each request is streamed when --results is given. */
   readonly results: ResultsSink | undefined;
-  /** Set when redirects are followed (--follow-redirects). */
-  readonly redirects: Redirects | undefined;
+  /** Connections read Location headers (--follow-redirects). */
+  readonly followRedirects: boolean;
 }
 
 /** What a worker's batch ends with: the run is over, there is room for more, or the worker is parked. */
@@ -69,6 +70,7 @@ export const settle = (
   intended: number,
   sentAt: number,
   error: unknown,
+  target: Target,
 ): number => {
   conn.deadline = 0;
   let status = 0, reason = -1, bytes = 0;
@@ -89,12 +91,19 @@ export const settle = (
     Math.round((end - sentAt) * 1000),
     bytes,
   );
-  s.results?.push(intended, sentAt, end, status, reason, ok, bytes);
+  s.results?.push(intended, sentAt, end, status, reason, ok, bytes, target.nameJson);
   return end;
 };
 
+/** Sends `t` over `conn` (following redirects when asked); throws what the exchange threw. */
+export const send = async (conn: Connection, t: Target): Promise<void> => {
+  await conn.exchange(t.request, t.head);
+  if (t.redirects !== undefined && isRedirect(conn.status)) await t.redirects.follow(conn);
+};
+
 export class Worker {
-  readonly connection: Connection;
+  /** One connection per endpoint of the run's targets, opened when first needed. */
+  readonly connections: Connection[];
   /** Time spent in --delay pauses between requests, in ms: tells pacing from server time. */
   pausedMs = 0;
   /** performance.now() when the pause in progress began; 0 when not pausing. */
@@ -107,11 +116,12 @@ export class Worker {
    */
   constructor(
     private readonly shared: Shared,
-    endpoint: Endpoint,
     readonly index: number,
     readonly summary: Summary.Summary,
   ) {
-    this.connection = new Connection(endpoint, shared.redirects !== undefined);
+    this.connections = shared.targets.endpoints.map((e) =>
+      new Connection(e, shared.followRedirects)
+    );
   }
 
   /** Sends up to `limit` requests back to back. */
@@ -124,17 +134,17 @@ export class Worker {
         if (!s.stopping) return Step.Parked;
       }
       if (!claim(s, now)) return Step.Stop;
-      const conn = this.connection;
+      const t = pick(s.targets);
+      const conn = this.connections[t.endpoint]!;
       conn.begin(now + s.timeoutMs);
       let error: unknown = noError;
       try {
-        await conn.exchange(s.request, s.head);
-        if (s.redirects !== undefined && isRedirect(conn.status)) await s.redirects.follow(conn);
+        await send(conn, t);
       } catch (e) {
         error = e;
       }
       // One clock read per request: the end of this one is the start of the next.
-      now = settle(s, conn, this.summary, now, now, error);
+      now = settle(s, conn, this.summary, now, now, error, t);
     }
     const more = !s.stopping && s.issued < s.maxRequests && now < s.endAt;
     if (more) this.pauseStart = now;

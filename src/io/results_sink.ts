@@ -24,14 +24,11 @@ const batchLines = 4096;
 
 export class ResultsSink {
   private lines: string[] = [];
-  private readonly targetJson: string;
   /** performance.now() → µs since the epoch. */
   private readonly originUs = Math.round(performance.timeOrigin * 1000);
   written = 0;
 
-  constructor(private readonly out: { writeSync(p: Uint8Array): number }, target: string) {
-    this.targetJson = JSON.stringify(target);
-  }
+  constructor(private readonly out: { writeSync(p: Uint8Array): number }) {}
 
   push(
     intended: number,
@@ -41,6 +38,7 @@ export class ResultsSink {
     reasonIndex: number,
     ok: boolean,
     bytes: number,
+    targetJson: string,
   ): void {
     const i = this.originUs + Math.round(intended * 1000);
     this.lines.push(
@@ -48,7 +46,7 @@ export class ResultsSink {
         Math.round((end - intended) * 1000)
       },"status":${status},"ok":${ok},"bytes":${bytes},"error":${
         reasonIndex < 0 ? "null" : `"${reasons[reasonIndex]}"`
-      },"target":${this.targetJson}}`,
+      },"target":${targetJson}}`,
     );
     if (this.lines.length >= batchLines) this.write();
   }

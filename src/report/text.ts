@@ -36,7 +36,8 @@ const latencyLines = (label: string, l: LatencyStats): ReadonlyArray<string> => 
 
 export const render = (s: Stats, h: Heading): string => {
   const lines = [
-    `salvo ${h.method} ${h.url} · ${h.load}` + (h.interrupted ? " · interrupted" : ""),
+    `salvo ${[h.method, h.url].filter((x) => x !== "").join(" ")} · ${h.load}` +
+    (h.interrupted ? " · interrupted" : ""),
     ...(h.headers.length === 0
       ? []
       : [`  headers    ${h.headers.map(([k, v]) => `${k}: ${v}`).join(" · ")}`]),

@@ -22,7 +22,7 @@ const badInput: ReadonlyArray<readonly [string, ReadonlyArray<string>, RegExp]> 
     /--requests: '-5' must be a whole number/,
   ],
   ["zero workers", ["run", "http://127.0.0.1:9/", "-c", "0"], /--concurrency: '0'/],
-  ["a missing URL", ["run"], /Missing argument <url>/],
+  ["a missing URL", ["run"], /missing a URL/],
   ["an unknown command", ["bogus"], /Invalid subcommand/],
   ["a bad header", ["run", "http://127.0.0.1:9/", "-H", "nocolon"], /--header: 'nocolon'/],
   [

@@ -1,0 +1,31 @@
+// The requests of a run, encoded once: one target, or many (--targets) taken in turn or at random.
+import type { Endpoint } from "./http1.ts";
+import type { Redirects } from "./redirects.ts";
+
+export interface Target {
+  readonly request: Uint8Array;
+  readonly head: boolean;
+  /** Index into the run's endpoints: targets on one origin share connections. */
+  readonly endpoint: number;
+  /** `"METHOD URL"` as a JSON string, credentials masked, for the results stream. */
+  readonly nameJson: string;
+  readonly redirects: Redirects | undefined;
+}
+
+export interface Targets {
+  readonly all: ReadonlyArray<Target>;
+  readonly endpoints: ReadonlyArray<Endpoint>;
+  readonly random: boolean;
+  /** Round-robin position. */
+  next: number;
+}
+
+/** The target of the next request. */
+export const pick = (t: Targets): Target => {
+  const all = t.all;
+  if (all.length === 1) return all[0]!;
+  if (t.random) return all[Math.floor(Math.random() * all.length)]!;
+  const i = t.next;
+  t.next = i + 1 === all.length ? 0 : i + 1;
+  return all[i]!;
+};
