@@ -56,11 +56,19 @@ export const exitCodeOf = (
   return codes.runError;
 };
 
-/** A bare `--follow-redirects` means `--follow-redirects=same`: the option otherwise takes a value. */
-const normalize = (args: ReadonlyArray<string>): ReadonlyArray<string> =>
-  args.flatMap((a, i) =>
-    a === "--follow-redirects" && !["same", "any"].includes(args[i + 1] ?? "") ? [a, "same"] : [a]
+/**
+ * `--name=value` becomes `--name value` (@effect/cli reads the `=` form only in some positions), and
+ * a bare `--follow-redirects` means `--follow-redirects same`: the option otherwise takes a value.
+ */
+const normalize = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const split = args.flatMap((a) => {
+    const m = /^(--[a-z][a-z0-9-]*)=(.*)$/s.exec(a);
+    return m === null ? [a] : [m[1]!, m[2]!];
+  });
+  return split.flatMap((a, i) =>
+    a === "--follow-redirects" && !["same", "any"].includes(split[i + 1] ?? "") ? [a, "same"] : [a]
   );
+};
 
 /** Runs salvo on `args` (without the executable) and yields the exit code; errors become one stderr line. */
 export const main = (args: ReadonlyArray<string>) =>
