@@ -1,12 +1,10 @@
 // `salvo merge FILE…`: merges JSON summaries from several runs or machines exactly, with thresholds.
 import { Args, Command } from "@effect/cli";
-import { Effect, Either, Option } from "effect";
+import { Effect, Either } from "effect";
 import * as Summary from "../core/summary.ts";
-import * as Thresholds from "../core/thresholds.ts";
 import { UsageError } from "../domain/errors.ts";
 import { fromRecord } from "../io/summary_record.ts";
 import { junit, out, output, threshold } from "./common_options.ts";
-import { set as setExitCode } from "./exit_code.ts";
 import * as Report from "./run_report.ts";
 
 const files = Args.text({ name: "file" }).pipe(
@@ -69,37 +67,24 @@ export const mergeCommand = Command.make(
   "merge",
   { files, output, threshold, junit, out },
   (raw) =>
-    Effect.gen(function* () {
-      const thresholds = yield* Effect.forEach(raw.threshold, (t) => Thresholds.parse(t));
-      const parts = yield* Effect.forEach(raw.files, readPart);
-      const startedUs = Math.min(...parts.map((p) => p.startedUs));
-      const endedUs = Math.max(...parts.map((p) => p.endedUs));
-      const urls = [...new Set(parts.map((p) => p.url ?? "?"))];
-      const code = yield* Report.report(
-        {
+    Report.reportRead(
+      raw,
+      Effect.gen(function* () {
+        const parts = yield* Effect.forEach(raw.files, readPart);
+        const startedUs = Math.min(...parts.map((p) => p.startedUs));
+        const endedUs = Math.max(...parts.map((p) => p.endedUs));
+        const urls = [...new Set(parts.map((p) => p.url ?? "?"))];
+        return {
           summary: Summary.mergeAll(parts.map((p) => p.summary)),
           elapsedMs: (endedUs - startedUs) / 1000,
           startedUs,
           endedUs,
-          heading: {
-            method: "",
-            url: urls.length === 1 ? urls[0]! : `${urls.length} targets`,
-            headers: [],
-            load: `${parts.length} summaries merged`,
-            targetRps: undefined,
-            interrupted: false,
-          },
-        },
-        thresholds,
-        raw.output,
-        {
-          junit: Option.getOrUndefined(raw.junit),
-          out: Option.getOrUndefined(raw.out),
-          summaryToStderr: false,
-        },
-      );
-      yield* setExitCode(code);
-    }),
+          method: "",
+          url: urls.length === 1 ? urls[0]! : `${urls.length} targets`,
+          load: `${parts.length} summaries merged`,
+        };
+      }),
+    ),
 ).pipe(
   Command.withDescription(
     [

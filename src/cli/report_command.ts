@@ -1,10 +1,8 @@
 // `salvo report [FILE…|-]`: the summary of results streams (per-request lines or interval records), with thresholds.
 import { Args, Command, Options } from "@effect/cli";
-import { Effect, Option } from "effect";
-import * as Thresholds from "../core/thresholds.ts";
+import { Effect } from "effect";
 import * as Reader from "../io/results_reader.ts";
 import { junit, out, output, threshold } from "./common_options.ts";
-import { set as setExitCode } from "./exit_code.ts";
 import * as Report from "./run_report.ts";
 
 const files = Args.text({ name: "file" }).pipe(
@@ -29,39 +27,24 @@ export const reportCommand = Command.make(
   "report",
   { files, skipInvalid, output, threshold, junit, out },
   (raw) =>
-    Effect.gen(function* () {
-      const thresholds = yield* Effect.forEach(raw.threshold, (t) => Thresholds.parse(t));
-      const read = yield* Reader.read(raw.files, raw.skipInvalid);
-      for (const w of read.warnings) yield* Effect.sync(() => console.error(`salvo: ${w}`));
-      const { method, url } = splitTarget(read.target);
-      const source = read.intervalRecords > 0
-        ? `${read.intervalRecords} interval record${read.intervalRecords === 1 ? "" : "s"}`
-        : `${read.requestLines} result line${read.requestLines === 1 ? "" : "s"}`;
-      const code = yield* Report.report(
-        {
+    Report.reportRead(
+      raw,
+      Effect.gen(function* () {
+        const read = yield* Reader.read(raw.files, raw.skipInvalid);
+        for (const w of read.warnings) yield* Effect.sync(() => console.error(`salvo: ${w}`));
+        const source = read.intervalRecords > 0
+          ? `${read.intervalRecords} interval record${read.intervalRecords === 1 ? "" : "s"}`
+          : `${read.requestLines} result line${read.requestLines === 1 ? "" : "s"}`;
+        return {
+          ...splitTarget(read.target),
           summary: read.summary,
           elapsedMs: (read.endedUs - read.startedUs) / 1000,
           startedUs: read.startedUs,
           endedUs: read.endedUs,
-          heading: {
-            method,
-            url,
-            headers: [],
-            load: `from ${source}`,
-            targetRps: undefined,
-            interrupted: false,
-          },
-        },
-        thresholds,
-        raw.output,
-        {
-          junit: Option.getOrUndefined(raw.junit),
-          out: Option.getOrUndefined(raw.out),
-          summaryToStderr: false,
-        },
-      );
-      yield* setExitCode(code);
-    }),
+          load: `from ${source}`,
+        };
+      }),
+    ),
 ).pipe(
   Command.withDescription(
     [

@@ -1,10 +1,10 @@
 // Reporting a summary: evaluate thresholds, diagnose a run, print the summary and gate, write files; yields the exit code.
-import { Console, Effect } from "effect";
+import { Console, Effect, Option } from "effect";
 import * as Diagnosis from "../core/diagnosis.ts";
 import * as Request from "../core/request.ts";
 import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
-import type { RunError } from "../domain/errors.ts";
+import type { RunError, UsageError } from "../domain/errors.ts";
 import type { LoadModel, RunPlan } from "../domain/plan.ts";
 import type { Outcome } from "../engine/run.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
@@ -13,7 +13,7 @@ import * as Gate from "../report/gate.ts";
 import * as Json from "../report/json.ts";
 import * as Junit from "../report/junit.ts";
 import * as Text from "../report/text.ts";
-import { codes } from "./exit_code.ts";
+import { codes, type ExitCode, set as setExitCode } from "./exit_code.ts";
 
 /** The figures thresholds are judged by. */
 export const figures = (summary: Summary.Summary, stats: Summary.Stats): Thresholds.Figures => ({
@@ -190,4 +190,56 @@ export const report = (
       );
     }
     return failed ? codes.thresholdFailed : codes.ok;
+  });
+
+/** The gate options every reporting command takes, as parsed by @effect/cli. */
+export interface GateOptions {
+  readonly threshold: ReadonlyArray<string>;
+  readonly output: "text" | "json";
+  readonly junit: Option.Option<string>;
+  readonly out: Option.Option<string>;
+}
+
+/**
+ * Reports results read back from files (report, merge): parses thresholds, reports, sets the exit
+ * code. Such results cannot be diagnosed: how they were produced is not known here.
+ */
+export const reportRead = (
+  gate: GateOptions,
+  read: Effect.Effect<
+    Omit<Subject, "heading" | "run"> & {
+      readonly method: string;
+      readonly url: string;
+      readonly load: string;
+    },
+    UsageError
+  >,
+): Effect.Effect<void, UsageError | RunError, ExitCode> =>
+  Effect.gen(function* () {
+    const thresholds = yield* Effect.forEach(gate.threshold, (t) => Thresholds.parse(t));
+    const r = yield* read;
+    const code = yield* report(
+      {
+        summary: r.summary,
+        elapsedMs: r.elapsedMs,
+        startedUs: r.startedUs,
+        endedUs: r.endedUs,
+        heading: {
+          method: r.method,
+          url: r.url,
+          headers: [],
+          load: r.load,
+          targetRps: undefined,
+          interrupted: false,
+        },
+      },
+      thresholds,
+      gate.output,
+      {
+        junit: Option.getOrUndefined(gate.junit),
+        out: Option.getOrUndefined(gate.out),
+        summaryToStderr: false,
+      },
+    );
+    yield* setExitCode(code);
   });

@@ -139,7 +139,9 @@ export class Worker {
       conn.begin(now + s.timeoutMs);
       let error: unknown = noError;
       try {
-        await send(conn, t);
+        // Inlined rather than `send(conn, t)`: one async call less per request on the hot path.
+        await conn.exchange(t.request, t.head);
+        if (t.redirects !== undefined && isRedirect(conn.status)) await t.redirects.follow(conn);
       } catch (e) {
         error = e;
       }

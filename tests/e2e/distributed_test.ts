@@ -8,7 +8,7 @@ const examples = new URL("../../examples/kubernetes/", import.meta.url);
 /** The `args:` list of the first container in a manifest. */
 const argsOf = async (file: string): Promise<string[]> => {
   const text = await Deno.readTextFile(new URL(file, examples));
-  const block = /\n(\s+)args:\n((?:\1  - .*\n)+)/.exec(text);
+  const block = /\n(\s+)args:\n((?:\1 {2}- .*\n)+)/.exec(text);
   assert(block !== null, `no args in ${file}`);
   return block[2]!.trimEnd().split("\n").map((l) => l.trim().replace(/^- /, ""));
 };
