@@ -15,9 +15,6 @@ export type Plan = Curve;
 /** A constant value forever. */
 export const constant = (value: number): Plan => ({ start: value, stages: [] });
 
-/** Total length of the stages; 0 for a constant plan (it has no end of its own). */
-export const lengthMs = (p: Plan): number => p.stages.reduce((t, s) => t + s.durationMs, 0);
-
 /** v(t); after the last stage, its target holds. */
 export const valueAt = (p: Plan, t: number): number => {
   let from = p.start, at = 0;

@@ -10,10 +10,6 @@ export class Permits {
     this.free = size;
   }
 
-  get inUse(): number {
-    return this.size - this.free;
-  }
-
   /** Takes a permit if one is free; never waits. */
   tryAcquire(): boolean {
     if (this.free === 0) return false;

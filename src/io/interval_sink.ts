@@ -12,7 +12,6 @@ export class IntervalSink {
   private window = Summary.empty();
   private windowStart: number | undefined;
   private readonly originUs = Math.round(performance.timeOrigin * 1000);
-  records = 0;
 
   constructor(
     private readonly out: { writeSync(p: Uint8Array): number },
@@ -59,7 +58,6 @@ export class IntervalSink {
       target: this.target,
     });
     writeWhole(this.out, encoder.encode(line + "\n"));
-    this.records++;
     this.window = Summary.empty();
     this.windowStart = now;
   }

@@ -6,17 +6,8 @@
 import { reasons } from "../domain/reason.ts";
 import { writeWhole } from "./whole_write.ts";
 
-/** One request as a line of the results stream. Times are µs since the Unix epoch. */
-export interface ResultLine {
-  readonly intended_us: number;
-  readonly sent_us: number;
-  readonly latency_us: number;
-  readonly status: number;
-  readonly ok: boolean;
-  readonly bytes: number;
-  readonly error: string | null;
-  readonly target: string;
-}
+// A line: {"intended_us","sent_us","latency_us","status","ok","bytes","error","target"}; times in µs
+// since the Unix epoch, latency from the intended start; io/results_reader.ts reads it back.
 
 const encoder = new TextEncoder();
 /** Flush once this many lines are waiting, whatever the timer says. */
@@ -26,7 +17,6 @@ export class ResultsSink {
   private lines: string[] = [];
   /** performance.now() → µs since the epoch. */
   private readonly originUs = Math.round(performance.timeOrigin * 1000);
-  written = 0;
 
   constructor(private readonly out: { writeSync(p: Uint8Array): number }) {}
 
@@ -63,7 +53,6 @@ export class ResultsSink {
   private write(): void {
     if (this.lines.length === 0) return;
     const bytes = encoder.encode(this.lines.join("\n") + "\n");
-    this.written += this.lines.length;
     this.lines = [];
     writeWhole(this.out, bytes);
   }

@@ -65,3 +65,22 @@ Deno.test("run --help shows examples and exit codes", async () => {
   );
   assert(r.stdout.includes("Exit codes"), r.stdout);
 });
+
+Deno.test("more workers than the open-file limit allows fails up front, naming the limit and the need", async () => {
+  if (Deno.build.os !== "linux") return;
+  const out = await new Deno.Command("bash", {
+    args: [
+      "-c",
+      `ulimit -n 256 && exec "${Deno.execPath()}" run -A src/main.ts run http://127.0.0.1:9/ -c 500 -d 1s`,
+    ],
+    cwd: new URL("../../", import.meta.url),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assertEquals(out.code, 2, stderr);
+  assertEquals(
+    stderr.trim(),
+    "salvo: -c 500 needs about 532 open files, but the limit is 256 (ulimit -n); raise it with 'ulimit -n 532' or lower -c",
+  );
+});

@@ -84,3 +84,26 @@ Deno.test("a request in flight at Ctrl-C gets a short grace, then is cut, and th
     await server.stop();
   }
 });
+
+Deno.test("a second Ctrl-C exits at once, without waiting out the grace", async () => {
+  const server = countingServer(5000);
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "src/main.ts", "run", server.url, "-c", "1", "-d", "10s", "-q"],
+      cwd: root,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 100));
+    const second = performance.now();
+    child.kill("SIGINT");
+    const out = await child.output();
+    assertEquals(out.code, 130);
+    assert(performance.now() - second < 700, "waited for the grace after the second Ctrl-C");
+  } finally {
+    await server.stop();
+  }
+});
