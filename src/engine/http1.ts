@@ -52,6 +52,14 @@ export class Connection {
   /** The last response's Location header, when the connection was made to follow redirects. */
   location: string | undefined;
 
+  /** The unawaited write in flight: its length and connection (see `exchange`). */
+  private writing = 0;
+  private writingOn: ByteConn | undefined;
+  /** Bound once, not per request: a short unawaited write closes the connection it was made on. */
+  private readonly onWritten = (n: number): void => {
+    if (n < this.writing && this.conn === this.writingOn) this.close();
+  };
+
   constructor(private readonly endpoint: Endpoint, wantLocation = false) {
     this.parser.wantLocation = wantLocation;
   }
@@ -132,10 +140,9 @@ export class Connection {
       if (request.length <= smallRequest) {
         // A small request fits the socket buffer whole: start reading without waiting for the write to
         // settle (one await less per request). A short or failed write still surfaces, as a failed read.
-        conn.write(request).then(
-          (n) => n < request.length && this.conn === conn && this.close(),
-          () => {},
-        );
+        this.writing = request.length;
+        this.writingOn = conn;
+        conn.write(request).then(this.onWritten, ignore);
       } else {
         try {
           let written = 0;
@@ -209,6 +216,8 @@ export class Connection {
     }
   }
 }
+
+const ignore = (): void => {};
 
 const isPeerClose = (e: unknown): boolean =>
   e instanceof Deno.errors.BrokenPipe || e instanceof Deno.errors.ConnectionReset;
