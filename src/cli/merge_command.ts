@@ -5,7 +5,7 @@ import * as Summary from "../core/summary.ts";
 import { UsageError } from "../domain/errors.ts";
 import { fromRecord } from "../io/summary_record.ts";
 import { junit, out, output, threshold } from "./common_options.ts";
-import * as Report from "./run_report.ts";
+import * as Report from "./reporting.ts";
 
 const files = Args.text({ name: "file" }).pipe(
   Args.atLeast(1),

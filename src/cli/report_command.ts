@@ -3,7 +3,7 @@ import { Args, Command, Options } from "@effect/cli";
 import { Effect } from "effect";
 import * as Reader from "../io/results_reader.ts";
 import { junit, out, output, threshold } from "./common_options.ts";
-import * as Report from "./run_report.ts";
+import * as Report from "./reporting.ts";
 
 const files = Args.text({ name: "file" }).pipe(
   Args.repeated,

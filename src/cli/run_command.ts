@@ -16,7 +16,7 @@ import * as Engine from "../engine/run.ts";
 import * as Text from "../report/text.ts";
 import { junit, out, output, threshold } from "./common_options.ts";
 import { set as setExitCode } from "./exit_code.ts";
-import * as Report from "./run_report.ts";
+import * as Report from "./reporting.ts";
 
 const url = Args.text({ name: "url" }).pipe(
   Args.optional,
