@@ -56,14 +56,31 @@ export const exitCodeOf = (
   return codes.runError;
 };
 
+/** Options that take no value. */
+const flags = new Set([
+  "--abort-on-fail",
+  "--skip-invalid",
+  "--insecure",
+  "-k",
+  "--quiet",
+  "-q",
+  "--help",
+  "-h",
+  "--version",
+  "--wizard",
+]);
+
 /**
  * `--name=value` becomes `--name value` (@effect/cli reads the `=` form only in some positions), and
  * a bare `--follow-redirects` means `--follow-redirects same`: the option otherwise takes a value.
  */
 const normalize = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
-  const split = args.flatMap((a) => {
+  // A token right after an option that takes a value is that value, whatever it looks like.
+  const split = args.flatMap((a, i) => {
     const m = /^(--[a-z][a-z0-9-]*)=(.*)$/s.exec(a);
-    return m === null ? [a] : [m[1]!, m[2]!];
+    const previous = args[i - 1] ?? "";
+    const isValue = /^-/.test(previous) && !previous.includes("=") && !flags.has(previous);
+    return m === null || isValue ? [a] : [m[1]!, m[2]!];
   });
   return split.flatMap((a, i) =>
     a === "--follow-redirects" && !["same", "any"].includes(split[i + 1] ?? "") ? [a, "same"] : [a]

@@ -140,3 +140,23 @@ Deno.test("a URL and --targets together, or neither, exit 2", async () => {
   assertEquals(none.code, 2);
   assert(none.stderr.includes("missing a URL (or --targets FILE)"), none.stderr);
 });
+
+Deno.test("--name=value works for every option, and a value that looks like an option stays a value", async () => {
+  const s = recording();
+  try {
+    const { code, json } = await runJson([
+      `${s.base}/b`,
+      "-X",
+      "POST",
+      "--body",
+      "--x=y",
+      "--requests=3",
+      "--concurrency=1",
+    ]);
+    assertEquals(code, 0);
+    assertEquals(json.requests, 3);
+    assertEquals(s.bodies, ["--x=y", "--x=y", "--x=y"]);
+  } finally {
+    await s.stop();
+  }
+});
