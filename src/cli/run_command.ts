@@ -369,7 +369,8 @@ const encoder = new TextEncoder();
 const progressLoop = (progress: Ref.Ref<Engine.Snapshot>) =>
   Ref.get(progress).pipe(
     Effect.flatMap((s) =>
-      Effect.sync(() =>
+      // Nothing to show until the first snapshot of the run.
+      s === Engine.emptySnapshot ? Effect.void : Effect.sync(() =>
         Deno.stderr.writeSync(
           encoder.encode(`\r\x1b[2K${Text.progressLine(s.elapsedMs, s.requests, s.failures)}`),
         )
