@@ -38,10 +38,8 @@ export class Connection {
   private end = 0;
   /** Responses read on the current connection. */
   private served = 0;
-  /** Set when the watchdog aborted the exchange in flight. */
-  timedOut = false;
-  /** Why the exchange in flight was aborted: its deadline passed, or the run was interrupted. */
-  abortedAs: "timeout" | "cancelled" = "timeout";
+  /** Why salvo cut the exchange in flight: its deadline passed, or the run was interrupted. */
+  aborted: "timeout" | "cancelled" | undefined;
   /** performance.now() after which the watchdog aborts the exchange; 0 when idle. */
   deadline = 0;
   private rejectConnect: ((e: Error) => void) | undefined;
@@ -71,14 +69,13 @@ export class Connection {
 
   /** Arms the watchdog for one exchange. */
   begin(deadline: number): void {
-    this.timedOut = false;
+    this.aborted = undefined;
     this.deadline = deadline;
   }
 
   /** Aborts the exchange in flight: closes the socket so the pending read or write rejects. */
   abort(as: "timeout" | "cancelled" = "timeout"): void {
-    this.timedOut = true;
-    this.abortedAs = as;
+    this.aborted = as;
     this.rejectConnect?.(new TransportError("timeout", "connect timed out"));
     this.close();
   }
@@ -117,7 +114,7 @@ export class Connection {
     } finally {
       this.rejectConnect = undefined;
     }
-    if (this.timedOut) {
+    if (this.aborted !== undefined) {
       conn.close();
       throw new TransportError("timeout", "connect timed out");
     }
@@ -150,7 +147,7 @@ export class Connection {
             written += await conn.write(written === 0 ? request : request.subarray(written));
           }
         } catch (e) {
-          if (reused && attempt === 0 && !this.timedOut && isPeerClose(e)) {
+          if (reused && attempt === 0 && this.aborted === undefined && isPeerClose(e)) {
             this.close();
             continue;
           }
@@ -200,7 +197,7 @@ export class Connection {
       }
       if (idleClose) {
         this.close();
-        if (attempt === 0 && !this.timedOut) continue;
+        if (attempt === 0 && this.aborted === undefined) continue;
         throw new TransportError("connection_closed", "connection closed before a response");
       }
       this.status = parser.status;

@@ -63,6 +63,8 @@ export interface Run {
   readonly summaries: ReadonlyArray<Summary.Summary>;
   /** Open model: the sender. */
   readonly open: OpenLoad | undefined;
+  /** Every connection: the workers' (fixed), or the open model's (the live list it appends to). */
+  readonly connections: ReadonlyArray<Connection>;
   readonly loopLag: Histogram.Histogram;
   startedAt: number;
   endedAt: number;
@@ -136,15 +138,17 @@ export const prepare = (plan: RunPlan, results?: ResultsSink): Run => {
     () => Summary.empty(),
   );
   const open = model._tag === "Open" ? new OpenLoad(shared, model.maxInFlight) : undefined;
+  const workers = model._tag === "Closed"
+    ? Array.from(
+      { length: concurrencyOf(model) },
+      (_, i) => new Worker(shared, i, summaries[i % summaries.length]!),
+    )
+    : [];
   return {
     plan,
     shared,
-    workers: model._tag === "Closed"
-      ? Array.from(
-        { length: concurrencyOf(model) },
-        (_, i) => new Worker(shared, i, summaries[i % summaries.length]!),
-      )
-      : [],
+    workers,
+    connections: open !== undefined ? open.connections : workers.flatMap((w) => w.connections),
     summaries: model._tag === "Closed" ? summaries : [],
     open,
     loopLag: Histogram.make(),
@@ -159,9 +163,6 @@ export const prepare = (plan: RunPlan, results?: ResultsSink): Run => {
 
 const summaries = (run: Run): ReadonlyArray<Summary.Summary> =>
   run.open !== undefined ? [run.open.summary] : run.summaries;
-
-const connections = (run: Run): ReadonlyArray<Connection> =>
-  run.open !== undefined ? run.open.connections : run.workers.flatMap((w) => w.connections);
 
 const snapshot = (run: Run): Snapshot => {
   let requests = 0, successes = 0, maxUs = 0;
@@ -188,9 +189,9 @@ const cpuUs = (): number => {
 const stopNow = (run: Run): void => {
   run.shared.stopping = true;
   const cutoff = performance.now() + interruptGraceMs;
-  for (const c of connections(run)) if (c.deadline > cutoff) c.deadline = cutoff;
+  for (const c of run.connections) if (c.deadline > cutoff) c.deadline = cutoff;
   setTimeout(() => {
-    for (const c of connections(run)) if (c.deadline > 0) c.abort("cancelled");
+    for (const c of run.connections) if (c.deadline > 0) c.abort("cancelled");
   }, interruptGraceMs);
 };
 
@@ -200,7 +201,7 @@ const monitorTick = (run: Run, last: { at: number }): void => {
   const lateUs = Math.max(0, (now - last.at - monitorIntervalMs) * 1000);
   last.at = now;
   run.loopLag.record(Math.round(lateUs));
-  for (const c of connections(run)) if (c.deadline > 0 && now > c.deadline) c.abort();
+  for (const c of run.connections) if (c.deadline > 0 && now > c.deadline) c.abort();
   run.shared.results?.flush(now);
   const model = run.plan.model;
   if (model._tag === "Closed" && model.workers.stages.length > 0) {
@@ -325,7 +326,7 @@ export const execute = (
       if (run.endedAt === 0) run.endedAt = performance.now();
       run.cpuEndUs = cpuUs();
       for (const w of run.workers) w.endPause(run.endedAt);
-      for (const c of connections(run)) c.close();
+      for (const c of run.connections) c.close();
       run.shared.results?.finish(run.endedAt);
       return Ref.set(progress, snapshot(run));
     })),

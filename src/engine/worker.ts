@@ -78,7 +78,7 @@ export const settle = (
     status = conn.status;
     bytes = conn.bytes;
   } else {
-    reason = classifyIndex(error, conn.timedOut ? conn.abortedAs : undefined);
+    reason = classifyIndex(error, conn.aborted);
     conn.close();
   }
   const end = performance.now();
