@@ -1,10 +1,12 @@
 // A raw HTTP/1.1 keep-alive client over Deno.connect / Deno.connectTls: one connection, one reused buffer.
 //
-// The hot path: `exchange()` is the one async function per request. It writes a pre-encoded request and
-// feeds what it reads to a synchronous ResponseParser. Failures throw a `TransportError` (or a Deno
-// error) that the worker turns into a result with a reason.
+// An exchange writes a pre-encoded request and feeds what it reads to a synchronous ResponseParser.
+// `exchange()` does it all; the closed model's hot path drives the same steps (`sendSmall`, `readMore`,
+// `received`) from its own loop, so that a request costs no async call besides the read. Failures
+// throw a `TransportError` (or a Deno error) that the worker turns into a result with a reason.
 import type { Reason } from "../domain/reason.ts";
-import { type ByteConn, connectInsecure } from "./insecure_tls.ts";
+import { type ByteConn, byteConn } from "./byte_conn.ts";
+import { connectInsecure } from "./insecure_tls.ts";
 import { ResponseParser } from "./response_parser.ts";
 
 export interface Endpoint {
@@ -38,6 +40,9 @@ export class Connection {
   private end = 0;
   /** Responses read on the current connection. */
   private served = 0;
+  /** The exchange in progress: whether its connection had served a response before, and its bytes. */
+  private reused = false;
+  private receivedBytes = 0;
   /** Why salvo cut the exchange in flight: its deadline passed, or the run was interrupted. */
   aborted: "timeout" | "cancelled" | undefined;
   /** performance.now() after which the watchdog aborts the exchange; 0 when idle. */
@@ -99,8 +104,10 @@ export class Connection {
     const pending: Promise<ByteConn> = tls && insecure
       ? connectInsecure(hostname, port)
       : tls
-      ? Deno.connectTls({ hostname, port, ...(caCerts ? { caCerts: [...caCerts] } : {}) })
-      : Deno.connect({ hostname, port });
+      ? Deno.connectTls({ hostname, port, ...(caCerts ? { caCerts: [...caCerts] } : {}) }).then(
+        wrap,
+      )
+      : Deno.connect({ hostname, port }).then(noDelay);
     const timeout = new Promise<never>((_, reject) => {
       this.rejectConnect = reject;
     });
@@ -118,7 +125,6 @@ export class Connection {
       conn.close();
       throw new TransportError("timeout", "connect timed out");
     }
-    if (!tls) (conn as Deno.TcpConn).setNoDelay(true);
     this.conn = conn;
     return conn;
   }
@@ -127,94 +133,130 @@ export class Connection {
    * Sends `request` and reads one response into `status` and `bytes`. `head` marks a HEAD request.
    * A kept-alive connection that the server closed while idle (end of stream before any byte of the
    * response, or a failed write) is re-opened once, silently: the server never read the request.
+   * `retried` says the caller already met one such close (see `sendSmall`).
    */
-  async exchange(request: Uint8Array, head: boolean): Promise<void> {
-    let buf = this.buf;
-    const parser = this.parser;
-    for (let attempt = 0;; attempt++) {
+  async exchange(request: Uint8Array, head: boolean, retried = false): Promise<void> {
+    for (let attempt = retried ? 1 : 0;; attempt++) {
       const conn = this.conn ?? await this.connect();
-      const reused = this.served > 0;
-      if (request.length <= smallRequest) {
-        // A small request fits the socket buffer whole: start reading without waiting for the write to
-        // settle (one await less per request). A short or failed write still surfaces, as a failed read.
-        this.writing = request.length;
-        this.writingOn = conn;
-        conn.write(request).then(this.onWritten, ignore);
-      } else {
+      let progress = this.sendSmall(request, head);
+      if (progress === Progress.Slow) {
         try {
           let written = 0;
           while (written < request.length) {
             written += await conn.write(written === 0 ? request : request.subarray(written));
           }
         } catch (e) {
-          if (reused && attempt === 0 && this.aborted === undefined && isPeerClose(e)) {
+          if (this.served > 0 && attempt === 0 && this.aborted === undefined && isPeerClose(e)) {
             this.close();
             continue;
           }
           throw e;
         }
+        progress = this.expect(head);
       }
-      parser.begin(head);
-      let start = this.start, end = this.end;
-      let bytes = end - start;
-      let idleClose = false;
-      for (;;) {
-        if (start < end) {
-          start = parser.advance(buf, start, end);
-          if (parser.done) break;
-        }
-        if (start === end) start = end = 0;
-        else if (end === buf.length) {
-          if (start > 0) {
-            buf.copyWithin(0, start, end);
-            end -= start;
-            start = 0;
-          } else if (buf.length < maxBuffer) {
-            const bigger = new Uint8Array(Math.min(maxBuffer, buf.length * 2));
-            bigger.set(buf);
-            this.buf = buf = bigger;
-          } else {
-            throw new TransportError("protocol_error", "response head larger than 64 KiB");
-          }
-        }
-        const n = await conn.read(end === 0 ? buf : buf.subarray(end));
-        if (n === null) {
-          parser.finishAtClose();
-          if (parser.done) break;
-          idleClose = reused && bytes === 0;
-          if (!idleClose) {
-            throw new TransportError(
-              parser.inHead && bytes > 0 ? "protocol_error" : "connection_closed",
-              parser.inHead
-                ? "connection closed before a whole response head"
-                : "connection closed mid-body",
-            );
-          }
-          break;
-        }
-        end += n;
-        bytes += n;
-      }
-      if (idleClose) {
-        this.close();
-        if (attempt === 0 && this.aborted === undefined) continue;
-        throw new TransportError("connection_closed", "connection closed before a response");
-      }
-      this.status = parser.status;
-      this.location = parser.location;
-      this.bytes = bytes - (end - start);
-      this.served++;
-      if (parser.close) this.close();
-      else {
-        this.start = start;
-        this.end = end;
-      }
-      return;
+      while (progress === Progress.More) progress = this.received(await this.readMore());
+      if (progress === Progress.Done) return;
+      if (attempt === 0 && this.aborted === undefined) continue;
+      throw new TransportError("connection_closed", "connection closed before a response");
     }
+  }
+
+  /**
+   * The steady state's first step, without an async call of its own: on an open connection, writes a
+   * small request without waiting for the write to settle (a small request fits the socket buffer
+   * whole; a short or failed write still surfaces, as a failed read). Then the caller loops
+   * `received(await readMore())` while it says More. `Slow` (no connection yet, or a request too large
+   * to write unawaited) and `Retry` (the server had closed the idle connection) send the caller to
+   * `exchange`.
+   */
+  sendSmall(request: Uint8Array, head: boolean): Progress {
+    const conn = this.conn;
+    if (conn === undefined || request.length > smallRequest) return Progress.Slow;
+    this.writing = request.length;
+    this.writingOn = conn;
+    conn.write(request).then(this.onWritten, ignore);
+    return this.expect(head);
+  }
+
+  /** Starts reading a response; bytes left over from the last one are parsed first. */
+  private expect(head: boolean): Progress {
+    this.parser.begin(head);
+    this.reused = this.served > 0;
+    this.receivedBytes = this.end - this.start;
+    return this.start < this.end ? this.parse() : Progress.More;
+  }
+
+  /** Reads more of the response into the buffer, compacting or growing it first when it is full. */
+  readMore(): Promise<number> {
+    const conn = this.conn;
+    if (conn === undefined) throw new TransportError("connection_closed", "connection closed");
+    let buf = this.buf;
+    if (this.start === this.end) this.start = this.end = 0;
+    else if (this.end === buf.length) {
+      if (this.start > 0) {
+        buf.copyWithin(0, this.start, this.end);
+        this.end -= this.start;
+        this.start = 0;
+      } else if (buf.length < maxBuffer) {
+        const bigger = new Uint8Array(Math.min(maxBuffer, buf.length * 2));
+        bigger.set(buf);
+        this.buf = buf = bigger;
+      } else {
+        throw new TransportError("protocol_error", "response head larger than 64 KiB");
+      }
+    }
+    return conn.read(this.end === 0 ? buf : buf.subarray(this.end));
+  }
+
+  /** Takes the `n` bytes `readMore` read (0: end of stream) and parses what it can. */
+  received(n: number): Progress {
+    if (n === 0) {
+      const parser = this.parser;
+      parser.finishAtClose();
+      if (parser.done) return this.finish();
+      if (this.reused && this.receivedBytes === 0 && this.aborted === undefined) {
+        this.close();
+        return Progress.Retry;
+      }
+      throw new TransportError(
+        parser.inHead && this.receivedBytes > 0 ? "protocol_error" : "connection_closed",
+        parser.inHead
+          ? "connection closed before a whole response head"
+          : "connection closed mid-body",
+      );
+    }
+    this.end += n;
+    this.receivedBytes += n;
+    return this.parse();
+  }
+
+  private parse(): Progress {
+    this.start = this.parser.advance(this.buf, this.start, this.end);
+    return this.parser.done ? this.finish() : Progress.More;
+  }
+
+  private finish(): Progress {
+    const parser = this.parser;
+    this.status = parser.status;
+    this.location = parser.location;
+    this.bytes = this.receivedBytes - (this.end - this.start);
+    this.served++;
+    if (parser.close) this.close();
+    return Progress.Done;
   }
 }
 
+/** Where an exchange stands: see `Connection.sendSmall`. */
+export const Progress = { Done: 0, More: 1, Retry: 2, Slow: 3 } as const;
+export type Progress = typeof Progress[keyof typeof Progress];
+
 const ignore = (): void => {};
+
+const wrap = (c: Deno.Conn): ByteConn => byteConn(c);
+const noDelay = (c: Deno.TcpConn): ByteConn => {
+  c.setNoDelay(true);
+  return wrap(c);
+};
 
 const isPeerClose = (e: unknown): boolean =>
   e instanceof Deno.errors.BrokenPipe || e instanceof Deno.errors.ConnectionReset;

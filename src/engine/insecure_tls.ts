@@ -1,13 +1,7 @@
 // A TLS connection that skips certificate verification (--insecure), over node:tls: Deno.connectTls
 // always verifies. Adapted to the small part of Deno.Conn the client uses: read, write, close.
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
-
-/** The part of a connection the HTTP/1.1 client needs. */
-export interface ByteConn {
-  read(p: Uint8Array): Promise<number | null>;
-  write(p: Uint8Array): Promise<number>;
-  close(): void;
-}
+import type { ByteConn } from "./byte_conn.ts";
 
 class InsecureTlsConn implements ByteConn {
   private chunks: Uint8Array[] = [];
@@ -40,10 +34,10 @@ class InsecureTlsConn implements ByteConn {
     w?.();
   }
 
-  async read(p: Uint8Array): Promise<number | null> {
+  async read(p: Uint8Array): Promise<number> {
     while (this.chunks.length === 0) {
       if (this.failure !== undefined) throw this.failure;
-      if (this.ended) return null;
+      if (this.ended) return 0;
       await new Promise<void>((resolve) => (this.waiting = resolve));
     }
     const head = this.chunks[0]!;

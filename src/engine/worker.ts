@@ -1,7 +1,7 @@
 // One worker of the closed model: a plain loop of exchanges over its own connections, folding into its summary.
 import * as Summary from "../core/summary.ts";
 import { classifyIndex } from "./classify.ts";
-import { Connection } from "./http1.ts";
+import { Connection, Progress } from "./http1.ts";
 import { isRedirect } from "./redirects.ts";
 import { pick, type Target, type Targets } from "./target.ts";
 
@@ -139,8 +139,13 @@ export class Worker {
       conn.begin(now + s.timeoutMs);
       let error: unknown = noError;
       try {
-        // Inlined rather than `send(conn, t)`: one async call less per request on the hot path.
-        await conn.exchange(t.request, t.head);
+        // `conn.exchange(t.request, t.head)`, with its steady state inlined: no async call of its
+        // own per request on the hot path (a few per cent of throughput against a fast server).
+        let progress = conn.sendSmall(t.request, t.head);
+        while (progress === Progress.More) progress = conn.received(await conn.readMore());
+        if (progress !== Progress.Done) {
+          await conn.exchange(t.request, t.head, progress === Progress.Retry);
+        }
         if (t.redirects !== undefined && isRedirect(conn.status)) await t.redirects.follow(conn);
       } catch (e) {
         error = e;
