@@ -1,6 +1,6 @@
 // The I/O layer alone: keep-alive GET loops through Deno.Conn's methods and through Deno's ops directly.
 //
-//   taskset -c 1 deno run -A scripts/bench_io.ts http://127.0.0.1:PORT/ [rounds=5] [seconds=3] [connections=50]
+//   taskset -c 1 npx -y deno@2.9.6 run -A scripts/bench_io.ts http://127.0.0.1:PORT/ [rounds=5] [seconds=3] [connections=50]
 //
 // Alternates the two byte streams of src/engine/byte_conn.ts in one process and prints, per round, the
 // requests per second and the CPU time per request (user and system), then the medians.
