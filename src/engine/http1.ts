@@ -40,8 +40,7 @@ export class Connection {
   private end = 0;
   /** Responses read on the current connection. */
   private served = 0;
-  /** The exchange in progress: whether its connection had served a response before, and its bytes. */
-  private reused = false;
+  /** Bytes the exchange in progress has received, its head and body so far. */
   private receivedBytes = 0;
   /** Why salvo cut the exchange in flight: its deadline passed, or the run was interrupted. */
   aborted: "timeout" | "cancelled" | undefined;
@@ -105,7 +104,7 @@ export class Connection {
       ? connectInsecure(hostname, port)
       : tls
       ? Deno.connectTls({ hostname, port, ...(caCerts ? { caCerts: [...caCerts] } : {}) }).then(
-        wrap,
+        byteConn,
       )
       : Deno.connect({ hostname, port }).then(noDelay);
     const timeout = new Promise<never>((_, reject) => {
@@ -181,7 +180,6 @@ export class Connection {
   /** Starts reading a response; bytes left over from the last one are parsed first. */
   private expect(head: boolean): Progress {
     this.parser.begin(head);
-    this.reused = this.served > 0;
     this.receivedBytes = this.end - this.start;
     return this.start < this.end ? this.parse() : Progress.More;
   }
@@ -214,7 +212,8 @@ export class Connection {
       const parser = this.parser;
       parser.finishAtClose();
       if (parser.done) return this.finish();
-      if (this.reused && this.receivedBytes === 0 && this.aborted === undefined) {
+      // `served` counts this connection's earlier responses: it changes only when one completes.
+      if (this.served > 0 && this.receivedBytes === 0 && this.aborted === undefined) {
         this.close();
         return Progress.Retry;
       }
@@ -252,10 +251,9 @@ export type Progress = typeof Progress[keyof typeof Progress];
 
 const ignore = (): void => {};
 
-const wrap = (c: Deno.Conn): ByteConn => byteConn(c);
 const noDelay = (c: Deno.TcpConn): ByteConn => {
   c.setNoDelay(true);
-  return wrap(c);
+  return byteConn(c);
 };
 
 const isPeerClose = (e: unknown): boolean =>

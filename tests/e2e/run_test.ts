@@ -10,18 +10,13 @@ import {
   tcpServer,
 } from "./support.ts";
 
+/** The command of issue 2's acceptance test, after the URL. */
+const issueRun = ["-c", "8", "-d", "3s", "--delay", "5ms"];
+
 Deno.test("run -c 8 -d 3s --delay 5ms sends exactly what salvo serve counted", async () => {
   const server = await startServe();
   try {
-    const { code, json } = await runJson([
-      `${server.url}/health`,
-      "-c",
-      "8",
-      "-d",
-      "3s",
-      "--delay",
-      "5ms",
-    ]);
+    const { code, json } = await runJson([`${server.url}/health`, ...issueRun]);
     assertEquals(code, 0);
     assertEquals(json.requests, await server.count());
     // 8 workers pacing 5 ms apart for 3 s: a few thousand requests, far above the 9 of the original bug.
@@ -37,15 +32,7 @@ Deno.test("run -c 8 -d 3s --delay 5ms sends exactly what salvo serve counted", a
 Deno.test("run -c 8 -d 3s --delay 5ms sends exactly what a plain Deno.serve counted", async () => {
   const server = countingServer();
   try {
-    const { code, json } = await runJson([
-      `${server.url}/health`,
-      "-c",
-      "8",
-      "-d",
-      "3s",
-      "--delay",
-      "5ms",
-    ]);
+    const { code, json } = await runJson([`${server.url}/health`, ...issueRun]);
     assertEquals(code, 0);
     assertEquals(json.requests, server.count());
     assertEquals(json.failures, 0);
