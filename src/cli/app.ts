@@ -1,7 +1,9 @@
 // The salvo command tree and how its outcome becomes an exit code and one-line errors.
 import { Command } from "@effect/cli";
 import { Cause, Console, Effect, Exit, Option } from "effect";
+import { maskSecrets } from "../core/request.ts";
 import { versionLine } from "../version.ts";
+import { UsageError } from "../domain/errors.ts";
 import { codes, ExitCode } from "./exit_code.ts";
 import { runCommand } from "./run_command.ts";
 import { mergeCommand } from "./merge_command.ts";
@@ -20,9 +22,9 @@ const cli = Command.run(root, { name: "salvo", version: versionLine(), executabl
 // deno-lint-ignore no-control-regex
 const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, "");
 
-/** Writes what @effect/cli reports as an error on one stderr line, prefixed `salvo:`. */
+/** Writes what @effect/cli reports as an error on one stderr line, prefixed `salvo:`, secrets masked. */
 const oneLine = (args: ReadonlyArray<unknown>): string =>
-  `salvo: ${stripAnsi(args.map(String).join(" ")).replace(/\s+/g, " ").trim()}`;
+  `salvo: ${maskSecrets(stripAnsi(args.map(String).join(" ")).replace(/\s+/g, " ").trim())}`;
 
 const withOneLineErrors = <A, E, R>(self: Effect.Effect<A, E, R>) =>
   Effect.flatMap(Effect.console, (base) => {
@@ -67,7 +69,6 @@ const flags = new Set([
   "--help",
   "-h",
   "--version",
-  "--wizard",
 ]);
 
 /**
@@ -91,6 +92,13 @@ const normalize = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
 export const main = (args: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     const ref = yield* ExitCode;
+    // @effect/cli's built-in wizard waits for a terminal forever when there is none: not offered.
+    if (args.includes("--wizard")) {
+      return yield* new UsageError({
+        reason: "flag",
+        message: "--wizard is not supported; see salvo --help",
+      });
+    }
     yield* cli(["salvo", "salvo", ...normalize(args)]);
     return yield* ref;
   }).pipe(

@@ -13,11 +13,45 @@ const files = Args.text({ name: "file" }).pipe(
 );
 
 interface Part {
+  readonly path: string;
   readonly summary: Summary.Summary;
   readonly startedUs: number;
   readonly endedUs: number;
   readonly url: string | undefined;
+  /** The load model, when the summary says (`target_rps` is only in open-model runs). */
+  readonly model: "open" | "closed";
+  /** The encoded histogram, which with the time span identifies a run. */
+  readonly histogram: unknown;
 }
+
+/**
+ * What a merge should not do silently: count one run twice, or mix runs of different targets or load
+ * models (the numbers are still merged: the user may mean it).
+ */
+export const mergeWarnings = (parts: ReadonlyArray<Part>): ReadonlyArray<string> => {
+  const warnings: string[] = [];
+  const seen = new Map<string, string>();
+  for (const p of parts) {
+    const key = JSON.stringify([p.startedUs, p.endedUs, p.histogram]);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      warnings.push(
+        `${first} and ${p.path} are the same run (same start, end and histogram): it is counted twice`,
+      );
+    } else seen.set(key, p.path);
+  }
+  const urls = [...new Set(parts.map((p) => p.url ?? "?"))];
+  if (urls.length > 1) warnings.push(`the summaries are of different targets: ${urls.join(", ")}`);
+  const open = parts.filter((p) => p.model === "open").map((p) => p.path);
+  if (open.length > 0 && open.length < parts.length) {
+    warnings.push(
+      `mixes open-model runs (--rate: ${
+        open.join(", ")
+      }) with closed-model runs: their latencies mean different things`,
+    );
+  }
+  return warnings;
+};
 
 const readPart = (path: string): Effect.Effect<Part, UsageError> =>
   Effect.tryPromise({
@@ -41,10 +75,12 @@ const readPart = (path: string): Effect.Effect<Part, UsageError> =>
       if (Either.isLeft(summary)) {
         return Effect.fail(new UsageError({ reason: "file", message: `${path}: ${summary.left}` }));
       }
-      const { started_us, ended_us, request } = json as {
+      const { started_us, ended_us, request, target_rps, histogram } = json as {
         started_us?: unknown;
         ended_us?: unknown;
         request?: { url?: unknown };
+        target_rps?: unknown;
+        histogram?: unknown;
       };
       if (typeof started_us !== "number" || typeof ended_us !== "number") {
         return Effect.fail(
@@ -55,6 +91,9 @@ const readPart = (path: string): Effect.Effect<Part, UsageError> =>
         );
       }
       return Effect.succeed({
+        path,
+        model: target_rps === undefined ? "closed" as const : "open" as const,
+        histogram,
         summary: summary.right,
         startedUs: started_us,
         endedUs: ended_us,
@@ -71,6 +110,9 @@ export const mergeCommand = Command.make(
       raw,
       Effect.gen(function* () {
         const parts = yield* Effect.forEach(raw.files, readPart);
+        for (const w of mergeWarnings(parts)) {
+          yield* Effect.sync(() => console.error(`salvo: warning: ${w}`));
+        }
         const startedUs = Math.min(...parts.map((p) => p.startedUs));
         const endedUs = Math.max(...parts.map((p) => p.endedUs));
         const urls = [...new Set(parts.map((p) => p.url ?? "?"))];

@@ -1,14 +1,15 @@
 // Reporting a summary: evaluate thresholds, diagnose a run, print the summary and gate, write files; yields the exit code.
-import { Console, Effect, Option } from "effect";
+import { Effect, Option } from "effect";
 import * as Diagnosis from "../core/diagnosis.ts";
 import * as Request from "../core/request.ts";
 import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
-import type { RunError, UsageError } from "../domain/errors.ts";
+import { RunError, type UsageError } from "../domain/errors.ts";
 import type { LoadModel, RunPlan } from "../domain/plan.ts";
 import type { Outcome } from "../engine/run.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
 import { toRecord } from "../io/summary_record.ts";
+import { writeFailure } from "../io/whole_write.ts";
 import * as Gate from "../report/gate.ts";
 import * as Json from "../report/json.ts";
 import * as Junit from "../report/junit.ts";
@@ -78,7 +79,16 @@ export interface Files {
   readonly out: string | undefined;
   /** The summary goes to stderr (when stdout carries the results stream). */
   readonly summaryToStderr: boolean;
+  /** Where the results stream went (`-` for stdout), to name it when writing it failed. */
+  readonly results?: string | undefined;
 }
+
+/** Checks before any work that --out and --junit can be written, so a bad path stops salvo at once. */
+export const checkFiles = (files: Files): Effect.Effect<void, RunError> =>
+  Effect.all([
+    files.out === undefined ? Effect.void : AtomicFile.check("--out", files.out),
+    files.junit === undefined ? Effect.void : AtomicFile.check("--junit", files.junit),
+  ], { discard: true });
 
 /** What is being reported: a run in this process, or results read back from files (report, merge). */
 export interface Subject {
@@ -106,6 +116,7 @@ export const runSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subjec
     load: loadLine(plan.model, o),
     targetRps: o.targetRps,
     interrupted: o.interrupted,
+    outputFailed: o.outputFailure !== undefined,
   },
   run: { plan, outcome: o },
 });
@@ -122,13 +133,31 @@ export const report = (
     const stats = Summary.describe(summary, subject.elapsedMs);
     const f = figures(summary, stats);
     const evaluations = thresholds.map((t) => Thresholds.evaluate(t, f));
-    const failed = evaluations.some((e) => !e.passed);
     const o = run?.outcome;
-    const diagnosis = o === undefined ? undefined : diagnose(o, stats, evaluations);
+    // A run whose results stream failed was cut short and lost lines: it is never judged as passing.
+    const outputFailure = o?.outputFailure === undefined
+      ? undefined
+      : `--results: cannot write ${
+        files.results === "-" ? "stdout" : `'${files.results}'`
+      }: ${o.outputFailure}; the run stopped early and the stream is incomplete`;
+    const failed = outputFailure !== undefined || evaluations.some((e) => !e.passed);
+    // A run cut short by its own output says nothing about the server: no diagnosis.
+    const diagnosis = o === undefined || outputFailure !== undefined
+      ? undefined
+      : diagnose(o, stats, evaluations);
     const warnings = Thresholds.sampleWarnings(thresholds, stats.requests);
-    const gate = Gate.render(evaluations, stats, diagnosis, warnings);
+    const gate = Gate.render(evaluations, stats, diagnosis, warnings, outputFailure);
     const print = (text: string) =>
-      files.summaryToStderr ? Effect.sync(() => console.error(text)) : Console.log(text);
+      Effect.try({
+        try: () => (files.summaryToStderr ? console.error(text) : console.log(text)),
+        catch: (e) =>
+          new RunError({
+            reason: "output",
+            message: `cannot write the summary to ${files.summaryToStderr ? "stderr" : "stdout"}: ${
+              writeFailure(e)
+            }`,
+          }),
+      });
     const record = toRecord(summary);
     const json = Json.toJson(stats, {
       ...(run === undefined ? {} : {
@@ -150,9 +179,10 @@ export const report = (
       }),
       thresholds: evaluations.map((e) => ({
         expression: e.threshold.expression,
-        passed: e.passed,
+        passed: outputFailure === undefined && e.passed,
         actual: e.actual,
         limit: e.threshold.limit,
+        ...(outputFailure === undefined ? {} : { judged: false }),
       })),
       ...(diagnosis === undefined || o === undefined ? {} : {
         diagnosis: {
@@ -167,6 +197,7 @@ export const report = (
       warnings,
       ...(o?.interrupted ? { interrupted: true } : {}),
       ...(o?.aborted ? { aborted: true } : {}),
+      ...(outputFailure === undefined ? {} : { output_failed: outputFailure }),
     });
     if (output === "json") {
       yield* print(JSON.stringify(json, null, 2));
@@ -181,13 +212,17 @@ export const report = (
       );
     }
     if (files.out !== undefined) {
-      yield* AtomicFile.write(files.out, JSON.stringify(json, null, 2) + "\n");
+      yield* AtomicFile.write("--out", files.out, JSON.stringify(json, null, 2) + "\n");
     }
     if (files.junit !== undefined) {
       yield* AtomicFile.write(
+        "--junit",
         files.junit,
         Junit.render(evaluations, stats.durationS, Gate.runLine(stats)),
       );
+    }
+    if (outputFailure !== undefined) {
+      return yield* new RunError({ reason: "output", message: outputFailure });
     }
     return failed ? codes.thresholdFailed : codes.ok;
   });
@@ -217,6 +252,12 @@ export const reportRead = (
 ): Effect.Effect<void, UsageError | RunError, ExitCode> =>
   Effect.gen(function* () {
     const thresholds = yield* Effect.forEach(gate.threshold, (t) => Thresholds.parse(t));
+    const files = {
+      junit: Option.getOrUndefined(gate.junit),
+      out: Option.getOrUndefined(gate.out),
+      summaryToStderr: false,
+    };
+    yield* checkFiles(files);
     const r = yield* read;
     const code = yield* report(
       {
@@ -231,15 +272,12 @@ export const reportRead = (
           load: r.load,
           targetRps: undefined,
           interrupted: false,
+          outputFailed: false,
         },
       },
       thresholds,
       gate.output,
-      {
-        junit: Option.getOrUndefined(gate.junit),
-        out: Option.getOrUndefined(gate.out),
-        summaryToStderr: false,
-      },
+      files,
     );
     yield* setExitCode(code);
   });

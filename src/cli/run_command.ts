@@ -16,6 +16,7 @@ import * as Engine from "../engine/run.ts";
 import * as Text from "../report/text.ts";
 import { junit, out, output, threshold } from "./common_options.ts";
 import { set as setExitCode } from "./exit_code.ts";
+import * as FlagRules from "./flag_rules.ts";
 import * as Report from "./reporting.ts";
 
 const url = Args.text({ name: "url" }).pipe(
@@ -24,8 +25,10 @@ const url = Args.text({ name: "url" }).pipe(
 );
 const concurrency = Options.text("concurrency").pipe(
   Options.withAlias("c"),
-  Options.withDefault("10"),
-  Options.withDescription("Concurrent workers, each with its own keep-alive connection"),
+  Options.optional,
+  Options.withDescription(
+    "Concurrent workers, each with its own keep-alive connection (default 10)",
+  ),
 );
 const duration = Options.text("duration").pipe(
   Options.withAlias("d"),
@@ -56,9 +59,9 @@ const stages = Options.text("stages").pipe(
   ),
 );
 const maxInFlight = Options.text("max-in-flight").pipe(
-  Options.withDefault("1000"),
+  Options.optional,
   Options.withDescription(
-    "Open model: most requests in flight at once; an arrival with none free is dropped",
+    "Open model: most requests in flight at once; an arrival with none free is dropped (default 1000, or what ulimit -n allows)",
   ),
 );
 const method = Options.text("method").pipe(
@@ -110,8 +113,14 @@ const targets = Options.text("targets").pipe(
   ),
 );
 const targetsOrder = Options.choice("targets-order", ["round-robin", "random"]).pipe(
-  Options.withDefault("round-robin" as const),
-  Options.withDescription("How --targets are taken"),
+  Options.optional,
+  Options.withDescription("How --targets are taken (default round-robin)"),
+);
+const targetsFormat = Options.choice("targets-format", ["auto", "http", "json", "ndjson"]).pipe(
+  Options.optional,
+  Options.withDescription(
+    "--targets format: http (vegeta's text), json (vegeta's JSON: header lists, base64 body), ndjson (salvo's: headers, text body); auto tells them apart",
+  ),
 );
 const skipInvalid = Options.boolean("skip-invalid").pipe(
   Options.withDescription(
@@ -159,6 +168,7 @@ const options = {
   followRedirects,
   targets,
   targetsOrder,
+  targetsFormat,
   skipInvalid,
   results,
   interval,
@@ -175,11 +185,6 @@ const optional = <A, E>(
   Option.match(o, { onNone: () => Either.right(undefined), onSome: parse });
 
 const readBody = (raw: Raw): Effect.Effect<Uint8Array | undefined, UsageError> => {
-  if (Option.isSome(raw.body) && Option.isSome(raw.bodyFile)) {
-    return Effect.fail(
-      new UsageError({ reason: "flag", message: "--body and --body-file cannot be used together" }),
-    );
-  }
   if (Option.isSome(raw.body)) return Effect.succeed(new TextEncoder().encode(raw.body.value));
   if (Option.isNone(raw.bodyFile)) return Effect.succeed(undefined);
   const path = raw.bodyFile.value;
@@ -198,6 +203,7 @@ const readBody = (raw: Raw): Effect.Effect<Uint8Array | undefined, UsageError> =
 /** Reads --targets; each target gets the -H headers (its own win) and, without a body of its own, --body. */
 const readTargets = (
   skipInvalid: boolean,
+  format: Targets.Format,
   path: string,
   headers: ReadonlyArray<readonly [string, string]>,
   body: Uint8Array | undefined,
@@ -216,7 +222,7 @@ const readTargets = (
           }`,
         }),
     });
-    const { entries, skipped } = yield* Targets.parse(text, skipInvalid);
+    const { entries, skipped } = yield* Targets.parse(text, skipInvalid, format);
     if (skipped > 0) {
       yield* Effect.sync(() =>
         console.error(
@@ -232,6 +238,8 @@ const readTargets = (
           ? body
           : "text" in t.body
           ? new TextEncoder().encode(t.body.text)
+          : "bytes" in t.body
+          ? t.body.bytes
           : yield* Effect.tryPromise({
             try: () => Deno.readFile((t.body as { file: string }).file),
             catch: (e) =>
@@ -264,11 +272,39 @@ const readCaCert = (path: string): Effect.Effect<ReadonlyArray<string>, UsageErr
     Effect.map((pem) => [pem]),
   );
 
+/** The flags given on the command line (those with a default count only when given). */
+const givenFlags = (raw: Raw): ReadonlySet<string> => {
+  const given = new Set<string>();
+  const add = (flag: string, on: boolean) => on && given.add(flag);
+  add("--concurrency", Option.isSome(raw.concurrency));
+  add("--delay", Option.isSome(raw.delay));
+  add("--rate", Option.isSome(raw.rate));
+  add("--max-in-flight", Option.isSome(raw.maxInFlight));
+  add("--body", Option.isSome(raw.body));
+  add("--body-file", Option.isSome(raw.bodyFile));
+  add("--insecure", raw.insecure);
+  add("--cacert", Option.isSome(raw.cacert));
+  add("--targets", Option.isSome(raw.targets));
+  add("--targets-order", Option.isSome(raw.targetsOrder));
+  add("--targets-format", Option.isSome(raw.targetsFormat));
+  add("--skip-invalid", raw.skipInvalid);
+  add("--abort-on-fail", raw.abortOnFail);
+  add("--threshold", raw.threshold.length > 0);
+  add("--interval", Option.isSome(raw.interval));
+  add("--results", Option.isSome(raw.results));
+  return given;
+};
+
+/** Default --max-in-flight: 1000, lowered to what the open-file limit leaves for connections. */
+const defaultMaxInFlight = 1000;
+
 /** Resolves raw flags into a plan and its thresholds; the first problem found is reported. */
 export const resolve = (
   raw: Raw,
 ): Effect.Effect<{ plan: RunPlan; thresholds: ReadonlyArray<Thresholds.Threshold> }, UsageError> =>
   Effect.gen(function* () {
+    const conflict = FlagRules.check(givenFlags(raw));
+    if (conflict !== undefined) return yield* new UsageError({ reason: "flag", message: conflict });
     const thresholds = yield* Effect.forEach(raw.threshold, (t) => Thresholds.parse(t));
     if (Option.isSome(raw.url) === Option.isSome(raw.targets)) {
       return yield* new UsageError({
@@ -278,7 +314,11 @@ export const resolve = (
           : "missing a URL (or --targets FILE)",
       });
     }
-    const concurrency = yield* parseCount("--concurrency", raw.concurrency, 1);
+    const concurrency = yield* parseCount(
+      "--concurrency",
+      Option.getOrElse(raw.concurrency, () => "10"),
+      1,
+    );
     const durationMs = yield* optional(raw.duration, (s) => parseDuration("--duration", s));
     const maxRequests = yield* optional(raw.requests, (s) => parseCount("--requests", s, 1));
     const delayMs = yield* optional(raw.delay, (s) => parseDuration("--delay", s));
@@ -304,13 +344,10 @@ export const resolve = (
     }
     const rateValue = yield* optional(raw.rate, Pacing.parseRate);
     const stageList = yield* optional(raw.stages, Pacing.parseStages);
-    const inFlight = yield* parseCount("--max-in-flight", raw.maxInFlight, 1);
-    if (rateValue !== undefined && delayMs !== undefined) {
-      return yield* new UsageError({
-        reason: "flag",
-        message: "--delay paces the closed model's workers; with --rate, arrivals follow the rate",
-      });
-    }
+    const limit = openFileLimit();
+    const inFlight = Option.isSome(raw.maxInFlight)
+      ? yield* parseCount("--max-in-flight", raw.maxInFlight.value, 1)
+      : Math.max(1, Math.min(defaultMaxInFlight, (limit ?? Infinity) - reservedFiles));
     const ramp = stageList ?? [];
     const model: LoadModel = rateValue !== undefined
       ? {
@@ -328,16 +365,17 @@ export const resolve = (
         message: "--stages: the ramp never has a worker",
       });
     }
+    // Each worker (closed) or request in flight (open) holds a connection: an open file.
     const needed = concurrencyOf(model) + reservedFiles;
-    const limit = model._tag === "Closed" ? openFileLimit() : undefined;
     if (limit !== undefined && needed > limit) {
+      const flag = model._tag === "Closed" ? "-c" : "--max-in-flight";
       return yield* new UsageError({
         reason: "number",
         message:
-          `-c ${
+          `${flag} ${
             concurrencyOf(model)
           } needs about ${needed} open files, but the limit is ${limit} ` +
-          `(ulimit -n); raise it with 'ulimit -n ${needed}' or lower -c`,
+          `(ulimit -n); raise it with 'ulimit -n ${needed}' or lower ${flag}`,
       });
     }
     const rampMs = ramp.reduce((t, st) => t + st.durationMs, 0);
@@ -348,9 +386,16 @@ export const resolve = (
             Request.parseUrl(Option.getOrThrow(raw.url)),
             (target) => [{ method: methodName, url: target, headers, body: requestBody }] as const,
           ),
-        onSome: (path) => readTargets(raw.skipInvalid, path, headers, requestBody),
+        onSome: (path) =>
+          readTargets(
+            raw.skipInvalid,
+            Option.getOrElse(raw.targetsFormat, () => "auto" as const),
+            path,
+            headers,
+            requestBody,
+          ),
       }),
-      targetsOrder: raw.targetsOrder,
+      targetsOrder: Option.getOrElse(raw.targetsOrder, () => "round-robin" as const),
       model,
       durationMs: durationMs ??
         (rampMs > 0 ? rampMs : maxRequests === undefined ? 10_000 : undefined),
@@ -365,14 +410,30 @@ export const resolve = (
 
 const encoder = new TextEncoder();
 
-/** Redraws the progress line on stderr from the latest snapshot. */
+/** The terminal's width; a line as wide as it would wrap, and a wrapped line cannot be redrawn. */
+const columns = (): number => {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    return 80;
+  }
+};
+
+/** Redraws the progress line on stderr from the latest snapshot, cut to the terminal's width. */
 const progressLoop = (progress: Ref.Ref<Engine.Snapshot>) =>
   Ref.get(progress).pipe(
     Effect.flatMap((s) =>
       // Nothing to show until the first snapshot of the run.
       s === Engine.emptySnapshot ? Effect.void : Effect.sync(() =>
         Deno.stderr.writeSync(
-          encoder.encode(`\r\x1b[2K${Text.progressLine(s.elapsedMs, s.requests, s.failures)}`),
+          encoder.encode(
+            `\r\x1b[2K${
+              Text.progressLine(s.elapsedMs, s.requests, s.failures).slice(
+                0,
+                Math.max(1, columns() - 1),
+              )
+            }`,
+          ),
         )
       )
     ),
@@ -387,12 +448,19 @@ const runHandler = (raw: Raw) =>
     const { plan, thresholds } = yield* resolve(raw);
     const resultsPath = Option.getOrUndefined(raw.results);
     const intervalMs = yield* optional(raw.interval, (t) => parseDuration("--interval", t));
-    if (intervalMs !== undefined && (resultsPath === undefined || intervalMs <= 0)) {
+    if (intervalMs !== undefined && intervalMs <= 0) {
       return yield* new UsageError({
         reason: "flag",
         message: "--interval needs --results FILE and a duration above 0, like --interval 1s",
       });
     }
+    const files = {
+      junit: Option.getOrUndefined(raw.junit),
+      out: Option.getOrUndefined(raw.out),
+      summaryToStderr: resultsPath === "-",
+      results: resultsPath,
+    };
+    yield* Report.checkFiles(files);
     const sink = resultsPath === undefined
       ? undefined
       : yield* openResults(resultsPath, plan, intervalMs);
@@ -407,11 +475,6 @@ const runHandler = (raw: Raw) =>
         Effect.ensuring(clearProgress),
       )
       : execute;
-    const files = {
-      junit: Option.getOrUndefined(raw.junit),
-      out: Option.getOrUndefined(raw.out),
-      summaryToStderr: resultsPath === "-",
-    };
     const finish = Effect.suspend(() =>
       Report.report(
         Report.runSubject(

@@ -1,7 +1,12 @@
 // Diagnosis: from a run's own measurements, what limited its throughput, said in one sentence with numbers.
 import { formatDuration } from "./units.ts";
 
-export type Verdict = "pacing-limited" | "server-bound" | "client-saturated" | "error-bound";
+export type Verdict =
+  | "pacing-limited"
+  | "server-bound"
+  | "client-saturated"
+  | "error-bound"
+  | "inconclusive";
 
 /** What the diagnosis reads; all durations in milliseconds. */
 export interface Evidence {
@@ -45,6 +50,15 @@ export interface Diagnosis {
 export const saturatedLagMs = 20;
 export const saturatedCpuShare = 0.9;
 const errorMetrics = new Set(["failures", "successes", "success_rate", "error_rate"]);
+/**
+ * A verdict needs evidence: at least this many requests or this much load. Below both, start-up
+ * (compiling, the first connect) dominates the CPU and latency figures, so nothing can be judged. The
+ * anchor case, 9 requests in 2.5 s behind a --delay, is judged: 1 s of load shows the pacing.
+ */
+export const minRequests = 100;
+export const minElapsedMs = 1000;
+/** "server-bound" needs workers waiting for responses at least this share of the time. */
+export const serverBoundBusyShare = 0.5;
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 const rate = (r: number): string => (r >= 100 ? r.toFixed(0) : r.toFixed(1));
@@ -66,6 +80,15 @@ export const diagnose = (e: Evidence): Diagnosis => {
       explanation: `${
         pct(failureShare)
       } of ${e.requests} requests failed; the most frequent failure was ${what} (${count}×)`,
+    };
+  }
+  if (e.requests === 0 || (e.requests < minRequests && e.elapsedMs < minElapsedMs)) {
+    return {
+      ...base,
+      verdict: "inconclusive",
+      explanation: `too little to judge: ${e.requests} request${e.requests === 1 ? "" : "s"} in ${
+        formatDuration(e.elapsedMs)
+      }; a verdict needs ${minRequests} requests or ${formatDuration(minElapsedMs)} of load`,
     };
   }
   if (e.open !== undefined) return diagnoseOpen(e, e.open, base);
@@ -91,6 +114,19 @@ export const diagnose = (e: Evidence): Diagnosis => {
     };
   }
   const ceiling = e.meanLatencyMs > 0 ? (e.concurrency * 1000) / e.meanLatencyMs : 0;
+  if (busyShare < serverBoundBusyShare) {
+    return {
+      ...base,
+      verdict: "inconclusive",
+      explanation: `workers were busy only ${
+        pct(busyShare)
+      } of the time waiting for responses and idle ${
+        pct(idleShare)
+      } in --delay; the rest went to salvo's own work (connecting, its event loop at ${
+        pct(e.cpuShare)
+      } of a CPU core) or to workers parked by --stages: no single limit stands out`,
+    };
+  }
   return {
     ...base,
     verdict: "server-bound",

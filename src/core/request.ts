@@ -5,7 +5,10 @@ import { UsageError } from "../domain/errors.ts";
 export const parseUrl = (text: string): Either.Either<URL, UsageError> => {
   const bad = (why: string) =>
     Either.left(
-      new UsageError({ reason: "url", message: `'${text}' is not a usable URL: ${why}` }),
+      new UsageError({
+        reason: "url",
+        message: `'${maskSecrets(text)}' is not a usable URL: ${why}`,
+      }),
     );
   if (!/^https?:\/\//i.test(text)) return bad("it must start with http:// or https://");
   let url: URL;
@@ -58,12 +61,35 @@ const masked = "****";
 export const maskHeader = ([name, value]: readonly [string, string]): readonly [string, string] =>
   secretName.test(name) && value !== "" ? [name, masked] : [name, value];
 
-/** A URL as salvo echoes it: query parameters named like credentials (api_key, token, …) are masked. */
+/**
+ * A URL as salvo echoes it: a password in it is masked (`user:****@`), and so are query parameters
+ * named like credentials (api_key, token, …).
+ */
 export const maskUrl = (url: URL): string => {
-  if (url.search === "") return url.href;
+  if (url.search === "" && url.password === "") return url.href;
   const u = new URL(url.href);
+  if (u.password !== "") u.password = masked;
   for (const key of [...u.searchParams.keys()]) {
     if (secretName.test(key)) u.searchParams.set(key, masked);
   }
   return u.href.replaceAll(encodeURIComponent(masked), masked);
 };
+
+/** `scheme://` then everything up to the last `@` of the same word: the userinfo, however odd. */
+const userinfo = /([a-z][a-z0-9+.-]*:\/\/)(\S*)@/gi;
+/** A query or form parameter named like a credential, and its value. */
+const secretParam =
+  /([?&;][^=&#\s]*(?:auth|token|secret|key|password|passwd|pwd)[^=&#\s]*=)[^&#\s'"]*/gi;
+
+/**
+ * Masks credentials in any text salvo prints (error messages included), parsed or not: the userinfo
+ * of every URL (`user:****@`, or `****@` when there is no password) and credential-named parameters.
+ * It masks too much rather than too little: a malformed URL may hide its password anywhere.
+ */
+export const maskSecrets = (text: string): string =>
+  text
+    .replace(userinfo, (_, scheme: string, info: string) => {
+      const colon = info.indexOf(":");
+      return `${scheme}${colon < 0 ? masked : `${info.slice(0, colon)}:${masked}`}@`;
+    })
+    .replace(secretParam, (_, name: string) => `${name}${masked}`);

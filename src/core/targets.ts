@@ -1,19 +1,26 @@
 // Parses --targets: vegeta's HTTP target format or NDJSON, into requests, with line numbers in errors.
 //
-// HTTP format: a request line `METHOD URL`, then `Name: value` header lines, then an optional
-// `@path` body file line; targets are separated by blank lines; `#` starts a comment line.
-// NDJSON: one `{"method", "url", "headers", "body"}` object per line; headers map a name to a value
-// or a list of values; body is text.
+// http (vegeta's text format): a request line `METHOD URL`, then `Name: value` header lines, then
+// an optional `@path` body file line; targets are separated by blank lines; `#` starts a comment line.
+// ndjson (salvo's): one `{"method", "url", "headers", "body"}` object per line; headers map a name to
+// a value or a list of values; body is text; method defaults to GET.
+// json (vegeta's JSON): one `{"method", "url", "header", "body"}` object per line; header maps a name
+// to a list of values; body is base64; method is required.
+// In both JSON forms an unknown key or a wrong type is an error naming the line, never ignored.
 import { Either } from "effect";
 import { UsageError } from "../domain/errors.ts";
-import { parseHeader, parseMethod, parseUrl } from "./request.ts";
+import { maskSecrets, parseHeader, parseMethod, parseUrl } from "./request.ts";
 
 export interface TargetEntry {
   readonly method: string;
   readonly url: URL;
   readonly headers: ReadonlyArray<readonly [string, string]>;
-  /** Text of the body (NDJSON), or the file to read it from (`@path`). */
-  readonly body: { readonly text: string } | { readonly file: string } | undefined;
+  /** Text of the body (ndjson), its bytes (json, from base64), or the file to read it from (`@path`). */
+  readonly body:
+    | { readonly text: string }
+    | { readonly bytes: Uint8Array }
+    | { readonly file: string }
+    | undefined;
   readonly line: number;
 }
 
@@ -45,7 +52,9 @@ const httpLine = (
 ): { current: Building } | { problem: string } => {
   if (current === undefined) {
     const m = /^(\S+)\s+(\S+)$/.exec(line);
-    if (m === null) return { problem: `expected 'METHOD URL', found '${line.slice(0, 60)}'` };
+    if (m === null) {
+      return { problem: `expected 'METHOD URL', found '${maskSecrets(line).slice(0, 60)}'` };
+    }
     const method = parseMethod(m[1]!);
     if (Either.isLeft(method)) return { problem: why(method.left) };
     const url = parseUrl(m[2]!);
@@ -100,7 +109,33 @@ const parseHttp = (text: string, skipInvalid: boolean): Either.Either<Parsed, Us
   return Either.right({ entries, skipped });
 };
 
-const jsonEntry = (line: string, n: number): Either.Either<TargetEntry, UsageError> => {
+/** The two JSON forms: salvo's NDJSON and vegeta's JSON (`-format=json`). */
+type JsonForm = "ndjson" | "json";
+
+const keysOf: Record<JsonForm, ReadonlySet<string>> = {
+  ndjson: new Set(["method", "url", "headers", "body"]),
+  json: new Set(["method", "url", "header", "body"]),
+};
+
+const decodeBase64 = (text: string): Uint8Array | undefined => {
+  try {
+    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+};
+
+/** A header map's values: a string or a list of strings (ndjson), a list of strings (json). */
+const headerValues = (value: unknown, form: JsonForm): ReadonlyArray<string> | undefined => {
+  const list = Array.isArray(value) ? value : form === "ndjson" ? [value] : undefined;
+  return list !== undefined && list.every((v) => typeof v === "string") ? list : undefined;
+};
+
+const jsonEntry = (
+  line: string,
+  n: number,
+  form: JsonForm,
+): Either.Either<TargetEntry, UsageError> => {
   let v: unknown;
   try {
     v = JSON.parse(line);
@@ -109,21 +144,45 @@ const jsonEntry = (line: string, n: number): Either.Either<TargetEntry, UsageErr
   }
   if (typeof v !== "object" || v === null || Array.isArray(v)) return fail(n, "not a JSON object");
   const o = v as Record<string, unknown>;
+  const allowed = keysOf[form];
+  const unknown = Object.keys(o).find((k) => !allowed.has(k));
+  if (unknown !== undefined) {
+    return fail(
+      n,
+      `unknown key '${unknown.slice(0, 40)}' (${
+        form === "json" ? "vegeta's JSON" : "salvo's NDJSON"
+      } has ${[...allowed].join(", ")})`,
+    );
+  }
+  if (o.method !== undefined && typeof o.method !== "string") {
+    return fail(n, "'method' must be a string");
+  }
+  if (form === "json" && (o.method === undefined || o.method === "")) {
+    return fail(n, "'method' is missing (vegeta's JSON requires it)");
+  }
   const method = parseMethod(typeof o.method === "string" ? o.method : "GET");
   if (Either.isLeft(method)) return fail(n, why(method.left));
   if (typeof o.url !== "string") return fail(n, "'url' is missing or not a string");
   const url = parseUrl(o.url);
   if (Either.isLeft(url)) return fail(n, why(url.left));
   const headers: Array<readonly [string, string]> = [];
-  if (o.headers !== undefined) {
-    if (typeof o.headers !== "object" || o.headers === null || Array.isArray(o.headers)) {
-      return fail(n, "'headers' must be an object");
+  const key = form === "json" ? "header" : "headers";
+  const map = o[key];
+  if (map !== undefined) {
+    if (typeof map !== "object" || map === null || Array.isArray(map)) {
+      return fail(n, `'${key}' must be an object`);
     }
-    for (const [name, value] of Object.entries(o.headers)) {
-      for (const one of Array.isArray(value) ? value : [value]) {
-        if (typeof one !== "string") {
-          return fail(n, `header '${name}' must be a string or a list of strings`);
-        }
+    for (const [name, value] of Object.entries(map)) {
+      const values = headerValues(value, form);
+      if (values === undefined) {
+        return fail(
+          n,
+          `header '${name.slice(0, 40)}' must be ${
+            form === "json" ? "a list of strings" : "a string or a list of strings"
+          }`,
+        );
+      }
+      for (const one of values) {
         const h = parseHeader(`${name}: ${one}`);
         if (Either.isLeft(h)) return fail(n, why(h.left));
         headers.push(h.right);
@@ -131,23 +190,66 @@ const jsonEntry = (line: string, n: number): Either.Either<TargetEntry, UsageErr
     }
   }
   if (o.body !== undefined && typeof o.body !== "string") return fail(n, "'body' must be a string");
-  return Either.right({
-    method: method.right,
-    url: url.right,
-    headers,
-    body: o.body === undefined ? undefined : { text: o.body },
-    line: n,
-  });
+  let body: TargetEntry["body"] = undefined;
+  if (typeof o.body === "string") {
+    if (form === "ndjson") body = { text: o.body };
+    else {
+      const bytes = decodeBase64(o.body);
+      if (bytes === undefined) {
+        return fail(n, "'body' is not base64 (vegeta's JSON encodes bodies)");
+      }
+      body = { bytes };
+    }
+  }
+  return Either.right({ method: method.right, url: url.right, headers, body, line: n });
 };
 
-const parseJsonLines = (text: string, skipInvalid: boolean): Either.Either<Parsed, UsageError> => {
+/**
+ * Tells vegeta's JSON from salvo's NDJSON by their keys: `header` is vegeta's, `headers` salvo's. A file
+ * with bodies and neither key is ambiguous (base64 or text?) and must be named with --targets-format.
+ */
+const detectJsonForm = (lines: ReadonlyArray<string>): Either.Either<JsonForm, UsageError> => {
+  let header = false, headers = false, body = false;
+  for (const line of lines) {
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (typeof v !== "object" || v === null) continue;
+    header ||= "header" in v;
+    headers ||= "headers" in v;
+    body ||= "body" in v;
+  }
+  const bad = (message: string) =>
+    Either.left(new UsageError({ reason: "file", message: `--targets: ${message}` }));
+  if (header && headers) {
+    return bad(
+      "mixes vegeta's JSON ('header') and salvo's NDJSON ('headers'); use one, or say which with --targets-format",
+    );
+  }
+  if (header) return Either.right("json");
+  if (headers || !body) return Either.right("ndjson");
+  return bad(
+    "a 'body' could be base64 (vegeta's JSON) or text (salvo's NDJSON): say which with --targets-format json or ndjson",
+  );
+};
+
+const parseJsonLines = (
+  text: string,
+  skipInvalid: boolean,
+  form: JsonForm | "auto",
+): Either.Either<Parsed, UsageError> => {
   const entries: TargetEntry[] = [];
   let skipped = 0;
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  const detected = form === "auto" ? detectJsonForm(lines) : Either.right(form);
+  if (Either.isLeft(detected)) return Either.left(detected.left);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
+    const line = lines[i]!;
     if (line === "") continue;
-    const entry = jsonEntry(line, i + 1);
+    const entry = jsonEntry(line, i + 1, detected.right);
     if (Either.isRight(entry)) entries.push(entry.right);
     else if (skipInvalid) skipped++;
     else return Either.left(entry.left);
@@ -155,13 +257,22 @@ const parseJsonLines = (text: string, skipInvalid: boolean): Either.Either<Parse
   return Either.right({ entries, skipped });
 };
 
+/** How --targets is written; `auto` tells the formats apart (see the top of this file). */
+export type Format = "auto" | "http" | "json" | "ndjson";
+
 /**
- * Parses a targets file's text; the format is NDJSON when the first non-blank character is `{`.
- * A malformed target stops the parse with its line number, or with `skipInvalid` is skipped and counted.
+ * Parses a targets file's text; with `auto`, a file whose first non-blank character is `{` is one of
+ * the JSON forms, told apart by their keys. A malformed target stops the parse with its line number,
+ * or with `skipInvalid` is skipped and counted.
  */
-export const parse = (text: string, skipInvalid = false): Either.Either<Parsed, UsageError> => {
-  const parsed = text.trimStart().startsWith("{")
-    ? parseJsonLines(text, skipInvalid)
+export const parse = (
+  text: string,
+  skipInvalid = false,
+  format: Format = "auto",
+): Either.Either<Parsed, UsageError> => {
+  const json = format === "auto" ? text.trimStart().startsWith("{") : format !== "http";
+  const parsed = json
+    ? parseJsonLines(text, skipInvalid, format === "http" ? "auto" : format)
     : parseHttp(text, skipInvalid);
   return Either.flatMap(
     parsed,

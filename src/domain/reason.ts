@@ -10,6 +10,7 @@ export const reasons = [
   "dns",
   "tls",
   "protocol_error",
+  "redirect_limit",
   "other",
 ] as const;
 

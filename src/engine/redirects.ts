@@ -1,10 +1,11 @@
 // Following redirects (--follow-redirects): off by default; to another host only with =any.
 import type { RequestSpec } from "../domain/plan.ts";
-import { Connection, encodeRequest, type Endpoint } from "./http1.ts";
+import { Connection, encodeRequest, type Endpoint, TransportError } from "./http1.ts";
 
 export type FollowMode = "same" | "any";
 
-const maxHops = 10;
+/** Redirects followed per request; one more is a failure (`redirect_limit`), as in curl and browsers. */
+export const maxHops = 10;
 const credentialHeaders = new Set(["authorization", "cookie", "proxy-authorization"]);
 
 export const isRedirect = (status: number): boolean =>
@@ -29,7 +30,8 @@ export class Redirects {
    * `conn` has just been answered with a redirect: follows it, hop by hop, and leaves the final status
    * and the bytes of every hop on `conn`. Hops to the target's own origin reuse `conn`; to another
    * (only with `any`) they use a connection of their own, without the credential headers. A redirect
-   * that is not to be followed is the final answer.
+   * that is not to be followed is the final answer; one beyond `maxHops` (a loop) throws
+   * `redirect_limit`.
    */
   async follow(conn: Connection): Promise<void> {
     const origin = this.spec.url.origin;
@@ -37,7 +39,7 @@ export class Redirects {
     let method = this.spec.method;
     let body = this.spec.body;
     let { status, bytes, location } = conn;
-    for (let hop = 0; hop < maxHops && isRedirect(status) && location !== undefined; hop++) {
+    for (let hop = 0; isRedirect(status) && location !== undefined; hop++) {
       let next: URL;
       try {
         next = new URL(location, url);
@@ -48,6 +50,10 @@ export class Redirects {
       if (
         (next.protocol !== "http:" && next.protocol !== "https:") || (!same && this.mode !== "any")
       ) break;
+      if (hop === maxHops) {
+        conn.bytes = bytes;
+        throw new TransportError("redirect_limit", `more than ${maxHops} redirects`);
+      }
       if (status === 303 || ((status === 301 || status === 302) && method === "POST")) {
         method = "GET";
         body = undefined;

@@ -13,6 +13,7 @@ import type { Target, Targets } from "./target.ts";
 import { OpenLoad } from "./open.ts";
 import { Redirects } from "./redirects.ts";
 import * as Pacer from "./pacer.ts";
+import { Watchdog } from "./watchdog.ts";
 import { type ResultsSink, type Shared, Step, Worker } from "./worker.ts";
 
 /** What the progress line and --abort-on-fail read while the run goes on. */
@@ -51,6 +52,8 @@ export interface Outcome {
   readonly interrupted: boolean;
   /** Stopped early because `stopWhen` said so (--abort-on-fail). */
   readonly aborted: boolean;
+  /** Why writing the results stream failed, if it did: the run stopped there and is not judged. */
+  readonly outputFailure: string | undefined;
 }
 
 /** A prepared run: created before it starts, so an interrupted run can still be summarised. */
@@ -66,6 +69,7 @@ export interface Run {
   /** Every connection: the workers' (fixed), or the open model's (the live list it appends to). */
   readonly connections: ReadonlyArray<Connection>;
   readonly loopLag: Histogram.Histogram;
+  readonly watchdog: Watchdog;
   startedAt: number;
   endedAt: number;
   cpuStartUs: number;
@@ -144,11 +148,13 @@ export const prepare = (plan: RunPlan, results?: ResultsSink): Run => {
       (_, i) => new Worker(shared, i, summaries[i % summaries.length]!),
     )
     : [];
+  const connections = open !== undefined ? open.connections : workers.flatMap((w) => w.connections);
   return {
     plan,
     shared,
     workers,
-    connections: open !== undefined ? open.connections : workers.flatMap((w) => w.connections),
+    connections,
+    watchdog: new Watchdog(connections, plan.timeoutMs),
     summaries: model._tag === "Closed" ? summaries : [],
     open,
     loopLag: Histogram.make(),
@@ -190,23 +196,27 @@ const stopNow = (run: Run): void => {
   run.shared.stopping = true;
   const cutoff = performance.now() + interruptGraceMs;
   for (const c of run.connections) if (c.deadline > cutoff) c.deadline = cutoff;
+  run.watchdog.scan();
   setTimeout(() => {
     for (const c of run.connections) if (c.deadline > 0) c.abort("cancelled");
   }, interruptGraceMs);
 };
 
-/** Aborts exchanges past their deadline, follows the worker ramp, and measures event-loop lag. */
-const monitorTick = (run: Run, last: { at: number }): void => {
+/**
+ * Follows the worker ramp, measures event-loop lag, and flushes the results stream; true when that
+ * stream failed, so the run must stop. (Deadlines are the watchdog's.)
+ */
+const monitorTick = (run: Run, last: { at: number }): boolean => {
   const now = performance.now();
   const lateUs = Math.max(0, (now - last.at - monitorIntervalMs) * 1000);
   last.at = now;
   run.loopLag.record(Math.round(lateUs));
-  for (const c of run.connections) if (c.deadline > 0 && now > c.deadline) c.abort();
   run.shared.results?.flush(now);
   const model = run.plan.model;
   if (model._tag === "Closed" && model.workers.stages.length > 0) {
     run.shared.active = Math.round(Pacing.valueAt(model.workers, now - run.startedAt));
   }
+  return run.shared.results?.failure !== undefined;
 };
 
 /**
@@ -271,6 +281,7 @@ export const execute = (
       run.startedAt = performance.now();
       run.cpuStartUs = cpuUs();
       if (plan.durationMs !== undefined) shared.endAt = run.startedAt + plan.durationMs;
+      run.watchdog.scan();
       const load = model._tag === "Open"
         ? openLoad(run, run.open!, model.rate)
         : Effect.forEach(run.workers, (w) => workerLoop(w, model.delayMs), {
@@ -285,7 +296,8 @@ export const execute = (
       const last = { at: performance.now() };
       yield* Effect.forkScoped(
         Effect.repeat(
-          Effect.sync(() => monitorTick(run, last)),
+          // A failed results stream stops the run: going on would measure what nobody can read.
+          Effect.suspend(() => monitorTick(run, last) && !shared.stopping ? stopAll : Effect.void),
           Schedule.spaced(monitorIntervalMs),
         ),
       );
@@ -325,6 +337,7 @@ export const execute = (
     Effect.ensuring(Effect.suspend(() => {
       if (run.endedAt === 0) run.endedAt = performance.now();
       run.cpuEndUs = cpuUs();
+      run.watchdog.stop();
       for (const w of run.workers) w.endPause(run.endedAt);
       for (const c of run.connections) c.close();
       run.shared.results?.finish(run.endedAt);
@@ -352,5 +365,6 @@ export const outcome = (run: Run): Outcome => {
     cpuMs: Math.max(0, run.cpuEndUs - run.cpuStartUs) / 1000,
     interrupted: run.interrupted,
     aborted: run.aborted,
+    outputFailure: run.shared.results?.failure,
   };
 };

@@ -21,6 +21,8 @@ export interface ResultsSink {
   flush(now: number): void;
   /** The run is over: write everything left. */
   finish(now: number): void;
+  /** Why a write failed, once one has: the run then stops and exits 3 (nothing is written after it). */
+  readonly failure: string | undefined;
 }
 
 /** State every worker of a run reads and claims from; one JS thread, so plain fields are enough. */

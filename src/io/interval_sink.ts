@@ -4,7 +4,7 @@
 // closes. `salvo report` merges the records back into the run's summary.
 import * as Summary from "../core/summary.ts";
 import { toRecord } from "./summary_record.ts";
-import { writeWhole } from "./whole_write.ts";
+import { writeFailure, writeWhole } from "./whole_write.ts";
 
 const encoder = new TextEncoder();
 
@@ -12,6 +12,8 @@ export class IntervalSink {
   private window = Summary.empty();
   private windowStart: number | undefined;
   private readonly originUs = Math.round(performance.timeOrigin * 1000);
+  /** Set by the first failed write; later records are dropped (the run is stopping). */
+  failure: string | undefined;
 
   constructor(
     private readonly out: { writeSync(p: Uint8Array): number },
@@ -57,7 +59,13 @@ export class IntervalSink {
       ...toRecord(this.window),
       target: this.target,
     });
-    writeWhole(this.out, encoder.encode(line + "\n"));
+    if (this.failure === undefined) {
+      try {
+        writeWhole(this.out, encoder.encode(line + "\n"));
+      } catch (e) {
+        this.failure = writeFailure(e);
+      }
+    }
     this.window = Summary.empty();
     this.windowStart = now;
   }

@@ -3,6 +3,7 @@
 // Lines are folded one at a time, so memory stays flat however long the stream. A last line without
 // its newline that does not parse is a cut-short write (a crash): it is reported once and ignored.
 // Any other bad line stops with its file and line number, or with --skip-invalid is skipped and counted.
+// Input with no result at all (empty, or not a results stream) is an error, never a summary of nothing.
 import { Effect, Either } from "effect";
 import * as Summary from "../core/summary.ts";
 import { UsageError } from "../domain/errors.ts";
@@ -11,7 +12,7 @@ import { fromRecord } from "./summary_record.ts";
 
 export interface ReadResults {
   readonly summary: Summary.Summary;
-  /** The span the results cover, µs since the Unix epoch (0 when there were none). */
+  /** The span the results cover, µs since the Unix epoch. */
   readonly startedUs: number;
   readonly endedUs: number;
   /** `METHOD URL` of the first result that names one. */
@@ -143,10 +144,16 @@ export const read = (
       }
       if (skipped > 0) warnings.push(`skipped ${skipped} invalid line${skipped === 1 ? "" : "s"}`);
       const none = folder.requestLines + folder.intervalRecords === 0;
+      if (none) {
+        const names = paths.length === 0 ? ["stdin"] : paths.map((p) => (p === "-" ? "stdin" : p));
+        throw usage(
+          `no results in ${names.join(", ")}${warnings.length > 0 ? ` (${warnings[0]})` : ""}`,
+        );
+      }
       return {
         summary: folder.summary,
-        startedUs: none ? 0 : folder.startedUs,
-        endedUs: none ? 0 : folder.endedUs,
+        startedUs: folder.startedUs,
+        endedUs: folder.endedUs,
         target: folder.target,
         requestLines: folder.requestLines,
         intervalRecords: folder.intervalRecords,

@@ -4,7 +4,7 @@
 // synchronous whole-buffer writes every flush, so the file never ends in a torn line whatever
 // interrupts the run (short of the process being killed mid-write).
 import { reasons } from "../domain/reason.ts";
-import { writeWhole } from "./whole_write.ts";
+import { writeFailure, writeWhole } from "./whole_write.ts";
 
 // A line: {"intended_us","sent_us","latency_us","status","ok","bytes","error","target"}; times in µs
 // since the Unix epoch, latency from the intended start; io/results_reader.ts reads it back.
@@ -15,6 +15,8 @@ const batchLines = 4096;
 
 export class ResultsSink {
   private lines: string[] = [];
+  /** Set by the first failed write; later lines are dropped (the run is stopping). */
+  failure: string | undefined;
   /** performance.now() → µs since the epoch. */
   private readonly originUs = Math.round(performance.timeOrigin * 1000);
 
@@ -54,6 +56,11 @@ export class ResultsSink {
     if (this.lines.length === 0) return;
     const bytes = encoder.encode(this.lines.join("\n") + "\n");
     this.lines = [];
-    writeWhole(this.out, bytes);
+    if (this.failure !== undefined) return;
+    try {
+      writeWhole(this.out, bytes);
+    } catch (e) {
+      this.failure = writeFailure(e);
+    }
   }
 }

@@ -3,3 +3,11 @@ export const writeWhole = (out: { writeSync(p: Uint8Array): number }, bytes: Uin
   let at = 0;
   while (at < bytes.length) at += out.writeSync(at === 0 ? bytes : bytes.subarray(at));
 };
+
+/** Why a write failed, in words: a closed pipe is named as such (`salvo run --results - | head`). */
+export const writeFailure = (e: unknown): string =>
+  e instanceof Deno.errors.BrokenPipe
+    ? "the reader closed the pipe"
+    : e instanceof Error
+    ? e.message
+    : String(e);

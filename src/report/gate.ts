@@ -47,16 +47,22 @@ export const runLine = (s: Stats): string =>
 
 export const diagnosisLine = (d: Diagnosis): string => `diagnosis: ${d.verdict}: ${d.explanation}`;
 
-/** The whole block: failing thresholds first, then passing ones, the run line, the diagnosis, warnings. */
+/**
+ * The whole block: failing thresholds first, then passing ones, the run line, the diagnosis, warnings.
+ * With `notJudged` (why the run cannot be trusted) no threshold is said to pass.
+ */
 export const render = (
   evaluations: ReadonlyArray<Evaluation>,
   stats: Stats,
   diagnosis: Diagnosis | undefined,
   warnings: ReadonlyArray<string>,
+  notJudged?: string,
 ): string => {
   const failed = evaluations.filter((e) => !e.passed);
-  const lines = [...failed, ...evaluations.filter((e) => e.passed)].map(line);
-  if (evaluations.length > 0) {
+  const lines = notJudged !== undefined
+    ? [`NOT JUDGED: ${notJudged}`]
+    : [...failed, ...evaluations.filter((e) => e.passed)].map(line);
+  if (evaluations.length > 0 && notJudged === undefined) {
     lines.push(
       failed.length > 0
         ? `${failed.length} of ${evaluations.length} thresholds failed · ${runLine(stats)}`

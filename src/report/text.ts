@@ -23,6 +23,8 @@ export interface Heading {
   /** Target rate per second (open model). */
   readonly targetRps: number | undefined;
   readonly interrupted: boolean;
+  /** Writing the results stream failed, so the run stopped early. */
+  readonly outputFailed: boolean;
 }
 
 const latencyLines = (label: string, l: LatencyStats): ReadonlyArray<string> => [
@@ -37,7 +39,8 @@ const latencyLines = (label: string, l: LatencyStats): ReadonlyArray<string> => 
 export const render = (s: Stats, h: Heading): string => {
   const lines = [
     `salvo ${[h.method, h.url].filter((x) => x !== "").join(" ")} · ${h.load}` +
-    (h.interrupted ? " · interrupted" : ""),
+    (h.interrupted ? " · interrupted" : "") +
+    (h.outputFailed ? " · stopped: output failed" : ""),
     ...(h.headers.length === 0
       ? []
       : [`  headers    ${h.headers.map(([k, v]) => `${k}: ${v}`).join(" · ")}`]),

@@ -1,0 +1,75 @@
+// Which `run` flags go together: every flag given is either used or refused, never silently ignored.
+
+/** A flag that means nothing without another (`needs`), or that contradicts one (`without`). */
+export interface Rule {
+  readonly flag: string;
+  readonly needs?: string;
+  readonly without?: string;
+  /** The one line salvo prints, saying what to use instead. */
+  readonly message: string;
+}
+
+/** The table: each row is checked in order and the first broken one is reported (exit 2). */
+export const rules: ReadonlyArray<Rule> = [
+  {
+    flag: "--concurrency",
+    without: "--rate",
+    message:
+      "-c sets the closed model's workers; with --rate, bound the requests in flight with --max-in-flight",
+  },
+  {
+    flag: "--delay",
+    without: "--rate",
+    message: "--delay paces the closed model's workers; with --rate, arrivals follow the rate",
+  },
+  {
+    flag: "--max-in-flight",
+    needs: "--rate",
+    message: "--max-in-flight bounds the open model (--rate); without --rate, -c sets the workers",
+  },
+  {
+    flag: "--body",
+    without: "--body-file",
+    message: "--body and --body-file cannot be used together",
+  },
+  {
+    flag: "--insecure",
+    without: "--cacert",
+    message:
+      "--insecure skips certificate checks and --cacert adds a CA to check against: give one of them",
+  },
+  {
+    flag: "--targets-order",
+    needs: "--targets",
+    message: "--targets-order needs --targets FILE",
+  },
+  {
+    flag: "--targets-format",
+    needs: "--targets",
+    message: "--targets-format needs --targets FILE",
+  },
+  {
+    flag: "--skip-invalid",
+    needs: "--targets",
+    message: "--skip-invalid needs --targets FILE (run reads no other file it could skip lines of)",
+  },
+  {
+    flag: "--abort-on-fail",
+    needs: "--threshold",
+    message:
+      "--abort-on-fail stops the run when a --threshold can no longer pass: give a --threshold",
+  },
+  {
+    flag: "--interval",
+    needs: "--results",
+    message: "--interval needs --results FILE and a duration above 0, like --interval 1s",
+  },
+];
+
+/** The message of the first rule `given` breaks, or undefined when the flags go together. */
+export const check = (given: ReadonlySet<string>): string | undefined =>
+  rules.find((r) =>
+    given.has(r.flag) &&
+    ((r.needs !== undefined && !given.has(r.needs)) ||
+      (r.without !== undefined && given.has(r.without)))
+  )?.message;

@@ -1,0 +1,39 @@
+// Aborts exchanges at their deadline: one timer, set for the earliest deadline in flight.
+//
+// Deadlines are plain fields the hot path sets (`Connection.begin`), so no timer is made per request.
+// A scan aborts what is due and sleeps until the earliest deadline left; an exchange that begins after
+// a scan has its deadline at least `timeoutMs` later, so sleeping no longer than that misses none.
+// A timeout then fires within a timer's grain (about a millisecond) of its limit.
+import type { Connection } from "./http1.ts";
+
+export class Watchdog {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly connections: ReadonlyArray<Connection>,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Scans now: aborts every exchange past its deadline, then sleeps until the next one is due. */
+  readonly scan = (): void => {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.stopped) return;
+    const now = performance.now();
+    let next = now + this.timeoutMs;
+    for (const c of this.connections) {
+      // An aborted exchange keeps its deadline until it settles: it is not aborted twice.
+      if (c.deadline <= 0 || c.aborted !== undefined) continue;
+      if (now >= c.deadline) c.abort();
+      else if (c.deadline < next) next = c.deadline;
+    }
+    this.timer = setTimeout(this.scan, Math.max(0, next - performance.now()));
+  };
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
