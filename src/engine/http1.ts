@@ -44,8 +44,14 @@ export class Connection {
   private receivedBytes = 0;
   /** Why salvo cut the exchange in flight: its deadline passed, or the run was interrupted. */
   aborted: "timeout" | "cancelled" | undefined;
+
   /** performance.now() after which the watchdog aborts the exchange; 0 when idle. */
   deadline = 0;
+  /**
+   * When the exchange times out: `deadline` as `begin` set it. An interrupt may bring `deadline`
+   * earlier (the grace period); cut then, the exchange is `cancelled`, not timed out.
+   */
+  timeoutAt = 0;
   private rejectConnect: ((e: Error) => void) | undefined;
 
   /** Status of the last response, and the bytes it took on the wire (head and body). */
@@ -74,7 +80,7 @@ export class Connection {
   /** Arms the watchdog for one exchange. */
   begin(deadline: number): void {
     this.aborted = undefined;
-    this.deadline = deadline;
+    this.deadline = this.timeoutAt = deadline;
   }
 
   /** Aborts the exchange in flight: closes the socket so the pending read or write rejects. */

@@ -191,15 +191,12 @@ const cpuUs = (): number => {
   return u.user + u.system;
 };
 
-/** Stops issuing; in-flight requests get a grace period, then their sockets are closed. */
+/** Stops issuing; in-flight requests get a grace period, then the watchdog cuts them as `cancelled`. */
 const stopNow = (run: Run): void => {
   run.shared.stopping = true;
   const cutoff = performance.now() + interruptGraceMs;
   for (const c of run.connections) if (c.deadline > cutoff) c.deadline = cutoff;
   run.watchdog.scan();
-  setTimeout(() => {
-    for (const c of run.connections) if (c.deadline > 0) c.abort("cancelled");
-  }, interruptGraceMs);
 };
 
 /**

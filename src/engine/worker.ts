@@ -1,5 +1,6 @@
 // One worker of the closed model: a plain loop of exchanges over its own connections, folding into its summary.
 import * as Summary from "../core/summary.ts";
+import { reasonIndex } from "../domain/reason.ts";
 import { classifyIndex } from "./classify.ts";
 import { Connection, Progress } from "./http1.ts";
 import { isRedirect } from "./redirects.ts";
@@ -58,12 +59,14 @@ const claim = (s: Shared, now: number): boolean => {
   return true;
 };
 
+const timeoutIndex = reasonIndex.timeout;
+
 /** Marks an exchange that threw nothing. */
 export const noError: unique symbol = Symbol("noError");
 
 /**
  * Folds the exchange that just ended on `conn` into `summary`: `error` is what it threw, or `noError`.
- * Latency is measured from `intended` (corrected) and from `sentAt`; returns the time it ended.
+ * Latency is measured from `intended` (corrected) and from `sentAt`; returns the time now.
  */
 export const settle = (
   s: Shared,
@@ -76,14 +79,21 @@ export const settle = (
 ): number => {
   conn.deadline = 0;
   let status = 0, reason = -1, bytes = 0;
-  if (error === noError) {
+  const now = performance.now();
+  let end = now;
+  if (error !== noError) {
+    reason = classifyIndex(error, conn.aborted);
+    // Cut by the watchdog: it ended at its limit, however late the watchdog's timer fired.
+    if (conn.aborted === "timeout") end = conn.timeoutAt;
+    conn.close();
+  } else if (now > conn.timeoutAt) {
+    // Answered after the limit, before the watchdog got to it: a timeout all the same.
+    reason = timeoutIndex;
+    end = conn.timeoutAt;
+  } else {
     status = conn.status;
     bytes = conn.bytes;
-  } else {
-    reason = classifyIndex(error, conn.aborted);
-    conn.close();
   }
-  const end = performance.now();
   const ok = reason < 0 && s.okByStatus[status] === 1;
   summary.record(
     status,
@@ -94,7 +104,7 @@ export const settle = (
     bytes,
   );
   s.results?.push(intended, sentAt, end, status, reason, ok, bytes, target.nameJson);
-  return end;
+  return now;
 };
 
 /** Sends `t` over `conn` (following redirects when asked); throws what the exchange threw. */

@@ -20,11 +20,14 @@ const dirOf = (path: string): string => {
   return slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash);
 };
 
+const absent = (e: unknown): boolean =>
+  e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory;
+
 const statOrUndefined = (path: string): Deno.FileInfo | undefined => {
   try {
     return Deno.statSync(path);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
+    if (absent(e)) return undefined;
     throw e;
   }
 };
@@ -37,9 +40,8 @@ const resolve = (path: string): Destination => {
     try {
       link = Deno.lstatSync(target);
     } catch (e) {
-      if (e instanceof Deno.errors.NotFound) {
-        return { path: target, how: "atomic", mode: undefined };
-      }
+      // Absent, or under a path through a file: probeDirectory says which.
+      if (absent(e)) return { path: target, how: "atomic", mode: undefined };
       throw e;
     }
     if (!link.isSymlink) {

@@ -81,3 +81,68 @@ Deno.test("a saturated core or a lagging event loop is client-saturated", () => 
     "client-saturated",
   );
 });
+
+Deno.test("one request is too little to judge: inconclusive, whatever the CPU share says", () => {
+  const d = Diagnosis.diagnose(
+    evidence({
+      requests: 1,
+      elapsedMs: 8,
+      rps: 127,
+      cpuShare: 1.25,
+      delayMs: 0,
+      pausedMs: 0,
+      failedMetrics: [],
+    }),
+  );
+  assertEquals(d.verdict, "inconclusive");
+  assertEquals(
+    d.explanation,
+    "too little to judge: 1 request in 8.00ms; a verdict needs 100 requests or 1.00s of load",
+  );
+});
+
+Deno.test("the evidence bar: 100 requests or 1 s of load is enough, 99 requests in 999 ms is not", () => {
+  const base = { delayMs: 0, pausedMs: 0, failedMetrics: [], concurrency: 1, meanLatencyMs: 9 };
+  const v = (requests: number, elapsedMs: number) =>
+    Diagnosis.diagnose(evidence({ ...base, requests, elapsedMs, rps: requests / elapsedMs * 1000 }))
+      .verdict;
+  assertEquals(v(99, 999), "inconclusive");
+  assertEquals(v(100, 999), "server-bound");
+  assertEquals(v(99, 1000), "server-bound");
+  assertEquals(v(0, 5000), "inconclusive");
+});
+
+Deno.test("workers busy 47% of the time without --delay are not called server-bound", () => {
+  const d = Diagnosis.diagnose(
+    evidence({
+      concurrency: 4,
+      elapsedMs: 3000,
+      requests: 564,
+      rps: 188,
+      meanLatencyMs: 10,
+      delayMs: 0,
+      pausedMs: 0,
+      cpuShare: 0.3,
+      failedMetrics: [],
+    }),
+  );
+  assertEquals(d.verdict, "inconclusive");
+  assert(d.explanation.startsWith("workers were busy only 47% of the time"), d.explanation);
+  assert(d.explanation.includes("30% of a CPU core"), d.explanation);
+  // Busy half the time is enough.
+  assertEquals(
+    Diagnosis.diagnose(
+      evidence({
+        concurrency: 4,
+        elapsedMs: 3000,
+        requests: 600,
+        rps: 200,
+        meanLatencyMs: 10,
+        delayMs: 0,
+        pausedMs: 0,
+        failedMetrics: [],
+      }),
+    ).verdict,
+    "server-bound",
+  );
+});

@@ -46,3 +46,22 @@ for (const [name, parse] of parsers) {
     );
   });
 }
+
+Deno.test("masking: a URL's password and credential parameters never survive, parsed or refused", () => {
+  // The user name holds no '/': with one, the authority ends there and what follows is a path.
+  const word = fc.stringOf(fc.constantFrom(..."abcXYZ019-._~!$&'()*+,;=:@/%"), { maxLength: 12 });
+  const user = fc.stringOf(fc.constantFrom(..."abcXYZ019-._~!$&'()*+,;=@%"), { maxLength: 12 });
+  fc.assert(
+    fc.property(user, word, fc.boolean(), word, (user, tail, withQuery, path) => {
+      const secret = `PW${tail.replace(/[\s]/g, "")}Z9`;
+      const text = `http://${user}:${secret}@127.0.0.1:8080/${path}` +
+        (withQuery ? `?page=2&api_key=${secret}` : "");
+      const masked = Request.maskSecrets(`salvo: '${text}' is not a usable URL`);
+      assert(!masked.includes(secret), `${secret} in ${masked}`);
+      const r = Request.parseUrl(text);
+      if (Either.isLeft(r)) assert(!r.left.message.includes(secret), r.left.message);
+      else assert(!Request.maskUrl(r.right).includes(secret), Request.maskUrl(r.right));
+    }),
+    { numRuns: 1000 },
+  );
+});

@@ -1,6 +1,6 @@
 // End-to-end: bad input gets one clear line on stderr and exit code 2, never a stack trace.
 import { assert, assertEquals } from "../assert.ts";
-import { salvo } from "./support.ts";
+import { countingServer, salvo } from "./support.ts";
 
 const badInput: ReadonlyArray<readonly [string, ReadonlyArray<string>, RegExp]> = [
   [
@@ -83,4 +83,84 @@ Deno.test("more workers than the open-file limit allows fails up front, naming t
     stderr.trim(),
     "salvo: -c 500 needs about 532 open files, but the limit is 256 (ulimit -n); raise it with 'ulimit -n 532' or lower -c",
   );
+});
+
+/** Runs `salvo ARGS` under `ulimit -n LIMIT`. */
+const underLimit = async (limit: number, args: string) => {
+  const out = await new Deno.Command("bash", {
+    args: ["-c", `ulimit -n ${limit} && exec "${Deno.execPath()}" run -A src/main.ts ${args}`],
+    cwd: new URL("../../", import.meta.url),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+};
+
+Deno.test("the open model checks the open-file limit up front, and its default --max-in-flight fits it", async () => {
+  if (Deno.build.os !== "linux") return;
+  const server = countingServer(1000);
+  try {
+    const bad = await underLimit(256, `run ${server.url} --rate 500 --max-in-flight 1000 -d 2s`);
+    assertEquals(bad.code, 2, bad.stderr);
+    assertEquals(
+      bad.stderr.trim(),
+      "salvo: --max-in-flight 1000 needs about 1032 open files, but the limit is 256 (ulimit -n); raise it with 'ulimit -n 1032' or lower --max-in-flight",
+    );
+    assertEquals(server.count(), 0);
+    // The issue's case: a slow server at 500/s for 2 s needs more slots than 256 files allow. The
+    // default fits the limit: arrivals beyond it are dropped and counted, and stderr stays clean.
+    const ok = await underLimit(256, `run ${server.url} --rate 500 -d 2s -o json -q`);
+    assertEquals(ok.code, 0, ok.stderr);
+    assertEquals(ok.stderr, "");
+    const json = JSON.parse(ok.stdout);
+    assertEquals(json.errors, {});
+    // 1,000 arrivals; 224 slots (256 less 32 reserved files), each held 1 s by the server.
+    assertEquals(json.requests, server.count());
+    assert(
+      Math.abs(json.requests + json.dropped - 1000) <= 2,
+      `${json.requests} + ${json.dropped}`,
+    );
+    assert(json.requests <= 2 * 224, `more in flight than the default allows: ${json.requests}`);
+    assert(json.dropped > 0, "nothing dropped");
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("--wizard is refused at once without a terminal, instead of waiting forever", async () => {
+  const r = await salvo(["--wizard"]);
+  assertEquals(r.code, 2);
+  assertEquals(r.stderr, "salvo: --wizard is not supported; see salvo --help\n");
+});
+
+Deno.test("the progress line fits a 30-column terminal and is cleared when the run ends", async () => {
+  if (Deno.build.os !== "linux") return;
+  const server = countingServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    // util-linux `script` gives salvo a pseudo-terminal; its transcript goes to a temporary file.
+    const cmd =
+      `stty cols 30; "${Deno.execPath()}" run -A src/main.ts run ${server.url} -d 1.2s -c 2 >"${dir}/stdout"`;
+    const out = await new Deno.Command("script", {
+      args: ["-qec", cmd, `${dir}/typescript`],
+      cwd: new URL("../../", import.meta.url),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+    // The transcript, less the lines `script` adds around it.
+    const screen = (await Deno.readTextFile(`${dir}/typescript`))
+      .replace(/^Script started.*\n/, "").replace(/\n?Script done.*\n?$/, "");
+    const draws = screen.split("\r\x1b[2K");
+    assert(draws.length >= 4, `too few redraws: ${JSON.stringify(screen)}`);
+    for (const d of draws.slice(1)) {
+      assert(d.trimEnd().length < 30, `a redraw wider than the terminal: ${JSON.stringify(d)}`);
+    }
+    // The last thing drawn is the clearing: nothing of the progress line is left on screen.
+    assertEquals(draws.at(-1)!.trim(), "");
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

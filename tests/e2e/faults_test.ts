@@ -191,3 +191,26 @@ Deno.test("nothing listening: a summary with connection_refused, exit 0, and 1 w
   assertEquals(gated.code, 1);
   assert(!/\n\s+at /.test(gated.stderr), "no stack trace");
 });
+
+for (const c of [1, 500]) {
+  Deno.test(`a 200 ms --timeout against a server that never answers fires within 5 ms, at -c ${c}`, async () => {
+    const server = tcpServer(async (conn) => {
+      // Read the request and never answer: the connection stays open until salvo cuts it.
+      const buf = new Uint8Array(4096);
+      while ((await conn.read(buf)) !== null) { /* keep reading */ }
+    });
+    try {
+      const { json } = await runJson([
+        server.url,
+        ...["-n", String(c), "-c", String(c), "--timeout", "200ms"],
+      ]);
+      assertEquals(json.requests, c);
+      assertEquals(json.errors, { timeout: c });
+      // The histogram keeps 3 significant digits: 200 ms reads back as 199.936 at the least.
+      assert(json.latency_ms.min >= 199.8, `fired early: ${json.latency_ms.min} ms`);
+      assert(json.latency_ms.max <= 205, `fired late: ${json.latency_ms.max} ms`);
+    } finally {
+      await server.stop();
+    }
+  });
+}

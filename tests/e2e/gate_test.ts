@@ -187,25 +187,26 @@ Deno.test("--junit writes well-formed JUnit XML with one testcase per threshold"
   }
 });
 
-Deno.test("an unwritable --junit file exits 3 after printing the summary", async () => {
+Deno.test("a --junit write that fails after the run (a full device) exits 3 after printing the summary", async () => {
   const server = countingServer();
+  const dir = await Deno.makeTempDir();
   try {
+    // A device like /dev/full, made in the temporary directory: it passes the up-front check (it is
+    // written in place) and every write to it fails.
+    const full = `${dir}/full`;
+    const made = await new Deno.Command("mknod", { args: [full, "c", "1", "7"] }).output();
+    assert(made.success, "mknod is needed for this test (run as root)");
     const r = await salvo([
       "run",
       server.url,
-      "-n",
-      "5",
-      "-q",
-      "--junit",
-      "/nonexistent/dir/x.xml",
-      "--threshold",
-      "requests>=1",
+      ...["-n", "5", "-q", "--junit", full, "--threshold", "requests>=1"],
     ]);
     assertEquals(r.code, 3, r.stderr);
     assert(r.stdout.includes("requests   5 in"), r.stdout);
-    assert(r.stderr.includes("cannot write '/nonexistent/dir/x.xml'"), r.stderr);
+    assert(r.stderr.includes(`--junit: cannot write '${full}': No space left on device`), r.stderr);
   } finally {
     await server.stop();
+    await Deno.remove(dir, { recursive: true });
   }
 });
 
@@ -228,3 +229,19 @@ const assertWellFormed = (xml: string): void => {
   assertEquals(consumed, body.length, `unparsed XML from ${body.slice(consumed, consumed + 40)}`);
   assertEquals(stack, []);
 };
+
+Deno.test("a 1-request run is diagnosed inconclusive, not client-saturated by start-up", async () => {
+  const server = countingServer();
+  try {
+    const { code, json } = await runJson([server.url, "-n", "1"]);
+    assertEquals(code, 0);
+    assertEquals(server.count(), 1);
+    assertEquals(json.diagnosis.verdict, "inconclusive");
+    assert(
+      json.diagnosis.explanation.startsWith("too little to judge: 1 request in "),
+      json.diagnosis.explanation,
+    );
+  } finally {
+    await server.stop();
+  }
+});

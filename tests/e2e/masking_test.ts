@@ -56,3 +56,29 @@ Deno.test("a malformed header is refused without repeating its value", async () 
   assert(!r.stderr.includes("HEADERSECRET"), r.stderr);
   assert(r.stderr.includes("'Authorization…' is not a header"), r.stderr);
 });
+
+Deno.test("a password in the URL is masked in the refusal, on the command line and in --targets", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await salvo(["run", "http://user:URLSECRET@127.0.0.1:9/"]);
+    assertEquals(r.code, 2);
+    assertEquals(
+      r.stderr,
+      "salvo: 'http://user:****@127.0.0.1:9/' is not a usable URL: put credentials in an Authorization header\n",
+    );
+    const odd = await salvo(["run", "http://user:URL@SECRET@/x?api_key=KEYSECRET"]);
+    assertEquals(odd.code, 2);
+    assert(!odd.stderr.includes("SECRET"), odd.stderr);
+    await Deno.writeTextFile(`${dir}/t.txt`, "GET http://me:TARGETSECRET@127.0.0.1:9/\n");
+    await Deno.writeTextFile(`${dir}/t2.txt`, "GET http://me:TARGETSECRET@127.0.0.1:9/ extra\n");
+    for (const file of ["t.txt", "t2.txt"]) {
+      const t = await salvo(["run", "--targets", `${dir}/${file}`]);
+      assertEquals(t.code, 2);
+      assert(t.stderr.startsWith("salvo: --targets line 1: "), t.stderr);
+      assert(t.stderr.includes("me:****@"), t.stderr);
+      assert(!t.stderr.includes("SECRET"), t.stderr);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -113,6 +113,7 @@ Deno.test("two salvo processes at once, merged, equal the server's count and the
       "requests>=10",
     ]);
     assertEquals(merged.code, 0, merged.stderr);
+    assertEquals(merged.stderr, "", "two runs of one target merge without a warning");
     const m = JSON.parse(merged.stdout);
     assertEquals(m.requests, server.count());
     const both = await reportJson([`${dir}/a.ndjson`, `${dir}/b.ndjson`]);
@@ -189,6 +190,64 @@ Deno.test("report applies thresholds with the same exit codes", async () => {
     assert(r.stdout.includes("FAIL success_rate>=90%: got 50.0%"), r.stdout);
   } finally {
     await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("report of an empty or binary input exits 2 with 'no results in FILE'", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/empty.ndjson`, "");
+    await Deno.writeFile(`${dir}/blob.bin`, new Uint8Array([0, 159, 146, 150, 255, 1, 2]));
+    for (const name of ["empty.ndjson", "blob.bin"]) {
+      const r = await salvo(["report", `${dir}/${name}`]);
+      assertEquals(r.code, 2, `${name}: ${r.stdout}`);
+      assert(r.stderr.startsWith(`salvo: no results in ${dir}/${name}`), r.stderr);
+      assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assertEquals(r.stdout, "");
+    }
+    const stdin = await reportJson([], "");
+    assertEquals(stdin.code, 2);
+    assert(stdin.stderr.startsWith("salvo: no results in stdin"), stdin.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("merge warns when one summary is given twice, and when targets or load models differ", async () => {
+  const a = countingServer(), b = countingServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    const closed = await salvo(["run", a.url, "-n", "50", "-q", "--out", `${dir}/closed.json`]);
+    const open = await salvo([
+      "run",
+      `${b.url}/other`,
+      ...["--rate", "100", "-d", "1s", "-q", "--out", `${dir}/open.json`],
+    ]);
+    assertEquals(closed.code + open.code, 0, closed.stderr + open.stderr);
+    const twice = await salvo(["merge", `${dir}/closed.json`, `${dir}/closed.json`, "-o", "json"]);
+    assertEquals(twice.code, 0);
+    assertEquals(
+      twice.stderr,
+      `salvo: warning: ${dir}/closed.json and ${dir}/closed.json are the same run (same start, end and histogram): it is counted twice\n`,
+    );
+    assertEquals(JSON.parse(twice.stdout).requests, 100, "still merged: the user may mean it");
+    const mixed = await salvo(["merge", `${dir}/closed.json`, `${dir}/open.json`, "-o", "json"]);
+    assertEquals(mixed.code, 0);
+    assert(
+      mixed.stderr.includes(`the summaries are of different targets: ${a.url}/, ${b.url}/other`),
+      mixed.stderr,
+    );
+    assert(
+      mixed.stderr.includes(
+        `mixes open-model runs (--rate: ${dir}/open.json) with closed-model runs`,
+      ),
+      mixed.stderr,
+    );
+    assertEquals(JSON.parse(mixed.stdout).requests, 50 + b.count());
+  } finally {
+    await a.stop();
+    await b.stop();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -91,3 +91,19 @@ Deno.test("--follow-redirects does not leave the host; --follow-redirects=any do
     await other.stop();
   }
 });
+
+Deno.test("a redirect loop fails as redirect_limit after 10 hops; the server sees every hop", async () => {
+  const s = redirecting(302, () => "/start");
+  try {
+    const { code, json } = await runJson([s.url, "-n", "20", "-c", "2", "--follow-redirects"]);
+    assertEquals(code, 0);
+    assertEquals(json.requests, 20);
+    assertEquals(json.failures, 20);
+    assertEquals(json.errors, { redirect_limit: 20 });
+    assertEquals(json.status_codes, {});
+    // Each request: the first answer and 10 followed hops, all redirects back to /start.
+    assertEquals(s.hits.get("/start"), 20 * 11);
+  } finally {
+    await s.stop();
+  }
+});

@@ -160,3 +160,30 @@ Deno.test("--name=value works for every option, and a value that looks like an o
     await s.stop();
   }
 });
+
+Deno.test("vegeta's JSON targets send their header lists and base64 bodies decoded", async () => {
+  const s = recording();
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/targets.json`,
+      `{"method":"POST","url":"${s.base}/v","header":{"x-trace":["foo"]},"body":"QVRUQUNLIQ=="}\n`,
+    );
+    const { code, json } = await runJson([
+      "--targets",
+      `${dir}/targets.json`,
+      "-n",
+      "4",
+      "-c",
+      "1",
+    ]);
+    assertEquals(code, 0);
+    assertEquals(json.requests, 4);
+    assertEquals(s.seen.get("POST /v"), 4);
+    assertEquals(s.traces, ["foo", "foo", "foo", "foo"]);
+    assertEquals(s.bodies, ["ATTACK!", "ATTACK!", "ATTACK!", "ATTACK!"]);
+  } finally {
+    await s.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

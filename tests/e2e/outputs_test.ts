@@ -1,0 +1,173 @@
+// Outputs that cannot lie: a failed write stops the run and exits 3, output paths are checked before
+// the first request, and links, FIFOs and devices are written through, never replaced.
+import { assert, assertEquals } from "../assert.ts";
+import { countingServer, salvo } from "./support.ts";
+
+const root = new URL("../../", import.meta.url);
+const decoder = new TextDecoder();
+
+/** A character device like /dev/full (1, 7), made inside `dir`: writes to it fail with ENOSPC. */
+const fullDevice = async (dir: string): Promise<string | undefined> => {
+  const path = `${dir}/full`;
+  const made = await new Deno.Command("mknod", { args: [path, "c", "1", "7"] }).output()
+    .catch(() => undefined);
+  return made?.success ? path : undefined;
+};
+
+const mkfifo = async (path: string) => {
+  const r = await new Deno.Command("mkfifo", { args: [path] }).output();
+  assert(r.success, "mkfifo failed");
+};
+
+/** Reads a FIFO to its end in a child process, so salvo's open for writing does not block. */
+const readFifo = (path: string) =>
+  new Deno.Command("cat", { args: [path], stdout: "piped" }).output().then((o) =>
+    decoder.decode(o.stdout)
+  );
+
+Deno.test("a results file that fills up stops the run: exit 3, the cause on stderr, thresholds not judged", async () => {
+  const server = countingServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    const full = await fullDevice(dir);
+    if (full === undefined) throw new Error("mknod is needed for this test (run as root)");
+    const started = performance.now();
+    const r = await salvo([
+      "run",
+      server.url,
+      ...["-c", "4", "-d", "5s", "-q", "--results", full, "--threshold", "p99<50ms"],
+    ]);
+    assertEquals(r.code, 3, r.stdout + r.stderr);
+    assert(performance.now() - started < 4000, "the run went on after the write failed");
+    assert(
+      r.stderr.includes(`--results: cannot write '${full}': No space left on device`),
+      r.stderr,
+    );
+    assert(r.stderr.includes("the stream is incomplete"), r.stderr);
+    assert(!r.stdout.includes("PASS"), r.stdout);
+    assert(r.stdout.includes("NOT JUDGED"), r.stdout);
+    assert(r.stdout.includes("stopped: output failed"), r.stdout);
+    assert(Deno.lstatSync(full).isCharDevice, "the device was replaced");
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--results - into a pipe whose reader left (| head -1): exit 3, the cause on stderr, no PASS", async () => {
+  const server = countingServer();
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "src/main.ts", "run", server.url, "-d", "3s", "--results", "-"],
+      cwd: root,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.getReader();
+    const first = await reader.read();
+    assert(!first.done && first.value.length > 0, "no line before the reader left");
+    await reader.cancel();
+    const started = performance.now();
+    const [status, stderr] = await Promise.all([
+      child.status,
+      new Response(child.stderr).text(),
+    ]);
+    assertEquals(status.code, 3, stderr);
+    assert(performance.now() - started < 2500, "the run went on after the pipe closed");
+    assert(stderr.includes("--results: cannot write stdout: the reader closed the pipe"), stderr);
+    assert(!stderr.includes("PASS"), stderr);
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("a FIFO as --out and --results is written through and stays a FIFO", async () => {
+  const server = countingServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = `${dir}/out.fifo`, results = `${dir}/results.fifo`;
+    await mkfifo(out);
+    await mkfifo(results);
+    const [outText, resultsText, r] = await Promise.all([
+      readFifo(out),
+      readFifo(results),
+      salvo(["run", server.url, "-n", "20", "-c", "2", "-q", "--out", out, "--results", results]),
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(JSON.parse(outText).requests, 20);
+    assertEquals(resultsText.trimEnd().split("\n").length, 20);
+    assert(Deno.lstatSync(out).isFifo && Deno.lstatSync(results).isFifo, "a FIFO was replaced");
+    assertEquals(server.count(), 20);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a symlink as --out and --junit: its target is replaced atomically, the link is kept", async () => {
+  const server = countingServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/reports`);
+    await Deno.writeTextFile(`${dir}/reports/summary.json`, "old");
+    await Deno.writeTextFile(`${dir}/reports/junit.xml`, "old");
+    await Deno.symlink("reports/summary.json", `${dir}/out.json`);
+    await Deno.symlink(`${dir}/reports/junit.xml`, `${dir}/junit.xml`);
+    const before = Deno.statSync(`${dir}/reports/summary.json`).ino;
+    const r = await salvo([
+      "run",
+      server.url,
+      ...["-n", "10", "-q", "--threshold", "requests>=10"],
+      ...["--out", `${dir}/out.json`, "--junit", `${dir}/junit.xml`],
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    for (
+      const [link, target] of [["out.json", "reports/summary.json"], [
+        "junit.xml",
+        `${dir}/reports/junit.xml`,
+      ]]
+    ) {
+      assert(Deno.lstatSync(`${dir}/${link}`).isSymlink, `${link} is no longer a link`);
+      assertEquals(Deno.readLinkSync(`${dir}/${link}`), target);
+    }
+    assertEquals(JSON.parse(await Deno.readTextFile(`${dir}/reports/summary.json`)).requests, 10);
+    assert((await Deno.readTextFile(`${dir}/reports/junit.xml`)).startsWith("<?xml"), "junit");
+    // A new inode: written beside the target and renamed over it, never half-written in place.
+    assert(Deno.statSync(`${dir}/reports/summary.json`).ino !== before, "not replaced atomically");
+    assertEquals([...Deno.readDirSync(`${dir}/reports`)].length, 2, "a temporary file was left");
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--out and --junit that cannot be written are refused before the first request, within 0.5 s of start-up", async () => {
+  const server = countingServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/file`, "");
+    const t0 = performance.now();
+    await salvo(["--version"]);
+    const startUp = performance.now() - t0;
+    const cases: ReadonlyArray<readonly [string, string, string]> = [
+      ["--out", `${dir}/missing/x.json`, "does not exist"],
+      ["--junit", `${dir}/file/j.xml`, "is not a directory"],
+      ["--out", dir, "it is a directory"],
+    ];
+    for (const [flag, path, why] of cases) {
+      const t = performance.now();
+      const r = await salvo(["run", server.url, "-d", "3s", "-q", flag, path]);
+      const took = performance.now() - t;
+      assertEquals(r.code, 3, `${flag} ${path}: ${r.stderr}`);
+      assert(r.stderr.startsWith(`salvo: ${flag}: cannot write '${path}'`), r.stderr);
+      assert(r.stderr.includes(why), r.stderr);
+      assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert(took - startUp < 500, `${flag}: refused after ${took} ms (start-up ${startUp} ms)`);
+    }
+    assertEquals(server.count(), 0, "a request was sent");
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
