@@ -19,11 +19,32 @@ const mkfifo = async (path: string) => {
   assert(r.success, "mkfifo failed");
 };
 
-/** Reads a FIFO to its end in a child process, so salvo's open for writing does not block. */
-const readFifo = (path: string) =>
-  new Deno.Command("cat", { args: [path], stdout: "piped" }).output().then((o) =>
-    decoder.decode(o.stdout)
-  );
+/**
+ * Reads a FIFO to its end in a child process, so salvo's open for writing does not block. `text()`
+ * gives up after `ms` once asked (a FIFO replaced by a file never sees a writer: the reader would wait
+ * forever).
+ */
+const readFifo = (path: string) => {
+  const child = new Deno.Command("cat", { args: [path], stdout: "piped" }).spawn();
+  const out = new Response(child.stdout).text();
+  return {
+    text: async (ms = 3000): Promise<string> => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          child.kill();
+          reject(new Error(`nothing was written to ${path}`));
+        }, ms);
+      });
+      try {
+        return await Promise.race([out, late]);
+      } finally {
+        clearTimeout(timer);
+        await child.status;
+      }
+    },
+  };
+};
 
 Deno.test("a results file that fills up stops the run: exit 3, the cause on stderr, thresholds not judged", async () => {
   const server = countingServer();
@@ -89,11 +110,13 @@ Deno.test("a FIFO as --out and --results is written through and stays a FIFO", a
     const out = `${dir}/out.fifo`, results = `${dir}/results.fifo`;
     await mkfifo(out);
     await mkfifo(results);
-    const [outText, resultsText, r] = await Promise.all([
-      readFifo(out),
-      readFifo(results),
-      salvo(["run", server.url, "-n", "20", "-c", "2", "-q", "--out", out, "--results", results]),
+    const outReader = readFifo(out), resultsReader = readFifo(results);
+    const r = await salvo([
+      "run",
+      server.url,
+      ...["-n", "20", "-c", "2", "-q", "--out", out, "--results", results],
     ]);
+    const [outText, resultsText] = [await outReader.text(), await resultsReader.text()];
     assertEquals(r.code, 0, r.stderr);
     assertEquals(JSON.parse(outText).requests, 20);
     assertEquals(resultsText.trimEnd().split("\n").length, 20);
