@@ -26,7 +26,8 @@ export const figures = (summary: Summary.Summary, stats: Summary.Stats): Thresho
   percentileMs: (p) => summary.latency.valueAtPercentile(p) / 1000,
 });
 
-const topFailure = (stats: Summary.Stats): { what: string; count: number } | undefined => {
+/** The most frequent failure: a transport reason or a failing status, with its count. */
+export const topFailure = (stats: Summary.Stats): { what: string; count: number } | undefined => {
   const failing = [
     ...Object.entries(stats.errors).map(([what, count]) => ({ what, count: count ?? 0 })),
     ...Object.entries(stats.statusCodes)

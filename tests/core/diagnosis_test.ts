@@ -146,3 +146,52 @@ Deno.test("workers busy 47% of the time without --delay are not called server-bo
     "server-bound",
   );
 });
+
+const open = (
+  o: Partial<NonNullable<Diagnosis.Evidence["open"]>>,
+  over: Partial<Diagnosis.Evidence> = {},
+) =>
+  evidence({
+    concurrency: 1000,
+    elapsedMs: 5000,
+    requests: 25_000,
+    rps: 5000,
+    meanLatencyMs: 0.5,
+    delayMs: 0,
+    pausedMs: 0,
+    failedMetrics: [],
+    open: { targetRps: 5000, dropped: 0, maxInFlight: 1000, scheduleLagP99Ms: 0.4, ...o },
+    ...over,
+  });
+
+Deno.test("open model on time: pacing-limited, the plan set the pace (not the closed model's verdicts)", () => {
+  // The closed model's rules would call this server-bound (1000 workers) or idle: the open one is judged apart.
+  const d = Diagnosis.diagnose(open({}));
+  assertEquals(d.verdict, "pacing-limited");
+  assertEquals(
+    d.explanation,
+    "the rate plan set the pace: 5000 of 5000 req/s achieved, sends at most 400µs late (p99); the server answered in 500µs (mean)",
+  );
+});
+
+Deno.test("open model with dropped arrivals is server-bound, with the share dropped", () => {
+  const d = Diagnosis.diagnose(open({ dropped: 2500 }, { requests: 22_500, rps: 4500 }));
+  assertEquals(d.verdict, "server-bound");
+  assert(d.explanation.startsWith("2500 of 25000 arrivals (10%) were dropped"), d.explanation);
+});
+
+Deno.test("open model sending late or short of the rate is client-saturated", () => {
+  const late = Diagnosis.diagnose(open({ scheduleLagP99Ms: 25 }));
+  assertEquals(late.verdict, "client-saturated");
+  assert(
+    late.explanation.startsWith("sends went out late against the plan: schedule lag 25.0ms (p99)"),
+    late.explanation,
+  );
+  const short = Diagnosis.diagnose(open({}, { rps: 4700, requests: 23_500 }));
+  assertEquals(short.verdict, "client-saturated");
+  // At 95 % of the rate exactly, still on plan.
+  assertEquals(
+    Diagnosis.diagnose(open({}, { rps: 4750, requests: 23_750 })).verdict,
+    "pacing-limited",
+  );
+});

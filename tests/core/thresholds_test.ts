@@ -101,3 +101,30 @@ Deno.test("a percentile threshold on too few samples is warned about", () => {
   assertEquals(Thresholds.sampleWarnings(ts, 100), []);
   assertEquals(Thresholds.minimumSamples(99.9), 1000);
 });
+
+Deno.test("every operator at, below and above its limit: the whole truth table", () => {
+  // requests is 9 in `figures()`; each row: limit, then <, <=, >, >=, ==, != against it.
+  const table: ReadonlyArray<readonly [number, ReadonlyArray<boolean>]> = [
+    [8, [false, false, true, true, false, true]], // 9 is above 8
+    [9, [false, true, false, true, true, false]], // 9 is at 9
+    [10, [true, true, false, false, false, true]], // 9 is below 10
+  ];
+  const ops = ["<", "<=", ">", ">=", "==", "!="] as const;
+  for (const [limit, expected] of table) {
+    ops.forEach((op, i) => {
+      const e = Thresholds.evaluate(parsed(`requests${op}${limit}`), figures());
+      assertEquals(e.passed, expected[i], `9 ${op} ${limit}`);
+    });
+  }
+});
+
+Deno.test("cannotPass: an upper bound crossed by a growing count stays crossed, == included", () => {
+  const f = figures({ failures: 4, requests: 50 });
+  assert(Thresholds.cannotPass(parsed("failures==3"), f), "4 failures can never become 3");
+  assert(!Thresholds.cannotPass(parsed("failures==4"), f), "4 is still 4");
+  assert(!Thresholds.cannotPass(parsed("failures==5"), f), "one more failure may come");
+  assert(Thresholds.cannotPass(parsed("failures<4"), f));
+  assert(!Thresholds.cannotPass(parsed("failures!=4"), f), "one more failure may come");
+  assert(!Thresholds.cannotPass(parsed("failures>=5"), f));
+  assert(!Thresholds.cannotPass(parsed("failures<=3"), figures({ failures: 4, requests: 0 })));
+});

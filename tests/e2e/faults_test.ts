@@ -170,7 +170,10 @@ Deno.test("TLS with a certificate from a private CA: tls without trust, success 
     assertEquals(trusted.json.successes, 5);
     const insecure = await runJson([url, "-n", "5", "-c", "1", "--insecure"]);
     assertEquals(insecure.json.successes, 5);
-    assertEquals(count, 10);
+    // -k is the short form of --insecure.
+    const k = await runJson([url, "-n", "5", "-c", "1", "-k"]);
+    assertEquals(k.json.successes, 5);
+    assertEquals(count, 15);
   } finally {
     await server.shutdown();
   }
@@ -214,3 +217,21 @@ for (const c of [1, 500]) {
     }
   });
 }
+
+Deno.test("a server that closes before answering, or mid-body, is connection_closed", async () => {
+  const before = rawServer(() => Promise.resolve(false));
+  const midBody = rawServer(async (_n, conn) => {
+    await conn.write(enc("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly some"));
+    return false;
+  });
+  try {
+    for (const server of [before, midBody]) {
+      const { json } = await runJson([server.url, "-n", "6", "-c", "2"]);
+      assertEquals(json.errors, { connection_closed: 6 });
+      assertEquals(server.requests(), 6);
+    }
+  } finally {
+    await before.stop();
+    await midBody.stop();
+  }
+});

@@ -245,3 +245,21 @@ Deno.test("a 1-request run is diagnosed inconclusive, not client-saturated by st
     await server.stop();
   }
 });
+
+Deno.test("--abort-on-fail stops as soon as max<50ms is crossed by a 100 ms response", async () => {
+  const server = countingServer(100);
+  try {
+    const started = performance.now();
+    const { code, json } = await runJson([
+      server.url,
+      ...["-c", "1", "-d", "10s", "--threshold", "max<50ms", "--abort-on-fail"],
+    ]);
+    assertEquals(code, 1);
+    assertEquals(json.aborted, true);
+    assert(performance.now() - started < 3000, "did not stop early");
+    assert(json.requests >= 1 && json.requests <= 10, `requests ${json.requests}`);
+    assertEquals(json.requests, server.count());
+  } finally {
+    await server.stop();
+  }
+});

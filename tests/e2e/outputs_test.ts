@@ -4,7 +4,6 @@ import { assert, assertEquals } from "../assert.ts";
 import { countingServer, salvo } from "./support.ts";
 
 const root = new URL("../../", import.meta.url);
-const decoder = new TextDecoder();
 
 /** A character device like /dev/full (1, 7), made inside `dir`: writes to it fail with ENOSPC. */
 const fullDevice = async (dir: string): Promise<string | undefined> => {

@@ -50,6 +50,11 @@ Deno.test("--follow-redirects follows to the same host: one request, the final s
     assertEquals(json.status_codes, { "200": 10 });
     assertEquals(s.hits.get("/start"), 10);
     assertEquals(s.hits.get("/landing"), 10);
+    // The bytes of both hops: what the redirect alone takes, plus what the landing page alone takes.
+    const redirect = await runJson([s.url, "-n", "10", "-c", "2"]);
+    const landing = await runJson([s.url.replace("/start", "/landing"), "-n", "10", "-c", "2"]);
+    assert(redirect.json.bytes > 0 && landing.json.bytes > 0, "no bytes");
+    assertEquals(json.bytes, redirect.json.bytes + landing.json.bytes);
   } finally {
     await s.stop();
   }
@@ -95,7 +100,10 @@ Deno.test("--follow-redirects does not leave the host; --follow-redirects=any do
 Deno.test("a redirect loop fails as redirect_limit after 10 hops; the server sees every hop", async () => {
   const s = redirecting(302, () => "/start");
   try {
-    const { code, json } = await runJson([s.url, "-n", "20", "-c", "2", "--follow-redirects"]);
+    const { code, json } = await runJson([
+      s.url,
+      ...["-n", "20", "-c", "2", "--follow-redirects", "--timeout", "3s"],
+    ]);
     assertEquals(code, 0);
     assertEquals(json.requests, 20);
     assertEquals(json.failures, 20);
@@ -105,5 +113,58 @@ Deno.test("a redirect loop fails as redirect_limit after 10 hops; the server see
     assertEquals(s.hits.get("/start"), 20 * 11);
   } finally {
     await s.stop();
+  }
+});
+
+Deno.test("a 303 after POST is followed with GET and no body; 307 keeps POST and its body", async () => {
+  const seen: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const path = new URL(req.url).pathname;
+    seen.push(`${req.method} ${path} ${await req.text()}`);
+    if (path === "/see-other") {
+      return new Response(null, { status: 303, headers: { location: "/done" } });
+    }
+    if (path === "/temporary") {
+      return new Response(null, { status: 307, headers: { location: "/done" } });
+    }
+    return new Response("done");
+  });
+  const base = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`;
+  try {
+    const a = await runJson([
+      `${base}/see-other`,
+      "-X",
+      "POST",
+      "--body",
+      "form",
+      "-n",
+      "2",
+      "-c",
+      "1",
+      "--follow-redirects",
+    ]);
+    assertEquals(a.json.status_codes, { "200": 2 });
+    assertEquals(seen.splice(0), [
+      "POST /see-other form",
+      "GET /done ",
+      "POST /see-other form",
+      "GET /done ",
+    ]);
+    const b = await runJson([
+      `${base}/temporary`,
+      "-X",
+      "POST",
+      "--body",
+      "form",
+      "-n",
+      "1",
+      "-c",
+      "1",
+      "--follow-redirects",
+    ]);
+    assertEquals(b.json.status_codes, { "200": 1 });
+    assertEquals(seen.splice(0), ["POST /temporary form", "POST /done form"]);
+  } finally {
+    await server.shutdown();
   }
 });

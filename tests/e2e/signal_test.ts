@@ -107,3 +107,108 @@ Deno.test("a second Ctrl-C exits at once, without waiting out the grace", async 
     await server.stop();
   }
 });
+
+Deno.test("Ctrl-C wins over a failing threshold: exit 130, the gate still printed", async () => {
+  const server = countingServer(1);
+  try {
+    const r = await interrupt(
+      [server.url, "-c", "2", "-d", "10s", "-q", "--threshold", "requests>=100000000"],
+      "SIGINT",
+      1500,
+    );
+    assertEquals(r.code, 130, r.stderr);
+    assert(r.stdout.includes("FAIL requests>=100000000"), r.stdout);
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("SIGTERM keeps --interval records and --results - whole: every line parses, counts add up", async () => {
+  const server = countingServer(1);
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/windows.ndjson`;
+    const windows = await interrupt(
+      [
+        server.url,
+        "-c",
+        "2",
+        "-d",
+        "10s",
+        "-q",
+        "--results",
+        file,
+        "--interval",
+        "200ms",
+        "-o",
+        "json",
+      ],
+      "SIGTERM",
+      1500,
+    );
+    assertEquals(windows.code, 143, windows.stderr);
+    const text = await Deno.readTextFile(file);
+    assert(text.endsWith("\n"), "a torn last record");
+    const records = text.trimEnd().split("\n").map((l) => JSON.parse(l));
+    assert(records.length >= 3, `records ${records.length}`);
+    const sum = records.reduce((n, r) => n + r.requests, 0);
+    assertEquals(sum, JSON.parse(windows.stdout).requests);
+    const before = server.count();
+    assertEquals(sum, before);
+    const stdout = await interrupt(
+      [server.url, "-c", "2", "-d", "10s", "-q", "--results", "-"],
+      "SIGTERM",
+      1500,
+    );
+    assertEquals(stdout.code, 143, stdout.stderr);
+    assert(stdout.stdout.endsWith("\n"), "a torn last line");
+    const lines = stdout.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    assertEquals(lines.length, server.count() - before);
+    assert(stdout.stderr.includes("· interrupted"), stdout.stderr);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("after a second Ctrl-C the results file holds whole lines only (the last few may be missing)", async () => {
+  // Requests take 300 ms: after the first Ctrl-C some are still in flight when the second comes.
+  const server = countingServer(300);
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/r.ndjson`;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "src/main.ts",
+        "run",
+        server.url,
+        "-c",
+        "4",
+        "-d",
+        "10s",
+        "-q",
+        "--results",
+        file,
+      ],
+      cwd: root,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGINT");
+    assertEquals((await child.status).code, 130);
+    const text = await Deno.readTextFile(file);
+    assert(text.length > 0 && text.endsWith("\n"), "a torn last line");
+    const lines = text.trimEnd().split("\n").map((l) => JSON.parse(l));
+    assert(lines.length <= server.count(), `${lines.length} lines, ${server.count()} requests`);
+    assert(lines.every((l) => l.status === 200), "a line that is not a result");
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

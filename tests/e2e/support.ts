@@ -13,14 +13,21 @@ export interface Spawned {
   readonly stderr: string;
 }
 
-/** Runs `salvo ARGS` from source, as `deno run` would for a user, and waits for it to exit. */
-export const salvo = async (args: ReadonlyArray<string>): Promise<Spawned> => {
+/**
+ * Runs `salvo ARGS` from source, as `deno run` would for a user, and waits for it to exit; with
+ * `killAfterMs`, a salvo that hangs is killed then (and the test sees SIGTERM's exit code, 143).
+ */
+export const salvo = async (
+  args: ReadonlyArray<string>,
+  killAfterMs?: number,
+): Promise<Spawned> => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "src/main.ts", ...args],
     cwd: root,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    ...(killAfterMs === undefined ? {} : { signal: AbortSignal.timeout(killAfterMs) }),
   }).output();
   return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
 };

@@ -187,3 +187,45 @@ Deno.test("vegeta's JSON targets send their header lists and base64 bodies decod
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("--body goes to targets without a body of their own; -H to every target, its own header winning", async () => {
+  const s = recording();
+  try {
+    const targets = [
+      `{"method": "POST", "url": "${s.base}/plain"}`,
+      `{"method": "POST", "url": "${s.base}/own", "body": "own body", "headers": {"X-Trace": "own"}}`,
+    ].join("\n");
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "src/main.ts",
+        "run",
+        "--targets",
+        "-",
+        "-n",
+        "4",
+        "-c",
+        "1",
+        "--body",
+        "flag body",
+        "-H",
+        "X-Trace: flag",
+        "-q",
+      ],
+      cwd: new URL("../../", import.meta.url),
+      stdin: "piped",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(targets));
+    await w.close();
+    const out = await child.output();
+    assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+    assertEquals(s.bodies, ["flag body", "own body", "flag body", "own body"]);
+    assertEquals(s.traces, ["flag", "own", "flag", "own"]);
+  } finally {
+    await s.stop();
+  }
+});

@@ -56,6 +56,28 @@ const arbResponse = fc.oneof(
     close: true,
   }),
   fc.string().map((body) => ({ text: `HTTP/1.0 200 OK\r\n\r\n${body}`, status: 200, close: true })),
+  // Chunks of 16 bytes and more: sizes with two or three hex digits, letters included (0x1a, 0x10f).
+  fc.array(fc.string({ minLength: 16, maxLength: 300 }), { minLength: 1, maxLength: 3 }).map((
+    parts,
+  ) => ({
+    text: `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${chunked(parts)}`,
+    status: 200,
+    close: false,
+  })),
+  // HTTP/1.0 that asks to keep the connection: it stays open.
+  fc.string().map((body) => ({
+    text: `HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: ${
+      enc(body).length
+    }\r\n\r\n${body}`,
+    status: 200,
+    close: false,
+  })),
+  // 304 Not Modified has no body, whatever its Content-Length says.
+  fc.constant({
+    text: 'HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\nETag: "x"\r\n\r\n',
+    status: 304,
+    close: false,
+  }),
 );
 
 Deno.test("response parser: any split of a response parses to the same status and length", () => {

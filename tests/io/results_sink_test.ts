@@ -1,0 +1,67 @@
+// The results stream: one whole line per request with its failure reason; a failed write stops it.
+import { reasonIndex } from "../../src/domain/reason.ts";
+import { IntervalSink } from "../../src/io/interval_sink.ts";
+import { ResultsSink } from "../../src/io/results_sink.ts";
+import { assert, assertEquals } from "../assert.ts";
+
+/** An in-memory stdout that can be told to fail. */
+const memory = (failWith?: Error) => {
+  const chunks: Uint8Array[] = [];
+  return {
+    writeSync(p: Uint8Array): number {
+      if (failWith !== undefined) throw failWith;
+      chunks.push(p.slice());
+      return p.length;
+    },
+    lines: () =>
+      chunks.map((c) => new TextDecoder().decode(c)).join("").split("\n").filter((l) => l !== "")
+        .map((l) => JSON.parse(l)),
+  };
+};
+
+Deno.test("ResultsSink: a line per request, with its status, latency and failure reason", () => {
+  const out = memory();
+  const sink = new ResultsSink(out);
+  sink.push(1000, 1000.5, 1002, 200, -1, true, 120, `"GET http://a/"`);
+  sink.push(2000, 2000, 2003.25, 0, reasonIndex.timeout, false, 0, `"GET http://a/"`);
+  sink.push(3000, 3000, 3001, 0, reasonIndex.connection_refused, false, 0, `"GET http://b/"`);
+  sink.finish(4000);
+  const lines = out.lines();
+  assertEquals(lines.length, 3);
+  assertEquals(lines.map((l) => l.error), [null, "timeout", "connection_refused"]);
+  assertEquals(lines.map((l) => l.status), [200, 0, 0]);
+  assertEquals(lines.map((l) => l.latency_us), [2000, 3250, 1000]);
+  assertEquals(lines[0].sent_us - lines[0].intended_us, 500);
+  assertEquals(lines.map((l) => l.target), ["GET http://a/", "GET http://a/", "GET http://b/"]);
+  assertEquals(sink.failure, undefined);
+});
+
+Deno.test("ResultsSink: a failed write is kept as the failure, and nothing is written after it", () => {
+  const sink = new ResultsSink(memory(new Deno.errors.BrokenPipe("broken pipe")));
+  sink.push(1000, 1000, 1001, 200, -1, true, 1, `"GET http://a/"`);
+  sink.flush(1001);
+  assertEquals(sink.failure, "the reader closed the pipe");
+  sink.push(1002, 1002, 1003, 200, -1, true, 1, `"GET http://a/"`);
+  sink.finish(1003);
+  assertEquals(sink.failure, "the reader closed the pipe");
+});
+
+Deno.test("IntervalSink: each window holds the requests that ended in it, with their reasons", () => {
+  const out = memory();
+  const sink = new IntervalSink(out, 1000, "GET http://a/");
+  sink.push(0, 0, 10, 200, -1, true, 5);
+  sink.push(10, 10, 20, 0, reasonIndex.timeout, false, 0);
+  sink.flush(999); // not a whole window yet
+  assertEquals(out.lines().length, 0);
+  sink.flush(1000);
+  sink.push(1000, 1000, 1500, 503, -1, false, 7);
+  sink.finish(1600);
+  const [first, second] = out.lines();
+  assertEquals([first.requests, first.successes], [2, 1]);
+  assertEquals(first.errors, { timeout: 1 });
+  assertEquals(second.requests, 1);
+  assertEquals(second.status_codes, { "503": 1 });
+  assertEquals(second.start_us - first.start_us, 1_000_000);
+  assertEquals(second.end_us - second.start_us, 600_000);
+  assert(first.type === "interval" && first.target === "GET http://a/", JSON.stringify(first));
+});
