@@ -129,7 +129,7 @@ Deno.test("the open model checks the open-file limit up front, and its default -
 });
 
 Deno.test("--wizard is refused at once without a terminal, instead of waiting forever", async () => {
-  const r = await salvo(["--wizard"], 10_000);
+  const r = await salvo(["--wizard"], { killAfterMs: 10_000 });
   assertEquals(r.code, 2);
   assertEquals(r.stderr, "salvo: --wizard is not supported; see salvo --help\n");
 });

@@ -2,28 +2,12 @@
 import { assert, assertEquals } from "../assert.ts";
 import { countingServer, type Json, runJson, salvo } from "./support.ts";
 
-const root = new URL("../../", import.meta.url);
-
 const reportJson = async (args: ReadonlyArray<string>, stdin?: string) => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "src/main.ts", "report", ...args, "-o", "json"],
-    cwd: root,
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await child.output();
-  const text = new TextDecoder();
-  const stdout = text.decode(out.stdout);
+  const r = await salvo(["report", ...args, "-o", "json"], stdin === undefined ? {} : { stdin });
   return {
-    code: out.code,
-    json: (stdout.trim() === "" ? undefined : JSON.parse(stdout)) as Json,
-    stderr: text.decode(out.stderr),
+    code: r.code,
+    json: (r.stdout.trim() === "" ? undefined : JSON.parse(r.stdout)) as Json,
+    stderr: r.stderr,
   };
 };
 

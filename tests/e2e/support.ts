@@ -14,21 +14,30 @@ export interface Spawned {
 }
 
 /**
- * Runs `salvo ARGS` from source, as `deno run` would for a user, and waits for it to exit; with
- * `killAfterMs`, a salvo that hangs is killed then (and the test sees SIGTERM's exit code, 143).
+ * Runs `salvo ARGS` from source, as `deno run` would for a user, and waits for it to exit. `stdin` is
+ * written to its standard input; with `killAfterMs`, a salvo that hangs is killed then (the test sees
+ * SIGTERM's exit code, 143).
  */
 export const salvo = async (
   args: ReadonlyArray<string>,
-  killAfterMs?: number,
+  options: { readonly stdin?: string; readonly killAfterMs?: number } = {},
 ): Promise<Spawned> => {
-  const out = await new Deno.Command(Deno.execPath(), {
+  const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "src/main.ts", ...args],
     cwd: root,
-    stdin: "null",
+    stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
-    ...(killAfterMs === undefined ? {} : { signal: AbortSignal.timeout(killAfterMs) }),
-  }).output();
+    ...(options.killAfterMs === undefined
+      ? {}
+      : { signal: AbortSignal.timeout(options.killAfterMs) }),
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(options.stdin));
+    await w.close();
+  }
+  const out = await child.output();
   return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
 };
 

@@ -67,32 +67,11 @@ Deno.test("NDJSON targets from stdin, at random, reach every target", async () =
       }),
       JSON.stringify({ url: `${s.base}/y` }),
     ].join("\n");
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "src/main.ts",
-        "run",
-        "--targets",
-        "-",
-        "--targets-order",
-        "random",
-        "-n",
-        "200",
-        "-q",
-        "-o",
-        "json",
-      ],
-      cwd: new URL("../../", import.meta.url),
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(lines));
-    await w.close();
-    const out = await child.output();
-    assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+    const out = await salvo(
+      ["run", "--targets", "-", "--targets-order", "random", "-n", "200", "-q", "-o", "json"],
+      { stdin: lines },
+    );
+    assertEquals(out.code, 0, out.stderr);
     const put = s.seen.get("PUT /x") ?? 0, get = s.seen.get("GET /y") ?? 0;
     assertEquals(put + get, 200);
     assert(put > 50 && get > 50, `random order: ${put} / ${get}`);
@@ -195,11 +174,8 @@ Deno.test("--body goes to targets without a body of their own; -H to every targe
       `{"method": "POST", "url": "${s.base}/plain"}`,
       `{"method": "POST", "url": "${s.base}/own", "body": "own body", "headers": {"X-Trace": "own"}}`,
     ].join("\n");
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "src/main.ts",
+    const out = await salvo(
+      [
         "run",
         "--targets",
         "-",
@@ -213,16 +189,9 @@ Deno.test("--body goes to targets without a body of their own; -H to every targe
         "X-Trace: flag",
         "-q",
       ],
-      cwd: new URL("../../", import.meta.url),
-      stdin: "piped",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(targets));
-    await w.close();
-    const out = await child.output();
-    assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+      { stdin: targets },
+    );
+    assertEquals(out.code, 0, out.stderr);
     assertEquals(s.bodies, ["flag body", "own body", "flag body", "own body"]);
     assertEquals(s.traces, ["flag", "own", "flag", "own"]);
   } finally {
