@@ -5,6 +5,7 @@ import { maskSecrets } from "../core/request.ts";
 import { versionLine } from "../version.ts";
 import { UsageError } from "../domain/errors.ts";
 import { codes, ExitCode } from "./exit_code.ts";
+import { kneeCommand } from "./knee_command.ts";
 import { runCommand } from "./run_command.ts";
 import { mergeCommand } from "./merge_command.ts";
 import { reportCommand } from "./report_command.ts";
@@ -14,7 +15,7 @@ const root = Command.make("salvo").pipe(
   Command.withDescription(
     "HTTP load tester: concurrent workers, honest latency, a verdict that explains itself.\n\nQuick start:\n  salvo serve --port 8080 &\n  salvo run http://127.0.0.1:8080/ -c 8 -d 3s",
   ),
-  Command.withSubcommands([runCommand, reportCommand, mergeCommand, serveCommand]),
+  Command.withSubcommands([runCommand, kneeCommand, reportCommand, mergeCommand, serveCommand]),
 );
 
 const cli = Command.run(root, { name: "salvo", version: versionLine(), executable: "salvo" });

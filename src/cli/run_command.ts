@@ -1,28 +1,23 @@
 // `salvo run URL`: resolves flags into a plan, runs it, prints the summary.
-import { Args, Command, Options } from "@effect/cli";
-import { Duration, Effect, Either, Option, Ref, Schedule } from "effect";
+import { Command, Options } from "@effect/cli";
+import { Duration, Effect, Option, Ref, Schedule } from "effect";
 import * as Pacing from "../core/pacing.ts";
 import * as Request from "../core/request.ts";
-import * as Status from "../core/status.ts";
-import * as Targets from "../core/targets.ts";
 import * as Thresholds from "../core/thresholds.ts";
 import { parseCount, parseDuration } from "../core/units.ts";
 import { RunError, UsageError } from "../domain/errors.ts";
 import { openFileLimit, reservedFiles } from "../io/fd_limit.ts";
 import { IntervalSink } from "../io/interval_sink.ts";
 import { ResultsSink } from "../io/results_sink.ts";
-import { concurrencyOf, type LoadModel, type RequestSpec, type RunPlan } from "../domain/plan.ts";
+import { concurrencyOf, type LoadModel, type RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
 import * as Text from "../report/text.ts";
 import { junit, out, output, threshold } from "./common_options.ts";
 import { set as setExitCode } from "./exit_code.ts";
 import * as FlagRules from "./flag_rules.ts";
+import { optional, requestFlags, requestOptions, resolveRequest } from "./request_options.ts";
 import * as Report from "./reporting.ts";
 
-const url = Args.text({ name: "url" }).pipe(
-  Args.optional,
-  Args.withDescription("http:// or https:// URL to load"),
-);
 const concurrency = Options.text("concurrency").pipe(
   Options.withAlias("c"),
   Options.optional,
@@ -64,67 +59,9 @@ const maxInFlight = Options.text("max-in-flight").pipe(
     "Open model: most requests in flight at once; an arrival with none free is dropped (default 1000, or what ulimit -n allows)",
   ),
 );
-const method = Options.text("method").pipe(
-  Options.withAlias("X"),
-  Options.withDefault("GET"),
-  Options.withDescription("HTTP method"),
-);
-const header = Options.text("header").pipe(
-  Options.withAlias("H"),
-  Options.repeated,
-  Options.withDescription("Request header 'Name: value'; repeatable"),
-);
-const body = Options.text("body").pipe(Options.optional, Options.withDescription("Request body"));
-const bodyFile = Options.text("body-file").pipe(
-  Options.optional,
-  Options.withDescription("Read the request body from this file"),
-);
-const timeout = Options.text("timeout").pipe(
-  Options.withDefault("30s"),
-  Options.withDescription("Per-request timeout, connect included"),
-);
-const successStatus = Options.text("success-status").pipe(
-  Options.optional,
-  Options.withDescription("Statuses that count as success, e.g. 200-299,304 (default: below 400)"),
-);
 const abortOnFail = Options.boolean("abort-on-fail").pipe(
   Options.withDescription(
     "Stop as soon as a threshold can no longer pass (e.g. failures<=3 exceeded)",
-  ),
-);
-const insecure = Options.boolean("insecure").pipe(
-  Options.withAlias("k"),
-  Options.withDescription("https: do not verify the server's certificate"),
-);
-const cacert = Options.text("cacert").pipe(
-  Options.optional,
-  Options.withDescription("https: also trust the CA certificate(s) in this PEM file"),
-);
-const followRedirects = Options.choice("follow-redirects", ["same", "any"]).pipe(
-  Options.optional,
-  Options.withDescription(
-    "Follow redirects: --follow-redirects (same host only) or --follow-redirects=any (credentials are not sent to another host)",
-  ),
-);
-const targets = Options.text("targets").pipe(
-  Options.optional,
-  Options.withDescription(
-    "Many requests instead of one URL, from FILE or '-' (stdin): vegeta's format (METHOD URL, headers, @body) or NDJSON {method,url,headers,body}",
-  ),
-);
-const targetsOrder = Options.choice("targets-order", ["round-robin", "random"]).pipe(
-  Options.optional,
-  Options.withDescription("How --targets are taken (default round-robin)"),
-);
-const targetsFormat = Options.choice("targets-format", ["auto", "http", "json", "ndjson"]).pipe(
-  Options.optional,
-  Options.withDescription(
-    "--targets format: http (vegeta's text), json (vegeta's JSON: header lists, base64 body), ndjson (salvo's: headers, text body); auto tells them apart",
-  ),
-);
-const skipInvalid = Options.boolean("skip-invalid").pipe(
-  Options.withDescription(
-    "Skip and count malformed --targets entries instead of stopping at the first",
   ),
 );
 const results = Options.text("results").pipe(
@@ -145,7 +82,7 @@ const quiet = Options.boolean("quiet").pipe(
 );
 
 const options = {
-  url,
+  ...requestOptions,
   concurrency,
   duration,
   requests,
@@ -153,23 +90,10 @@ const options = {
   rate,
   stages,
   maxInFlight,
-  method,
-  header,
-  body,
-  bodyFile,
-  timeout,
-  successStatus,
   output,
   threshold,
   abortOnFail,
   junit,
-  insecure,
-  cacert,
-  followRedirects,
-  targets,
-  targetsOrder,
-  targetsFormat,
-  skipInvalid,
   results,
   interval,
   out,
@@ -178,122 +102,21 @@ const options = {
 
 type Raw = Command.Command.ParseConfig<typeof options>;
 
-const optional = <A, E>(
-  o: Option.Option<string>,
-  parse: (s: string) => Either.Either<A, E>,
-): Either.Either<A | undefined, E> =>
-  Option.match(o, { onNone: () => Either.right(undefined), onSome: parse });
-
-const readBody = (raw: Raw): Effect.Effect<Uint8Array | undefined, UsageError> => {
-  if (Option.isSome(raw.body)) return Effect.succeed(new TextEncoder().encode(raw.body.value));
-  if (Option.isNone(raw.bodyFile)) return Effect.succeed(undefined);
-  const path = raw.bodyFile.value;
-  return Effect.tryPromise({
-    try: () => Deno.readFile(path),
-    catch: (e) =>
-      new UsageError({
-        reason: "file",
-        message: `--body-file: cannot read '${path}': ${
-          e instanceof Error ? e.message : String(e)
-        }`,
-      }),
-  });
-};
-
-/** Reads --targets; each target gets the -H headers (its own win) and, without a body of its own, --body. */
-const readTargets = (
-  skipInvalid: boolean,
-  format: Targets.Format,
-  path: string,
-  headers: ReadonlyArray<readonly [string, string]>,
-  body: Uint8Array | undefined,
-): Effect.Effect<readonly [RequestSpec, ...RequestSpec[]], UsageError> =>
-  Effect.gen(function* () {
-    const text = yield* Effect.tryPromise({
-      try: async () =>
-        path === "-"
-          ? await new Response(Deno.stdin.readable).text()
-          : await Deno.readTextFile(path),
-      catch: (e) =>
-        new UsageError({
-          reason: "file",
-          message: `--targets: cannot read '${path}': ${
-            e instanceof Error ? e.message : String(e)
-          }`,
-        }),
-    });
-    const { entries, skipped } = yield* Targets.parse(text, skipInvalid, format);
-    if (skipped > 0) {
-      yield* Effect.sync(() =>
-        console.error(
-          `salvo: --targets: skipped ${skipped} invalid target${skipped === 1 ? "" : "s"}`,
-        )
-      );
-    }
-    const specs = yield* Effect.forEach(entries, (t) =>
-      Effect.gen(function* () {
-        const own = new Set(t.headers.map(([k]) => k.toLowerCase()));
-        const merged = [...headers.filter(([k]) => !own.has(k.toLowerCase())), ...t.headers];
-        const b = t.body === undefined
-          ? body
-          : "text" in t.body
-          ? new TextEncoder().encode(t.body.text)
-          : "bytes" in t.body
-          ? t.body.bytes
-          : yield* Effect.tryPromise({
-            try: () => Deno.readFile((t.body as { file: string }).file),
-            catch: (e) =>
-              new UsageError({
-                reason: "file",
-                message: `--targets line ${t.line}: cannot read body file: ${
-                  e instanceof Error ? e.message : String(e)
-                }`,
-              }),
-          });
-        return { method: t.method, url: t.url, headers: merged, body: b } satisfies RequestSpec;
-      }));
-    return [specs[0]!, ...specs.slice(1)] as const;
-  });
-
-const readCaCert = (path: string): Effect.Effect<ReadonlyArray<string>, UsageError> =>
-  Effect.tryPromise({
-    try: () => Deno.readTextFile(path),
-    catch: (e) =>
-      new UsageError({
-        reason: "file",
-        message: `--cacert: cannot read '${path}': ${e instanceof Error ? e.message : String(e)}`,
-      }),
-  }).pipe(
-    Effect.filterOrFail(
-      (pem) => pem.includes("-----BEGIN CERTIFICATE-----"),
-      () =>
-        new UsageError({ reason: "file", message: `--cacert: '${path}' holds no PEM certificate` }),
-    ),
-    Effect.map((pem) => [pem]),
-  );
-
 /** The flags given on the command line (those with a default count only when given). */
-const givenFlags = (raw: Raw): ReadonlySet<string> => {
-  const given = new Set<string>();
-  const add = (flag: string, on: boolean) => on && given.add(flag);
-  add("--concurrency", Option.isSome(raw.concurrency));
-  add("--delay", Option.isSome(raw.delay));
-  add("--rate", Option.isSome(raw.rate));
-  add("--max-in-flight", Option.isSome(raw.maxInFlight));
-  add("--body", Option.isSome(raw.body));
-  add("--body-file", Option.isSome(raw.bodyFile));
-  add("--insecure", raw.insecure);
-  add("--cacert", Option.isSome(raw.cacert));
-  add("--targets", Option.isSome(raw.targets));
-  add("--targets-order", Option.isSome(raw.targetsOrder));
-  add("--targets-format", Option.isSome(raw.targetsFormat));
-  add("--skip-invalid", raw.skipInvalid);
-  add("--abort-on-fail", raw.abortOnFail);
-  add("--threshold", raw.threshold.length > 0);
-  add("--interval", Option.isSome(raw.interval));
-  add("--results", Option.isSome(raw.results));
-  return given;
-};
+const givenFlags = (raw: Raw): ReadonlySet<string> =>
+  new Set([
+    ...requestFlags(raw),
+    ...([
+      ["--concurrency", Option.isSome(raw.concurrency)],
+      ["--delay", Option.isSome(raw.delay)],
+      ["--rate", Option.isSome(raw.rate)],
+      ["--max-in-flight", Option.isSome(raw.maxInFlight)],
+      ["--abort-on-fail", raw.abortOnFail],
+      ["--threshold", raw.threshold.length > 0],
+      ["--interval", Option.isSome(raw.interval)],
+      ["--results", Option.isSome(raw.results)],
+    ] as const).filter(([, given]) => given).map(([flag]) => flag),
+  ]);
 
 /** Default --max-in-flight: 1000, lowered to what the open-file limit leaves for connections. */
 const defaultMaxInFlight = 1000;
@@ -306,14 +129,6 @@ export const resolve = (
     const conflict = FlagRules.check(givenFlags(raw));
     if (conflict !== undefined) return yield* new UsageError({ reason: "flag", message: conflict });
     const thresholds = yield* Effect.forEach(raw.threshold, (t) => Thresholds.parse(t));
-    if (Option.isSome(raw.url) === Option.isSome(raw.targets)) {
-      return yield* new UsageError({
-        reason: "flag",
-        message: Option.isSome(raw.url)
-          ? "give a URL or --targets, not both"
-          : "missing a URL (or --targets FILE)",
-      });
-    }
     const concurrency = yield* parseCount(
       "--concurrency",
       Option.getOrElse(raw.concurrency, () => "10"),
@@ -322,24 +137,10 @@ export const resolve = (
     const durationMs = yield* optional(raw.duration, (s) => parseDuration("--duration", s));
     const maxRequests = yield* optional(raw.requests, (s) => parseCount("--requests", s, 1));
     const delayMs = yield* optional(raw.delay, (s) => parseDuration("--delay", s));
-    const timeoutMs = yield* parseDuration("--timeout", raw.timeout);
-    const methodName = yield* Request.parseMethod(raw.method);
-    const headers = yield* Effect.forEach(raw.header, (h) => Request.parseHeader(h));
-    const isSuccess = yield* optional(raw.successStatus, Status.parseSuccessStatus);
-    const requestBody = yield* readBody(raw);
-    const caCerts = yield* optional(raw.cacert, (path) => Either.right(path)).pipe(
-      Effect.flatMap((path) => path === undefined ? Effect.succeed(undefined) : readCaCert(path)),
-    );
     if (durationMs === 0) {
       return yield* new UsageError({
         reason: "duration",
         message: "--duration must be longer than 0",
-      });
-    }
-    if (timeoutMs === 0) {
-      return yield* new UsageError({
-        reason: "duration",
-        message: "--timeout must be longer than 0",
       });
     }
     const rateValue = yield* optional(raw.rate, Pacing.parseRate);
@@ -380,30 +181,11 @@ export const resolve = (
     }
     const rampMs = ramp.reduce((t, st) => t + st.durationMs, 0);
     const plan: RunPlan = {
-      targets: yield* Option.match(raw.targets, {
-        onNone: () =>
-          Effect.map(
-            Request.parseUrl(Option.getOrThrow(raw.url)),
-            (target) => [{ method: methodName, url: target, headers, body: requestBody }] as const,
-          ),
-        onSome: (path) =>
-          readTargets(
-            raw.skipInvalid,
-            Option.getOrElse(raw.targetsFormat, () => "auto" as const),
-            path,
-            headers,
-            requestBody,
-          ),
-      }),
-      targetsOrder: Option.getOrElse(raw.targetsOrder, () => "round-robin" as const),
+      ...(yield* resolveRequest(raw)),
       model,
       durationMs: durationMs ??
         (rampMs > 0 ? rampMs : maxRequests === undefined ? 10_000 : undefined),
       maxRequests,
-      timeoutMs,
-      tls: { caCerts, insecure: raw.insecure },
-      followRedirects: Option.getOrUndefined(raw.followRedirects),
-      isSuccess: isSuccess ?? Status.defaultSuccess,
     };
     return { plan, thresholds };
   });

@@ -1,6 +1,6 @@
 // `salvo serve`: runs the built-in target on loopback until interrupted, then reports its count.
 import { Command, Options } from "@effect/cli";
-import { Console, Effect } from "effect";
+import { Console, Effect, Option } from "effect";
 import { UsageError } from "../domain/errors.ts";
 import { parseDuration } from "../core/units.ts";
 import * as Target from "../serve/target.ts";
@@ -18,6 +18,12 @@ const latency = Options.text("latency").pipe(
   Options.withDefault("0ms"),
   Options.withDescription("Delay before each answer, e.g. 50ms"),
 );
+const capacity = Options.integer("capacity").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Serve at most N requests at once, each for --latency, queueing the rest in order: capacity N ÷ latency",
+  ),
+);
 const errorRate = Options.float("error-rate").pipe(
   Options.withDefault(0),
   Options.withDescription(
@@ -27,7 +33,7 @@ const errorRate = Options.float("error-rate").pipe(
 
 export const serveCommand = Command.make(
   "serve",
-  { port, host, latency, errorRate },
+  { port, host, latency, errorRate, capacity },
   (o) =>
     Effect.gen(function* () {
       if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) {
@@ -43,10 +49,29 @@ export const serveCommand = Command.make(
         });
       }
       const latencyMs = yield* parseDuration("--latency", o.latency);
+      const slots = Option.getOrUndefined(o.capacity);
+      if (slots !== undefined && (!Number.isInteger(slots) || slots < 1 || slots > 100_000)) {
+        return yield* new UsageError({
+          reason: "number",
+          message: `--capacity: '${slots}' is not a number of slots 1..100000`,
+        });
+      }
+      if (slots !== undefined && latencyMs <= 0) {
+        return yield* new UsageError({
+          reason: "flag",
+          message: "--capacity needs --latency above 0: each slot is busy that long per request",
+        });
+      }
       const target = yield* Effect.acquireRelease(
         Effect.try({
           try: () =>
-            Target.start({ hostname: o.host, port: o.port, latencyMs, errorRate: o.errorRate }),
+            Target.start({
+              hostname: o.host,
+              port: o.port,
+              latencyMs,
+              errorRate: o.errorRate,
+              ...(slots === undefined ? {} : { capacity: slots }),
+            }),
           catch: (e) =>
             new UsageError({
               reason: "flag",
@@ -65,6 +90,6 @@ export const serveCommand = Command.make(
     }).pipe(Effect.scoped),
 ).pipe(
   Command.withDescription(
-    "Run the built-in HTTP target on loopback, for demos and tests. It answers every path with 200 'ok', counts what it received, and reports the count at /__salvo/stats and on exit.\n\nExample:\n  salvo serve --port 8080 --latency 2ms --error-rate 0.1",
+    "Run the built-in HTTP target on loopback, for demos and tests. It answers every path with 200 'ok', counts what it received, and reports the count at /__salvo/stats and on exit.\n\nExamples:\n  salvo serve --port 8080 --latency 2ms --error-rate 0.1\n  salvo serve --port 8080 --capacity 4 --latency 10ms   # at most 400 req/s; beyond, a queue",
   ),
 );

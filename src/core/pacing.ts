@@ -72,17 +72,17 @@ const usage = (flag: string, message: string) =>
   Either.left(new UsageError({ reason: "flag", message: `${flag}: ${message}` }));
 
 /** Parses `200`, `200/s`, `12000/m`, `5/ms` into arrivals per second (> 0). */
-export const parseRate = (text: string): Either.Either<number, UsageError> => {
+export const parseRate = (text: string, flag = "--rate"): Either.Either<number, UsageError> => {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(?:\/\s*(ms|s|m|h))?\s*$/.exec(text);
   if (m === null) {
     return usage(
-      "--rate",
+      flag,
       `'${text}' is not a rate; use requests per second like 200, 200/s or 12000/m`,
     );
   }
   const perSecond = Number(m[1]) * { ms: 1000, s: 1, m: 1 / 60, h: 1 / 3600 }[m[2] ?? "s"]!;
   if (!(perSecond > 0) || !Number.isFinite(perSecond)) {
-    return usage("--rate", `'${text}' must be more than 0`);
+    return usage(flag, `'${text}' must be more than 0`);
   }
   return Either.right(perSecond);
 };

@@ -346,6 +346,11 @@ export const execute = (
 const targetRps = (rate: Pacing.Plan, ms: number): number =>
   ms > 0 ? (Pacing.integral(rate, ms) / ms) * 1000 : Pacing.valueAt(rate, 0) * 1000;
 
+/** The run ended before its plan did: interrupted, aborted, its output failed, or -n reached. */
+const stoppedEarly = (run: Run): boolean =>
+  run.interrupted || run.aborted || run.shared.results?.failure !== undefined ||
+  run.shared.issued >= run.shared.maxRequests;
+
 export const outcome = (run: Run): Outcome => {
   const model = run.plan.model;
   const elapsedMs = Math.max(0, run.endedAt - run.startedAt);
@@ -354,8 +359,15 @@ export const outcome = (run: Run): Outcome => {
     elapsedMs,
     concurrency: concurrencyOf(model),
     delayMs: model._tag === "Closed" ? model.delayMs : 0,
+    // The plan's rate over its whole duration, unless the run was cut short: the last arrival comes
+    // up to one interval before the end, so the elapsed time can fall a little short of it.
     targetRps: model._tag === "Open"
-      ? targetRps(model.rate, Math.min(elapsedMs, run.plan.durationMs ?? elapsedMs))
+      ? targetRps(
+        model.rate,
+        run.plan.durationMs !== undefined && !stoppedEarly(run)
+          ? run.plan.durationMs
+          : Math.min(elapsedMs, run.plan.durationMs ?? elapsedMs),
+      )
       : undefined,
     pausedMs: run.workers.reduce((t, w) => t + w.pausedMs, 0),
     loopLag: run.loopLag,

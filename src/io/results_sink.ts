@@ -20,7 +20,11 @@ export class ResultsSink {
   /** performance.now() → µs since the epoch. */
   private readonly originUs = Math.round(performance.timeOrigin * 1000);
 
-  constructor(private readonly out: { writeSync(p: Uint8Array): number }) {}
+  /** `tag` is added to every line as is: `,"step":3` (salvo knee). */
+  constructor(
+    private readonly out: { writeSync(p: Uint8Array): number },
+    private readonly tag = "",
+  ) {}
 
   push(
     intended: number,
@@ -38,7 +42,7 @@ export class ResultsSink {
         Math.round((end - intended) * 1000)
       },"status":${status},"ok":${ok},"bytes":${bytes},"error":${
         reasonIndex < 0 ? "null" : `"${reasons[reasonIndex]}"`
-      },"target":${targetJson}}`,
+      },"target":${targetJson}${this.tag}}`,
     );
     if (this.lines.length >= batchLines) this.write();
   }

@@ -2,12 +2,19 @@
 //
 // GET /__salvo/stats answers {"requests": N} and is not itself counted. --error-rate is deterministic:
 // with rate r, exactly ⌊n·r⌋ of the first n requests get 503 (with r = 0.1, every 10th request).
+//
+// With --capacity N, the target is N slots, each busy for the latency per request, with a FIFO queue
+// beyond them: its capacity is exactly N ÷ latency. Slots are booked on a timeline (a request starts
+// when it arrives or when the earliest slot frees, whichever is later), so the timers' own lateness
+// delays answers but never lowers the capacity.
 
 export interface TargetOptions {
   readonly hostname: string;
   readonly port: number;
   readonly latencyMs: number;
   readonly errorRate: number;
+  /** Slots serving at once, each for `latencyMs` per request; more requests queue. Unbounded if absent. */
+  readonly capacity?: number;
 }
 
 export interface Target {
@@ -33,6 +40,18 @@ export const start = (options: TargetOptions): Target => {
     }
     return new Response(ok, { headers: textHeaders });
   };
+  // When each slot is next free, in performance.now() time (--capacity).
+  const slots = new Float64Array(options.capacity ?? 0);
+  /** How long until the answer: the latency, after the wait for a slot when slots are limited. */
+  const delayOf = (): number => {
+    if (slots.length === 0) return options.latencyMs;
+    let earliest = 0;
+    for (let i = 1; i < slots.length; i++) if (slots[i]! < slots[earliest]!) earliest = i;
+    const now = performance.now();
+    const done = Math.max(now, slots[earliest]!) + options.latencyMs;
+    slots[earliest] = done;
+    return done - now;
+  };
   const server = Deno.serve(
     { hostname: options.hostname, port: options.port, onListen: () => {} },
     (req) => {
@@ -40,8 +59,9 @@ export const start = (options: TargetOptions): Target => {
         return Response.json({ requests: received });
       }
       received++;
-      if (options.latencyMs <= 0) return answer();
-      return new Promise((resolve) => setTimeout(() => resolve(answer()), options.latencyMs));
+      const delay = delayOf();
+      if (delay <= 0) return answer();
+      return new Promise((resolve) => setTimeout(() => resolve(answer()), delay));
     },
   );
   const addr = server.addr as Deno.NetAddr;

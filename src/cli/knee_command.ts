@@ -1,0 +1,421 @@
+// `salvo knee URL --slo …`: the highest arrival rate the server sustains within the SLO.
+import { Command, Options } from "@effect/cli";
+import { Effect, Option, Ref } from "effect";
+import * as Knee from "../core/knee.ts";
+import * as Pacing from "../core/pacing.ts";
+import * as Request from "../core/request.ts";
+import * as Summary from "../core/summary.ts";
+import * as Thresholds from "../core/thresholds.ts";
+import { formatDuration, parseCount, parseDuration } from "../core/units.ts";
+import { RunError, UsageError } from "../domain/errors.ts";
+import type { RunPlan } from "../domain/plan.ts";
+import * as Engine from "../engine/run.ts";
+import { openFileLimit, reservedFiles } from "../io/fd_limit.ts";
+import { ResultsSink } from "../io/results_sink.ts";
+import * as Json from "../report/json.ts";
+import { output } from "./common_options.ts";
+import { codes, set as setExitCode } from "./exit_code.ts";
+import * as FlagRules from "./flag_rules.ts";
+import * as Report from "./reporting.ts";
+import {
+  optional,
+  requestFlags,
+  requestOptions,
+  type RequestPlan,
+  resolveRequest,
+} from "./request_options.ts";
+
+const slo = Options.text("slo").pipe(
+  Options.repeated,
+  Options.withDescription(
+    "The service level each step must meet, as a threshold, repeatable: p99<50ms, success_rate>=99.9%",
+  ),
+);
+const startRate = Options.text("start-rate").pipe(
+  Options.withDefault("100"),
+  Options.withDescription("The first step's arrival rate (requests per second)"),
+);
+const maxRate = Options.text("max-rate").pipe(
+  Options.withDefault("100000"),
+  Options.withDescription("Never offer more than this rate"),
+);
+const step = Options.text("step").pipe(
+  Options.withDefault("5s"),
+  Options.withDescription(
+    "How long each step holds its rate after the warm-up (lengthened until a percentile SLO has its samples)",
+  ),
+);
+const warmup = Options.text("warmup").pipe(
+  Options.withDefault("1s"),
+  Options.withDescription("Load at the step's rate before each step, not judged"),
+);
+const precision = Options.text("precision").pipe(
+  Options.withDefault("5%"),
+  Options.withDescription("Stop bisecting when the failing rate is within this of the passing one"),
+);
+const requireRate = Options.text("require-rate").pipe(
+  Options.optional,
+  Options.withDescription("Exit 1 unless the knee is at least this rate (a CI gate)"),
+);
+const maxInFlight = Options.text("max-in-flight").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Most requests in flight at once; an arrival with none free is dropped (default 1000, or what ulimit -n allows)",
+  ),
+);
+const results = Options.text("results").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Stream one NDJSON line per judged request, with its step number, to FILE ('-': stdout)",
+  ),
+);
+
+const options = {
+  ...requestOptions,
+  slo,
+  startRate,
+  maxRate,
+  step,
+  warmup,
+  precision,
+  requireRate,
+  maxInFlight,
+  results,
+  output,
+};
+
+type Raw = Command.Command.ParseConfig<typeof options>;
+
+/** Growth between steps while nothing has failed: doubling, as MLPerf's LoadGen does. */
+const growth = 2;
+/** Below this rate the search stops going down. */
+const minRate = 1;
+
+/** `5%` or `0.05`. */
+const parsePrecision = (text: string): Effect.Effect<number, UsageError> => {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(%?)\s*$/.exec(text);
+  const value = m === null ? NaN : Number(m[1]) / (m[2] === "%" ? 100 : 1);
+  return value > 0 && value < 1 ? Effect.succeed(value) : Effect.fail(
+    new UsageError({
+      reason: "number",
+      message: `--precision: '${text}' is not a share between 0 and 100%, like 5% or 0.05`,
+    }),
+  );
+};
+
+interface Settings {
+  readonly request: RequestPlan;
+  readonly slo: ReadonlyArray<Thresholds.Threshold>;
+  readonly config: Knee.Config;
+  readonly stepMs: number;
+  readonly warmupMs: number;
+  readonly requireRate: number | undefined;
+  readonly maxInFlight: number;
+}
+
+const resolve = (raw: Raw): Effect.Effect<Settings, UsageError> =>
+  Effect.gen(function* () {
+    const conflict = FlagRules.check(new Set(requestFlags(raw)));
+    if (conflict !== undefined) return yield* new UsageError({ reason: "flag", message: conflict });
+    if (raw.slo.length === 0) {
+      return yield* new UsageError({
+        reason: "flag",
+        message: "knee needs at least one --slo, like --slo 'p99<50ms'",
+      });
+    }
+    const sloList = yield* Effect.forEach(
+      raw.slo,
+      (t) =>
+        Thresholds.parse(t).pipe(
+          Effect.mapError((e) =>
+            new UsageError({ reason: e.reason, message: e.message.replace("--threshold", "--slo") })
+          ),
+        ),
+    );
+    const start = yield* Pacing.parseRate(raw.startRate, "--start-rate");
+    const max = yield* Pacing.parseRate(raw.maxRate, "--max-rate");
+    const stepMs = yield* parseDuration("--step", raw.step);
+    const warmupMs = yield* parseDuration("--warmup", raw.warmup);
+    if (stepMs <= 0) {
+      return yield* new UsageError({ reason: "duration", message: "--step must be longer than 0" });
+    }
+    const share = yield* parsePrecision(raw.precision);
+    const requireRate = yield* optional(raw.requireRate, (t) =>
+      Pacing.parseRate(t, "--require-rate"));
+    if (start > max) {
+      return yield* new UsageError({
+        reason: "flag",
+        message: `--start-rate ${start} is above --max-rate ${max}`,
+      });
+    }
+    const limit = openFileLimit();
+    const inFlight = Option.isSome(raw.maxInFlight)
+      ? yield* parseCount("--max-in-flight", raw.maxInFlight.value, 1)
+      : Math.max(1, Math.min(1000, (limit ?? Infinity) - reservedFiles));
+    if (limit !== undefined && inFlight + reservedFiles > limit) {
+      const needed = inFlight + reservedFiles;
+      return yield* new UsageError({
+        reason: "number",
+        message:
+          `--max-in-flight ${inFlight} needs about ${needed} open files, but the limit is ${limit} ` +
+          `(ulimit -n); raise it with 'ulimit -n ${needed}' or lower --max-in-flight`,
+      });
+    }
+    return {
+      request: yield* resolveRequest(raw),
+      slo: sloList,
+      config: { startRate: start, maxRate: max, precision: share, growth, minRate },
+      stepMs,
+      warmupMs,
+      requireRate,
+      maxInFlight: inFlight,
+    };
+  });
+
+/** One step as measured: what was offered, the run's outcome, the SLO's evaluations. */
+interface Measured {
+  readonly index: number;
+  readonly rate: number;
+  readonly outcome: Knee.Outcome;
+  readonly stats: Summary.Stats;
+  readonly evaluations: ReadonlyArray<Thresholds.Evaluation>;
+  readonly run: Engine.Outcome;
+}
+
+/** Runs the open model at `rate` for `ms`, streaming to `sink`, and returns how it went. */
+const runAt = (s: Settings, rate: number, ms: number, sink?: ResultsSink) =>
+  Effect.gen(function* () {
+    const plan: RunPlan = {
+      ...s.request,
+      model: { _tag: "Open", rate: { start: rate / 1000, stages: [] }, maxInFlight: s.maxInFlight },
+      durationMs: ms,
+      maxRequests: undefined,
+    };
+    const run = Engine.prepare(plan, sink);
+    yield* Engine.execute(run, yield* Ref.make(Engine.emptySnapshot));
+    return Engine.outcome(run);
+  });
+
+const measure = (s: Settings, rate: number, index: number, out: ResultsOut | undefined) =>
+  Effect.gen(function* () {
+    if (s.warmupMs > 0) yield* runAt(s, rate, s.warmupMs);
+    // Long enough for the SLO's percentiles to rest on their samples.
+    const ms = Math.max(s.stepMs, Math.ceil((Knee.samplesNeeded(s.slo) / rate) * 1000));
+    const sink = out === undefined ? undefined : new ResultsSink(out.file, `,"step":${index + 1}`);
+    const o = yield* runAt(s, rate, ms, sink);
+    if (sink?.failure !== undefined) {
+      return yield* new RunError({
+        reason: "output",
+        message: `--results: cannot write ${out!.name}: ${sink.failure}; the search stopped`,
+      });
+    }
+    const stats = Summary.describe(o.summary, o.elapsedMs);
+    const f = Report.figures(o.summary, stats);
+    const evaluations = s.slo.map((t) => Thresholds.evaluate(t, f));
+    const outcome = Knee.judge(evaluations.every((e) => e.passed), {
+      cpuShare: o.elapsedMs > 0 ? o.cpuMs / o.elapsedMs : 0,
+      loopLagP99Ms: o.loopLag.valueAtPercentile(99) / 1000,
+      scheduleLagP99Ms: stats.scheduleLag?.p99 ?? 0,
+      dropped: stats.dropped,
+    });
+    return { index, rate, outcome, stats, evaluations, run: o } satisfies Measured;
+  });
+
+interface ResultsOut {
+  readonly file: { writeSync(p: Uint8Array): number };
+  readonly name: string;
+  readonly close: () => void;
+}
+
+const openResults = (path: string): Effect.Effect<ResultsOut, RunError> =>
+  Effect.try({
+    try: () => {
+      const file = path === "-"
+        ? undefined
+        : Deno.openSync(path, { write: true, create: true, truncate: true });
+      return {
+        file: file ?? Deno.stdout,
+        name: path === "-" ? "stdout" : `'${path}'`,
+        close: () => file?.close(),
+      };
+    },
+    catch: (e) =>
+      new RunError({
+        reason: "output",
+        message: `--results: cannot write '${path}': ${e instanceof Error ? e.message : String(e)}`,
+      }),
+  });
+
+const rps = (r: number): string => (r >= 100 ? r.toFixed(0) : r.toFixed(1));
+
+const headerRow = "step  offered     achieved    p50        p99        errors  verdict  SLO";
+
+const row = (m: Measured): string =>
+  [
+    String(m.index + 1).padEnd(4),
+    `${rps(m.rate)}/s`.padEnd(10),
+    `${rps(m.stats.rps)}/s`.padEnd(10),
+    formatDuration(m.stats.latency.p50).padEnd(9),
+    formatDuration(m.stats.latency.p99).padEnd(9),
+    String(m.stats.failures + m.stats.dropped).padEnd(6),
+    m.outcome === "client" ? "client " : m.outcome === "pass" ? "pass   " : "fail   ",
+    m.evaluations.map((e) => `${e.passed ? "✓" : "✗"} ${e.threshold.expression}`).join(" "),
+  ].join("  ");
+
+/** The closing lines: the knee and what bounds it, or why there is none. */
+const verdict = (
+  r: Knee.Result,
+  steps: ReadonlyArray<Measured>,
+  requireRate: number | undefined,
+): string => {
+  const last = steps.at(-1);
+  switch (r.limitedBy) {
+    case "client":
+      return `no knee: salvo itself was the limit at ${rps(last!.rate)} req/s (it used ${
+        Math.round((last!.run.cpuMs / Math.max(1, last!.run.elapsedMs)) * 100)
+      }% of a CPU core, send lag p99 ${formatDuration(last!.stats.scheduleLag?.p99 ?? 0)}, ${
+        last!.stats.dropped
+      } arrivals dropped while the server met the SLO)` +
+        (r.kneeRps === undefined ? "" : `; the server met the SLO up to ${rps(r.kneeRps)} req/s`) +
+        "; give salvo more CPU or run it from several machines";
+    case "max-rate":
+      return `knee at least ${rps(r.kneeRps!)} req/s: nothing broke up to --max-rate` +
+        gap(r.kneeRps, requireRate);
+    case "slo": {
+      if (r.kneeRps === undefined) {
+        return `no knee: no rate down to ${rps(r.failedRps!)} req/s met the SLO`;
+      }
+      const failed = steps.find((m) => m.rate === r.failedRps);
+      const why = failed?.evaluations.filter((e) => !e.passed).map((e) =>
+        `${e.threshold.expression}: got ${
+          e.threshold.metric.kind === "rate"
+            ? `${(e.actual * 100).toFixed(1)}%`
+            : e.threshold.metric.kind === "latency" || e.threshold.metric.kind === "percentile"
+            ? formatDuration(e.actual)
+            : String(e.actual)
+        }`
+      ).join(", ");
+      return `knee ${rps(r.kneeRps)} req/s: the highest rate that met the SLO; ${
+        rps(r.failedRps!)
+      } req/s did not (${why})` + gap(r.kneeRps, requireRate);
+    }
+  }
+};
+
+const gap = (knee: number | undefined, requireRate: number | undefined): string =>
+  requireRate === undefined || knee === undefined
+    ? ""
+    : knee >= requireRate
+    ? `; --require-rate ${rps(requireRate)} met`
+    : `; --require-rate ${rps(requireRate)} NOT met: ${rps(requireRate - knee)} req/s (${
+      Math.round((1 - knee / requireRate) * 100)
+    }%) short`;
+
+/** The exit code: 0 a knee (at least --require-rate), 1 short of it or none, 3 salvo was the limit. */
+const exitCode = (r: Knee.Result, requireRate: number | undefined): number =>
+  r.limitedBy === "client"
+    ? codes.runError
+    : r.kneeRps === undefined || (requireRate !== undefined && r.kneeRps < requireRate)
+    ? codes.thresholdFailed
+    : codes.ok;
+
+const stepJson = (m: Measured) => ({
+  step: m.index + 1,
+  offered_rps: Number(m.rate.toFixed(3)),
+  outcome: m.outcome,
+  ...Json.toJson(m.stats),
+  slo: m.evaluations.map((e) => ({
+    expression: e.threshold.expression,
+    passed: e.passed,
+    actual: e.actual,
+    limit: e.threshold.limit,
+  })),
+  cpu_share: m.run.elapsedMs > 0 ? Number((m.run.cpuMs / m.run.elapsedMs).toFixed(4)) : 0,
+  loop_lag_p99_ms: m.run.loopLag.valueAtPercentile(99) / 1000,
+});
+
+const handler = (raw: Raw) =>
+  Effect.gen(function* () {
+    const s = yield* resolve(raw);
+    const json = raw.output === "json";
+    const resultsPath = Option.getOrUndefined(raw.results);
+    const out = resultsPath === undefined ? undefined : yield* openResults(resultsPath);
+    // With --results -, stdout carries the stream and the table goes to stderr.
+    const print = (line: string) =>
+      Effect.sync(() => (resultsPath === "-" ? console.error(line) : console.log(line)));
+    const first = s.request.targets[0];
+    const target = s.request.targets.length === 1
+      ? `${first.method} ${Request.maskUrl(first.url)}`
+      : `${s.request.targets.length} targets`;
+    const measured: Measured[] = [];
+    if (!json) {
+      yield* print(
+        `salvo knee ${target} · SLO ${s.slo.map((t) => t.expression).join(", ")} · from ${
+          rps(s.config.startRate)
+        } req/s, ×${growth} until it breaks, then halving to ${
+          Math.round(s.config.precision * 1000) / 10
+        }%`,
+      );
+      yield* print(headerRow);
+    }
+    const summaryJson = (result: Knee.Result | undefined) =>
+      JSON.stringify(
+        {
+          // Salvo as the limit is no knee: what the server was seen to sustain is `reached_rps`.
+          knee_rps: result?.kneeRps === undefined || result.limitedBy === "client"
+            ? null
+            : Number(result.kneeRps.toFixed(3)),
+          limited_by: result?.limitedBy ?? null,
+          ...(result?.limitedBy === "client"
+            ? {
+              reached_rps: result.kneeRps === undefined ? null : Number(result.kneeRps.toFixed(3)),
+              client_limit_rps: Number(measured.at(-1)!.rate.toFixed(3)),
+            }
+            : {}),
+          failed_rps: result?.failedRps === undefined ? null : Number(result.failedRps.toFixed(3)),
+          slo: s.slo.map((t) => t.expression),
+          ...(s.requireRate === undefined ? {} : { require_rps: s.requireRate }),
+          ...(result === undefined ? { interrupted: true } : {}),
+          steps: measured.map(stepJson),
+        },
+        null,
+        2,
+      );
+    const search = Knee.search(
+      s.config,
+      (rate, index) =>
+        measure(s, rate, index, out).pipe(
+          Effect.tap((m) => Effect.sync(() => measured.push(m))),
+          Effect.map((m) => m.outcome),
+        ),
+      () => (json ? Effect.void : print(row(measured.at(-1)!))),
+    );
+    const { result } = yield* search.pipe(
+      // Ctrl-C: the steps so far, then exit 130.
+      Effect.onInterrupt(() =>
+        json ? print(summaryJson(undefined)) : print(`interrupted after ${measured.length} steps`)
+      ),
+      Effect.ensuring(Effect.sync(() => out?.close())),
+    );
+    yield* print(json ? summaryJson(result) : verdict(result, measured, s.requireRate));
+    if (result.limitedBy === "client" && json) {
+      yield* Effect.sync(() => console.error(`salvo: ${verdict(result, measured, s.requireRate)}`));
+    }
+    yield* setExitCode(exitCode(result, s.requireRate));
+  });
+
+export const kneeCommand = Command.make("knee", options, handler).pipe(
+  Command.withDescription(
+    [
+      "Find the highest arrival rate the server sustains within an SLO: open-model steps that double",
+      "the rate until the SLO breaks, then halve the gap to --precision. A step where salvo itself was",
+      "the limit ends the search without a knee (exit 3).",
+      "",
+      "Examples:",
+      "  salvo knee http://127.0.0.1:8080/ --slo 'p99<100ms'",
+      "  salvo knee http://127.0.0.1:8080/api --slo 'p99<50ms' --slo 'success_rate>=99.9%' --require-rate 500",
+      "",
+      "Exit codes: 0 a knee (at least --require-rate) · 1 below --require-rate, or none · 2 bad usage · 3 salvo was the limit · 130 interrupted",
+    ].join("\n"),
+  ),
+);

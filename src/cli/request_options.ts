@@ -1,0 +1,255 @@
+// What to send, as `run` and `knee` take it: the URL or --targets, method, headers, body, TLS, timeout.
+import { Args, Command, Options } from "@effect/cli";
+import { Effect, Either, Option } from "effect";
+import * as Request from "../core/request.ts";
+import * as Status from "../core/status.ts";
+import * as Targets from "../core/targets.ts";
+import { parseDuration } from "../core/units.ts";
+import { UsageError } from "../domain/errors.ts";
+import type { RequestSpec, RunPlan } from "../domain/plan.ts";
+
+const url = Args.text({ name: "url" }).pipe(
+  Args.optional,
+  Args.withDescription("http:// or https:// URL to load"),
+);
+const method = Options.text("method").pipe(
+  Options.withAlias("X"),
+  Options.withDefault("GET"),
+  Options.withDescription("HTTP method"),
+);
+const header = Options.text("header").pipe(
+  Options.withAlias("H"),
+  Options.repeated,
+  Options.withDescription("Request header 'Name: value'; repeatable"),
+);
+const body = Options.text("body").pipe(Options.optional, Options.withDescription("Request body"));
+const bodyFile = Options.text("body-file").pipe(
+  Options.optional,
+  Options.withDescription("Read the request body from this file"),
+);
+const timeout = Options.text("timeout").pipe(
+  Options.withDefault("30s"),
+  Options.withDescription("Per-request timeout, connect included"),
+);
+const successStatus = Options.text("success-status").pipe(
+  Options.optional,
+  Options.withDescription("Statuses that count as success, e.g. 200-299,304 (default: below 400)"),
+);
+const insecure = Options.boolean("insecure").pipe(
+  Options.withAlias("k"),
+  Options.withDescription("https: do not verify the server's certificate"),
+);
+const cacert = Options.text("cacert").pipe(
+  Options.optional,
+  Options.withDescription("https: also trust the CA certificate(s) in this PEM file"),
+);
+const followRedirects = Options.choice("follow-redirects", ["same", "any"]).pipe(
+  Options.optional,
+  Options.withDescription(
+    "Follow redirects: --follow-redirects (same host only) or --follow-redirects=any (credentials are not sent to another host)",
+  ),
+);
+const targets = Options.text("targets").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Many requests instead of one URL, from FILE or '-' (stdin): vegeta's format (METHOD URL, headers, @body) or NDJSON {method,url,headers,body}",
+  ),
+);
+const targetsOrder = Options.choice("targets-order", ["round-robin", "random"]).pipe(
+  Options.optional,
+  Options.withDescription("How --targets are taken (default round-robin)"),
+);
+const targetsFormat = Options.choice("targets-format", ["auto", "http", "json", "ndjson"]).pipe(
+  Options.optional,
+  Options.withDescription(
+    "--targets format: http (vegeta's text), json (vegeta's JSON: header lists, base64 body), ndjson (salvo's: headers, text body); auto tells them apart",
+  ),
+);
+const skipInvalid = Options.boolean("skip-invalid").pipe(
+  Options.withDescription(
+    "Skip and count malformed --targets entries instead of stopping at the first",
+  ),
+);
+
+/** Parses an optional flag's value when it was given. */
+export const optional = <A, E>(
+  o: Option.Option<string>,
+  parse: (s: string) => Either.Either<A, E>,
+): Either.Either<A | undefined, E> =>
+  Option.match(o, { onNone: () => Either.right(undefined), onSome: parse });
+
+const readBody = (raw: RequestRaw): Effect.Effect<Uint8Array | undefined, UsageError> => {
+  if (Option.isSome(raw.body)) return Effect.succeed(new TextEncoder().encode(raw.body.value));
+  if (Option.isNone(raw.bodyFile)) return Effect.succeed(undefined);
+  const path = raw.bodyFile.value;
+  return Effect.tryPromise({
+    try: () => Deno.readFile(path),
+    catch: (e) =>
+      new UsageError({
+        reason: "file",
+        message: `--body-file: cannot read '${path}': ${
+          e instanceof Error ? e.message : String(e)
+        }`,
+      }),
+  });
+};
+
+/** Reads --targets; each target gets the -H headers (its own win) and, without a body of its own, --body. */
+const readTargets = (
+  skipInvalid: boolean,
+  format: Targets.Format,
+  path: string,
+  headers: ReadonlyArray<readonly [string, string]>,
+  body: Uint8Array | undefined,
+): Effect.Effect<readonly [RequestSpec, ...RequestSpec[]], UsageError> =>
+  Effect.gen(function* () {
+    const text = yield* Effect.tryPromise({
+      try: async () =>
+        path === "-"
+          ? await new Response(Deno.stdin.readable).text()
+          : await Deno.readTextFile(path),
+      catch: (e) =>
+        new UsageError({
+          reason: "file",
+          message: `--targets: cannot read '${path}': ${
+            e instanceof Error ? e.message : String(e)
+          }`,
+        }),
+    });
+    const { entries, skipped } = yield* Targets.parse(text, skipInvalid, format);
+    if (skipped > 0) {
+      yield* Effect.sync(() =>
+        console.error(
+          `salvo: --targets: skipped ${skipped} invalid target${skipped === 1 ? "" : "s"}`,
+        )
+      );
+    }
+    const specs = yield* Effect.forEach(entries, (t) =>
+      Effect.gen(function* () {
+        const own = new Set(t.headers.map(([k]) => k.toLowerCase()));
+        const merged = [...headers.filter(([k]) => !own.has(k.toLowerCase())), ...t.headers];
+        const b = t.body === undefined
+          ? body
+          : "text" in t.body
+          ? new TextEncoder().encode(t.body.text)
+          : "bytes" in t.body
+          ? t.body.bytes
+          : yield* Effect.tryPromise({
+            try: () => Deno.readFile((t.body as { file: string }).file),
+            catch: (e) =>
+              new UsageError({
+                reason: "file",
+                message: `--targets line ${t.line}: cannot read body file: ${
+                  e instanceof Error ? e.message : String(e)
+                }`,
+              }),
+          });
+        return { method: t.method, url: t.url, headers: merged, body: b } satisfies RequestSpec;
+      }));
+    return [specs[0]!, ...specs.slice(1)] as const;
+  });
+
+const readCaCert = (path: string): Effect.Effect<ReadonlyArray<string>, UsageError> =>
+  Effect.tryPromise({
+    try: () => Deno.readTextFile(path),
+    catch: (e) =>
+      new UsageError({
+        reason: "file",
+        message: `--cacert: cannot read '${path}': ${e instanceof Error ? e.message : String(e)}`,
+      }),
+  }).pipe(
+    Effect.filterOrFail(
+      (pem) => pem.includes("-----BEGIN CERTIFICATE-----"),
+      () =>
+        new UsageError({ reason: "file", message: `--cacert: '${path}' holds no PEM certificate` }),
+    ),
+    Effect.map((pem) => [pem]),
+  );
+
+/** The request options, shared by every command that sends. */
+export const requestOptions = {
+  url,
+  method,
+  header,
+  body,
+  bodyFile,
+  timeout,
+  successStatus,
+  insecure,
+  cacert,
+  followRedirects,
+  targets,
+  targetsOrder,
+  targetsFormat,
+  skipInvalid,
+};
+
+export type RequestRaw = Command.Command.ParseConfig<typeof requestOptions>;
+
+/** The request flags given on the command line, for the combination rules (cli/flag_rules.ts). */
+export const requestFlags = (raw: RequestRaw): ReadonlyArray<string> =>
+  ([
+    ["--body", Option.isSome(raw.body)],
+    ["--body-file", Option.isSome(raw.bodyFile)],
+    ["--insecure", raw.insecure],
+    ["--cacert", Option.isSome(raw.cacert)],
+    ["--targets", Option.isSome(raw.targets)],
+    ["--targets-order", Option.isSome(raw.targetsOrder)],
+    ["--targets-format", Option.isSome(raw.targetsFormat)],
+    ["--skip-invalid", raw.skipInvalid],
+  ] as const).filter(([, given]) => given).map(([flag]) => flag);
+
+/** The part of a run's plan that says what to send. */
+export type RequestPlan = Pick<
+  RunPlan,
+  "targets" | "targetsOrder" | "timeoutMs" | "tls" | "followRedirects" | "isSuccess"
+>;
+
+/** Resolves the request flags, reading the files they name; the first problem found is reported. */
+export const resolveRequest = (raw: RequestRaw): Effect.Effect<RequestPlan, UsageError> =>
+  Effect.gen(function* () {
+    if (Option.isSome(raw.url) === Option.isSome(raw.targets)) {
+      return yield* new UsageError({
+        reason: "flag",
+        message: Option.isSome(raw.url)
+          ? "give a URL or --targets, not both"
+          : "missing a URL (or --targets FILE)",
+      });
+    }
+    const timeoutMs = yield* parseDuration("--timeout", raw.timeout);
+    const methodName = yield* Request.parseMethod(raw.method);
+    const headers = yield* Effect.forEach(raw.header, (h) => Request.parseHeader(h));
+    const isSuccess = yield* optional(raw.successStatus, Status.parseSuccessStatus);
+    const requestBody = yield* readBody(raw);
+    const caCerts = yield* optional(raw.cacert, (path) => Either.right(path)).pipe(
+      Effect.flatMap((path) => path === undefined ? Effect.succeed(undefined) : readCaCert(path)),
+    );
+    if (timeoutMs === 0) {
+      return yield* new UsageError({
+        reason: "duration",
+        message: "--timeout must be longer than 0",
+      });
+    }
+    return {
+      targets: yield* Option.match(raw.targets, {
+        onNone: () =>
+          Effect.map(
+            Request.parseUrl(Option.getOrThrow(raw.url)),
+            (target) => [{ method: methodName, url: target, headers, body: requestBody }] as const,
+          ),
+        onSome: (path) =>
+          readTargets(
+            raw.skipInvalid,
+            Option.getOrElse(raw.targetsFormat, () => "auto" as const),
+            path,
+            headers,
+            requestBody,
+          ),
+      }),
+      targetsOrder: Option.getOrElse(raw.targetsOrder, () => "round-robin" as const),
+      timeoutMs,
+      tls: { caCerts, insecure: raw.insecure },
+      followRedirects: Option.getOrUndefined(raw.followRedirects),
+      isSuccess: isSuccess ?? Status.defaultSuccess,
+    };
+  });

@@ -1,0 +1,151 @@
+// The knee search: the highest arrival rate a server sustains within its SLO, found step by step.
+//
+// MLPerf LoadGen's FindPeakPerformance, for HTTP. Grow the rate geometrically from `startRate`
+// (×`growth` a step) until a step fails its SLO or `maxRate` passes; if the start itself fails, shrink
+// it the same way until one passes. Then bisect between the highest passing rate and the lowest
+// failing one until they are within `precision` of each other: the knee is the passing end. A step
+// where salvo itself was the limit is no evidence about the server, so the search stops there.
+//
+// Steps, at most (see `maxSteps`): 1 + ⌈log_growth(maxRate/startRate)⌉ growing (or
+// ⌈log_growth(startRate/minRate)⌉ shrinking), then ⌈log2((growth − 1)/precision)⌉ bisecting: the
+// bracket starts at most `growth` wide and each step halves it.
+import { Effect } from "effect";
+import { saturatedCpuShare, saturatedLagMs } from "./diagnosis.ts";
+import { minimumSamples, type Threshold } from "./thresholds.ts";
+
+export interface Config {
+  /** Rates are per second. */
+  readonly startRate: number;
+  readonly maxRate: number;
+  /** Bisect until (failing − passing) ≤ precision × passing; 0.05 is 5 %. */
+  readonly precision: number;
+  /** Factor between growing (or shrinking) steps. */
+  readonly growth: number;
+  /** Below this rate the search stops shrinking: nothing passes. */
+  readonly minRate: number;
+}
+
+/** How a step went: within the SLO, outside it, or salvo itself was the limit (no evidence). */
+export type Outcome = "pass" | "fail" | "client";
+
+export interface Step {
+  readonly rate: number;
+  readonly outcome: Outcome;
+}
+
+/** Why the search ended: a knee between a pass and a fail, nothing broke up to maxRate, or salvo. */
+export type LimitedBy = "slo" | "max-rate" | "client";
+
+export interface Result {
+  readonly limitedBy: LimitedBy;
+  /** The highest passing rate below the lowest failing one; undefined when none passed. */
+  readonly kneeRps: number | undefined;
+  /** The lowest failing rate above the knee, when one failed. */
+  readonly failedRps: number | undefined;
+}
+
+export type Next =
+  | { readonly _tag: "Step"; readonly rate: number }
+  | { readonly _tag: "Done"; readonly result: Result };
+
+const step = (rate: number): Next => ({ _tag: "Step", rate });
+const done = (limitedBy: LimitedBy, kneeRps: number | undefined, failedRps?: number): Next => ({
+  _tag: "Done",
+  result: { limitedBy, kneeRps, failedRps },
+});
+
+/** The next rate to try after `steps`, or the result. */
+export const next = (c: Config, steps: ReadonlyArray<Step>): Next => {
+  const last = steps.at(-1);
+  if (last === undefined) return step(Math.min(c.startRate, c.maxRate));
+  const failing = steps.filter((s) => s.outcome === "fail").map((s) => s.rate);
+  const hi = failing.length > 0 ? Math.min(...failing) : undefined;
+  const passing = steps
+    .filter((s) => s.outcome === "pass" && (hi === undefined || s.rate < hi))
+    .map((s) => s.rate);
+  const lo = passing.length > 0 ? Math.max(...passing) : undefined;
+  if (last.outcome === "client") return done("client", lo, hi);
+  if (hi === undefined) {
+    // Nothing failed yet: grow, up to maxRate.
+    if (lo! >= c.maxRate) return done("max-rate", lo);
+    return step(Math.min(lo! * c.growth, c.maxRate));
+  }
+  if (lo === undefined) {
+    // Nothing passed yet: shrink, down to minRate.
+    const lower = hi / c.growth;
+    return lower < c.minRate ? done("slo", undefined, hi) : step(lower);
+  }
+  if (hi - lo <= c.precision * lo) return done("slo", lo, hi);
+  return step((lo + hi) / 2);
+};
+
+/** The most steps a search can take (the bound in this file's comment), counted as `next` steps. */
+export const maxSteps = (c: Config): number => {
+  let growing = 0, shrinking = 0, bisecting = 0;
+  for (let r = Math.min(c.startRate, c.maxRate); r < c.maxRate; growing++) {
+    r = Math.min(r * c.growth, c.maxRate);
+  }
+  for (let r = c.startRate; r / c.growth >= c.minRate; shrinking++) r /= c.growth;
+  for (let width = c.growth - 1; width > c.precision; bisecting++) width /= 2;
+  return 1 + Math.max(growing, shrinking) + bisecting;
+};
+
+/**
+ * Runs the search: `run(rate, index)` runs one step and says how it went. Yields every step and the
+ * result; `onStep` sees each step as it ends (for a live table).
+ */
+export const search = <E, R>(
+  c: Config,
+  run: (rate: number, index: number) => Effect.Effect<Outcome, E, R>,
+  onStep: (s: Step, index: number) => Effect.Effect<void> = () => Effect.void,
+): Effect.Effect<{ readonly steps: ReadonlyArray<Step>; readonly result: Result }, E, R> =>
+  Effect.gen(function* () {
+    const steps: Step[] = [];
+    for (;;) {
+      const n = next(c, steps);
+      if (n._tag === "Done") return { steps, result: n.result };
+      const outcome = yield* run(n.rate, steps.length);
+      const s = { rate: n.rate, outcome };
+      steps.push(s);
+      yield* onStep(s, steps.length - 1);
+    }
+  });
+
+/** What a step's run says about salvo itself. */
+export interface ClientEvidence {
+  /** CPU time salvo used per wall-clock time. */
+  readonly cpuShare: number;
+  /** How late salvo's own timers fired (p99), and how late sends went out against the plan (p99). */
+  readonly loopLagP99Ms: number;
+  readonly scheduleLagP99Ms: number;
+  /** Arrivals not sent: every --max-in-flight slot was busy. */
+  readonly dropped: number;
+}
+
+/**
+ * A step's outcome. Salvo being the limit wins over the SLO: a step where salvo used most of a core,
+ * or its timers or sends ran late, measured salvo, whatever the latency says. So does a step that
+ * met the SLO while dropping arrivals: the rate was not offered (salvo's slots were held by its own
+ * stalls, or --max-in-flight is too low for the server's latency), so it proves nothing. Drops
+ * behind a failed SLO are the server's: it fell behind and held the slots.
+ */
+export const judge = (sloPassed: boolean, e: ClientEvidence): Outcome =>
+  e.cpuShare >= saturatedCpuShare || e.loopLagP99Ms >= saturatedLagMs ||
+    e.scheduleLagP99Ms >= saturatedLagMs || (sloPassed && e.dropped > 0)
+    ? "client"
+    : sloPassed
+    ? "pass"
+    : "fail";
+
+/**
+ * Requests a step needs before its SLO can be judged: 10 × the fewest on which a percentile means
+ * anything (p99: 1,000, so that the 1 % above it is 10 requests and one stray slow answer cannot
+ * decide the verdict); 100 for the other metrics.
+ */
+export const samplesNeeded = (slo: ReadonlyArray<Threshold>): number =>
+  Math.max(
+    100,
+    ...slo.map((
+      t,
+    ) => (t.metric.kind === "percentile" ? 10 * minimumSamples(t.metric.percentile) : 100)),
+  );

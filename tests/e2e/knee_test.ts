@@ -1,0 +1,167 @@
+// salvo knee against the built-in target with a known capacity, and against one faster than salvo.
+import { assert, assertEquals } from "../assert.ts";
+import { type Json, salvo, startServe } from "./support.ts";
+
+const knee = async (args: ReadonlyArray<string>) => {
+  const r = await salvo(["knee", ...args, "-o", "json"]);
+  let json: Json;
+  try {
+    json = JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`knee printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { code: r.code, json, stderr: r.stderr };
+};
+
+Deno.test("knee finds 400 req/s (±10 %) at p99<100ms on a target of 4 slots × 10 ms", async () => {
+  const server = await startServe(["--capacity", "4", "--latency", "10ms"]);
+  try {
+    // Shorter steps than the defaults keep the test quick; p99 still gets its 1,000 samples a step.
+    const { code, json } = await knee([
+      server.url,
+      ...["--slo", "p99<100ms", "--start-rate", "250", "--step", "1s", "--warmup", "300ms"],
+    ]);
+    assertEquals(code, 0, JSON.stringify(json.steps.map((s: Json) => [s.offered_rps, s.outcome])));
+    assertEquals(json.limited_by, "slo");
+    assert(json.knee_rps >= 360 && json.knee_rps <= 440, `knee ${json.knee_rps}`);
+    assert(json.failed_rps > json.knee_rps, "the failing rate is above the knee");
+    for (const s of json.steps) {
+      assert(s.requests >= 1000, `step ${s.step}: ${s.requests} requests, p99 wants 1,000`);
+      assertEquals(s.outcome === "pass", s.slo[0].passed, `step ${s.step}`);
+    }
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("knee against a target faster than salvo ends limited_by client, exit 3, no knee", async () => {
+  const server = await startServe();
+  try {
+    const { code, json, stderr } = await knee([
+      server.url,
+      ...["--slo", "p99<100ms", "--start-rate", "4000", "--step", "1s", "--warmup", "200ms"],
+    ]);
+    assertEquals(code, 3, stderr);
+    assertEquals(json.limited_by, "client");
+    assertEquals(json.knee_rps, null);
+    assertEquals(json.steps.at(-1).outcome, "client");
+    assert(
+      json.steps.slice(0, -1).every((s: Json) => s.outcome === "pass"),
+      "a step before the last",
+    );
+    assertEquals(json.client_limit_rps, json.steps.at(-1).offered_rps);
+    assert(stderr.startsWith("salvo: no knee: salvo itself was the limit at "), stderr);
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("knee --require-rate: above the knee exits 1 saying how far short; below it exits 0", async () => {
+  const server = await startServe(["--capacity", "2", "--latency", "10ms"]);
+  try {
+    // 200 req/s, each answer 10 ms; mean<20ms needs 100 samples a step; no warm-up, so the server saw only the steps.
+    const args = [
+      server.url,
+      ...["--slo", "mean<20ms", "--start-rate", "150", "--step", "500ms", "--warmup", "0s"],
+    ];
+    const short = await salvo(["knee", ...args, "--require-rate", "1000"]);
+    assertEquals(short.code, 1, short.stdout + short.stderr);
+    assert(
+      /--require-rate 1000 NOT met: \d+ req\/s \(\d+%\) short/.test(short.stdout),
+      short.stdout,
+    );
+    const before = await server.count();
+    const met = await knee([...args, "--require-rate", "100"]);
+    assertEquals(met.code, 0, met.stderr);
+    assert(met.json.knee_rps >= 180 && met.json.knee_rps <= 220, `knee ${met.json.knee_rps}`);
+    assertEquals(met.json.require_rps, 100);
+    const sent = met.json.steps.reduce((n: number, s: Json) => n + s.requests, 0);
+    assertEquals(sent, (await server.count()) - before, "requests = what the server received");
+  } finally {
+    await server.stop();
+  }
+});
+
+for (
+  const [args, message] of [
+    [
+      ["knee", "http://127.0.0.1:9/"],
+      "salvo: knee needs at least one --slo, like --slo 'p99<50ms'",
+    ],
+    [
+      ["knee", "http://127.0.0.1:9/", "--slo", "p99<50"],
+      "salvo: --slo 'p99<50': p99 is a latency: give the value a unit, like 50ms",
+    ],
+    [
+      ["knee", "http://127.0.0.1:9/", "--slo", "p99<50ms", "--precision", "0"],
+      "salvo: --precision: '0' is not a share between 0 and 100%, like 5% or 0.05",
+    ],
+    [
+      [
+        "knee",
+        "http://127.0.0.1:9/",
+        "--slo",
+        "p99<50ms",
+        "--start-rate",
+        "500",
+        "--max-rate",
+        "100",
+      ],
+      "salvo: --start-rate 500 is above --max-rate 100",
+    ],
+    [
+      ["knee", "http://127.0.0.1:9/", "--slo", "p99<50ms", "--start-rate", "fast"],
+      "salvo: --start-rate: 'fast' is not a rate; use requests per second like 200, 200/s or 12000/m",
+    ],
+    [
+      ["serve", "--capacity", "0", "--latency", "5ms"],
+      "salvo: --capacity: '0' is not a number of slots 1..100000",
+    ],
+    [
+      ["serve", "--capacity", "4"],
+      "salvo: --capacity needs --latency above 0: each slot is busy that long per request",
+    ],
+  ] as const
+) {
+  Deno.test(`${args.join(" ")} exits 2 with one line`, async () => {
+    const r = await salvo(args, { killAfterMs: 10_000 });
+    assertEquals(r.code, 2, r.stdout);
+    assertEquals(r.stderr, `${message}\n`);
+  });
+}
+
+Deno.test("Ctrl-C during knee prints the steps so far and exits 130", async () => {
+  const server = await startServe(["--capacity", "4", "--latency", "10ms"]);
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "src/main.ts",
+        "knee",
+        server.url,
+        "--slo",
+        "p99<100ms",
+        "--start-rate",
+        "200",
+        "--step",
+        "1s",
+        "--warmup",
+        "0s",
+      ],
+      cwd: new URL("../../", import.meta.url),
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    await new Promise((r) => setTimeout(r, 8000));
+    child.kill("SIGINT");
+    const out = await child.output();
+    const stdout = new TextDecoder().decode(out.stdout);
+    assertEquals(out.code, 130, stdout);
+    assert(/^1 +200\/s /m.test(stdout), stdout);
+    assert(/interrupted after [1-9]\d* steps/.test(stdout), stdout);
+  } finally {
+    await server.stop();
+  }
+});
