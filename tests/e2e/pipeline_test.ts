@@ -261,18 +261,28 @@ Deno.test("merged open-model runs keep dropped, the uncorrected latency and the 
     assertEquals(m.dropped, a.dropped + b.dropped);
     const both = await reportJson([`${dir}/a.ndjson`, `${dir}/b.ndjson`]);
     assertEquals(both.json.requests, m.requests);
-    // Percentiles come from the same buckets; min and max of a decoded histogram are its buckets'
-    // bounds (3 significant digits, 0.1 %), while the streams give the exact values.
+    // Corrected latency is stored as such in each line: percentiles come from the same buckets. A
+    // line's uncorrected latency is rebuilt from three times each rounded to the µs, so it may be
+    // 1 µs off: within one bucket (0.1 %) and 2 µs. Min and max of a decoded histogram are its
+    // buckets' bounds (3 significant digits, 0.1 %), while the streams give the exact values.
     for (const key of ["latency_ms", "latency_uncorrected_ms"]) {
       const [x, y] = [m[key], both.json[key]];
+      const exact = key === "latency_ms";
       for (const k of ["p50", "p90", "p95", "p99", "p99_9"]) {
-        assertEquals(x[k], y[k], `${key}.${k}`);
+        if (exact) assertEquals(x[k], y[k], `${key}.${k}`);
+        else {assert(
+            Math.abs(x[k] - y[k]) <= y[k] * 0.001 + 0.002,
+            `${key}.${k}: ${x[k]} vs ${y[k]}`,
+          );}
       }
       for (const k of ["min", "max"]) {
-        assert(Math.abs(x[k] - y[k]) <= y[k] * 0.001, `${key}.${k}: ${x[k]} vs ${y[k]}`);
+        assert(Math.abs(x[k] - y[k]) <= y[k] * 0.001 + 0.002, `${key}.${k}: ${x[k]} vs ${y[k]}`);
       }
       for (const k of ["mean", "stdev"]) {
-        assert(Math.abs(x[k] - y[k]) <= 0.001, `${key}.${k}: ${x[k]} vs ${y[k]}`);
+        assert(
+          Math.abs(x[k] - y[k]) <= (exact ? 0.001 : 0.0025),
+          `${key}.${k}: ${x[k]} vs ${y[k]}`,
+        );
       }
     }
     // The intended start is before the send: corrected and uncorrected are not the same figures.
