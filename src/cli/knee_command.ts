@@ -12,7 +12,9 @@ import type { RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
 import { openFileLimit, reservedFiles } from "../io/fd_limit.ts";
 import { ResultsSink } from "../io/results_sink.ts";
+import * as AtomicFile from "../io/atomic_file.ts";
 import * as Json from "../report/json.ts";
+import * as KneeHtml from "../report/knee_html.ts";
 import { output } from "./common_options.ts";
 import { codes, set as setExitCode } from "./exit_code.ts";
 import * as FlagRules from "./flag_rules.ts";
@@ -70,8 +72,16 @@ const results = Options.text("results").pipe(
   ),
 );
 
+const html = Options.text("html").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Write a self-contained HTML report: latency and success rate against the offered rate, the SLO drawn",
+  ),
+);
+
 const options = {
   ...requestOptions,
+  html,
   slo,
   startRate,
   maxRate,
@@ -334,11 +344,48 @@ const stepJson = (m: Measured) => ({
   loop_lag_p99_ms: m.run.loopLag.valueAtPercentile(99) / 1000,
 });
 
+/** The SLO thresholds that can be drawn: latency limits, and success or error rates as success. */
+const limitsOf = (slo: ReadonlyArray<Thresholds.Threshold>): ReadonlyArray<KneeHtml.Limit> =>
+  slo.flatMap((t): KneeHtml.Limit[] => {
+    const m = t.metric;
+    if (m.kind === "latency" || m.kind === "percentile") {
+      return [{ expression: t.expression, kind: "latency", value: t.limit }];
+    }
+    if (m.kind === "rate") {
+      const value = m.name === "success_rate" ? t.limit : 1 - t.limit;
+      return [{ expression: t.expression, kind: "rate", value }];
+    }
+    return [];
+  });
+
+const htmlReport = (
+  title: string,
+  s: Settings,
+  steps: ReadonlyArray<Measured>,
+  result: Knee.Result,
+): KneeHtml.Report => ({
+  title,
+  points: steps.map((m) => ({
+    offeredRps: m.rate,
+    achievedRps: m.stats.rps,
+    p50Ms: m.stats.latency.p50,
+    p99Ms: m.stats.latency.p99,
+    // Dropped arrivals were not served: they count against the success rate drawn.
+    successRate: m.stats.successes / Math.max(1, m.stats.requests + m.stats.dropped),
+    outcome: m.outcome,
+  })),
+  limits: limitsOf(s.slo),
+  kneeRps: result.limitedBy === "client" ? undefined : result.kneeRps,
+  verdict: verdict(result, steps, s.requireRate),
+});
+
 const handler = (raw: Raw) =>
   Effect.gen(function* () {
     const s = yield* resolve(raw);
     const json = raw.output === "json";
     const resultsPath = Option.getOrUndefined(raw.results);
+    const htmlPath = Option.getOrUndefined(raw.html);
+    if (htmlPath !== undefined) yield* AtomicFile.check("--html", htmlPath);
     const out = resultsPath === undefined ? undefined : yield* openResults(resultsPath);
     // With --results -, stdout carries the stream and the table goes to stderr.
     const print = (line: string) =>
@@ -398,6 +445,13 @@ const handler = (raw: Raw) =>
       Effect.ensuring(Effect.sync(() => out?.close())),
     );
     yield* print(json ? summaryJson(result) : verdict(result, measured, s.requireRate));
+    if (htmlPath !== undefined) {
+      yield* AtomicFile.write(
+        "--html",
+        htmlPath,
+        KneeHtml.render(htmlReport(`salvo knee ${target}`, s, measured, result)),
+      );
+    }
     if (result.limitedBy === "client" && json) {
       yield* Effect.sync(() => console.error(`salvo: ${verdict(result, measured, s.requireRate)}`));
     }

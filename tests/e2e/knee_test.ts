@@ -15,12 +15,24 @@ const knee = async (args: ReadonlyArray<string>) => {
 
 Deno.test("knee finds 400 req/s (±10 %) at p99<100ms on a target of 4 slots × 10 ms", async () => {
   const server = await startServe(["--capacity", "4", "--latency", "10ms"]);
+  const dir = await Deno.makeTempDir();
   try {
     // Shorter steps than the defaults keep the test quick; p99 still gets its 1,000 samples a step.
     const { code, json } = await knee([
       server.url,
       ...["--slo", "p99<100ms", "--start-rate", "250", "--step", "1s", "--warmup", "300ms"],
+      ...["--html", `${dir}/knee.html`, "--results", `${dir}/steps.ndjson`],
     ]);
+    const html = await Deno.readTextFile(`${dir}/knee.html`);
+    assert(html.includes(`knee ${Math.round(json.knee_rps)}/s`), "the knee is not marked");
+    assertEquals(html.match(/<tr><td>/g)?.length, json.steps.length);
+    // --results: every judged request, tagged with its step.
+    const lines = (await Deno.readTextFile(`${dir}/steps.ndjson`)).trimEnd().split("\n").map((l) =>
+      JSON.parse(l)
+    );
+    for (const s of json.steps) {
+      assertEquals(lines.filter((l) => l.step === s.step).length, s.requests, `step ${s.step}`);
+    }
     assertEquals(code, 0, JSON.stringify(json.steps.map((s: Json) => [s.offered_rps, s.outcome])));
     assertEquals(json.limited_by, "slo");
     assert(json.knee_rps >= 360 && json.knee_rps <= 440, `knee ${json.knee_rps}`);
@@ -31,6 +43,7 @@ Deno.test("knee finds 400 req/s (±10 %) at p99<100ms on a target of 4 slots × 
     }
   } finally {
     await server.stop();
+    await Deno.remove(dir, { recursive: true });
   }
 });
 
