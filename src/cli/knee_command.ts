@@ -6,15 +6,15 @@ import * as Pacing from "../core/pacing.ts";
 import * as Request from "../core/request.ts";
 import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
-import { formatDuration, parseCount, parseDuration } from "../core/units.ts";
+import { parseCount, parseDuration } from "../core/units.ts";
 import { RunError, UsageError } from "../domain/errors.ts";
 import type { RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
 import { openFileLimit, reservedFiles } from "../io/fd_limit.ts";
 import { ResultsSink } from "../io/results_sink.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
-import * as Json from "../report/json.ts";
 import * as KneeHtml from "../report/knee_html.ts";
+import * as KneeReport from "../report/knee.ts";
 import { output } from "./common_options.ts";
 import { codes, set as setExitCode } from "./exit_code.ts";
 import * as FlagRules from "./flag_rules.ts";
@@ -182,16 +182,6 @@ const resolve = (raw: Raw): Effect.Effect<Settings, UsageError> =>
     };
   });
 
-/** One step as measured: what was offered, the run's outcome, the SLO's evaluations. */
-interface Measured {
-  readonly index: number;
-  readonly rate: number;
-  readonly outcome: Knee.Outcome;
-  readonly stats: Summary.Stats;
-  readonly evaluations: ReadonlyArray<Thresholds.Evaluation>;
-  readonly run: Engine.Outcome;
-}
-
 /** Runs the open model at `rate` for `ms`, streaming to `sink`, and returns how it went. */
 const runAt = (s: Settings, rate: number, ms: number, sink?: ResultsSink) =>
   Effect.gen(function* () {
@@ -222,13 +212,23 @@ const measure = (s: Settings, rate: number, index: number, out: ResultsOut | und
     const stats = Summary.describe(o.summary, o.elapsedMs);
     const f = Report.figures(o.summary, stats);
     const evaluations = s.slo.map((t) => Thresholds.evaluate(t, f));
+    const cpuShare = o.elapsedMs > 0 ? o.cpuMs / o.elapsedMs : 0;
+    const loopLagP99Ms = o.loopLag.valueAtPercentile(99) / 1000;
     const outcome = Knee.judge(evaluations.every((e) => e.passed), {
-      cpuShare: o.elapsedMs > 0 ? o.cpuMs / o.elapsedMs : 0,
-      loopLagP99Ms: o.loopLag.valueAtPercentile(99) / 1000,
+      cpuShare,
+      loopLagP99Ms,
       scheduleLagP99Ms: stats.scheduleLag?.p99 ?? 0,
       dropped: stats.dropped,
     });
-    return { index, rate, outcome, stats, evaluations, run: o } satisfies Measured;
+    return {
+      index,
+      rate,
+      outcome,
+      stats,
+      evaluations,
+      cpuShare,
+      loopLagP99Ms,
+    } satisfies KneeReport.Step;
   });
 
 interface ResultsOut {
@@ -256,71 +256,6 @@ const openResults = (path: string): Effect.Effect<ResultsOut, RunError> =>
       }),
   });
 
-const rps = (r: number): string => (r >= 100 ? r.toFixed(0) : r.toFixed(1));
-
-const headerRow = "step  offered     achieved    p50        p99        errors  verdict  SLO";
-
-const row = (m: Measured): string =>
-  [
-    String(m.index + 1).padEnd(4),
-    `${rps(m.rate)}/s`.padEnd(10),
-    `${rps(m.stats.rps)}/s`.padEnd(10),
-    formatDuration(m.stats.latency.p50).padEnd(9),
-    formatDuration(m.stats.latency.p99).padEnd(9),
-    String(m.stats.failures + m.stats.dropped).padEnd(6),
-    m.outcome === "client" ? "client " : m.outcome === "pass" ? "pass   " : "fail   ",
-    m.evaluations.map((e) => `${e.passed ? "✓" : "✗"} ${e.threshold.expression}`).join(" "),
-  ].join("  ");
-
-/** The closing lines: the knee and what bounds it, or why there is none. */
-const verdict = (
-  r: Knee.Result,
-  steps: ReadonlyArray<Measured>,
-  requireRate: number | undefined,
-): string => {
-  const last = steps.at(-1);
-  switch (r.limitedBy) {
-    case "client":
-      return `no knee: salvo itself was the limit at ${rps(last!.rate)} req/s (it used ${
-        Math.round((last!.run.cpuMs / Math.max(1, last!.run.elapsedMs)) * 100)
-      }% of a CPU core, send lag p99 ${formatDuration(last!.stats.scheduleLag?.p99 ?? 0)}, ${
-        last!.stats.dropped
-      } arrivals dropped while the server met the SLO)` +
-        (r.kneeRps === undefined ? "" : `; the server met the SLO up to ${rps(r.kneeRps)} req/s`) +
-        "; give salvo more CPU or run it from several machines";
-    case "max-rate":
-      return `knee at least ${rps(r.kneeRps!)} req/s: nothing broke up to --max-rate` +
-        gap(r.kneeRps, requireRate);
-    case "slo": {
-      if (r.kneeRps === undefined) {
-        return `no knee: no rate down to ${rps(r.failedRps!)} req/s met the SLO`;
-      }
-      const failed = steps.find((m) => m.rate === r.failedRps);
-      const why = failed?.evaluations.filter((e) => !e.passed).map((e) =>
-        `${e.threshold.expression}: got ${
-          e.threshold.metric.kind === "rate"
-            ? `${(e.actual * 100).toFixed(1)}%`
-            : e.threshold.metric.kind === "latency" || e.threshold.metric.kind === "percentile"
-            ? formatDuration(e.actual)
-            : String(e.actual)
-        }`
-      ).join(", ");
-      return `knee ${rps(r.kneeRps)} req/s: the highest rate that met the SLO; ${
-        rps(r.failedRps!)
-      } req/s did not (${why})` + gap(r.kneeRps, requireRate);
-    }
-  }
-};
-
-const gap = (knee: number | undefined, requireRate: number | undefined): string =>
-  requireRate === undefined || knee === undefined
-    ? ""
-    : knee >= requireRate
-    ? `; --require-rate ${rps(requireRate)} met`
-    : `; --require-rate ${rps(requireRate)} NOT met: ${rps(requireRate - knee)} req/s (${
-      Math.round((1 - knee / requireRate) * 100)
-    }%) short`;
-
 /** The exit code: 0 a knee (at least --require-rate), 1 short of it or none, 3 salvo was the limit. */
 const exitCode = (r: Knee.Result, requireRate: number | undefined): number =>
   r.limitedBy === "client"
@@ -328,56 +263,6 @@ const exitCode = (r: Knee.Result, requireRate: number | undefined): number =>
     : r.kneeRps === undefined || (requireRate !== undefined && r.kneeRps < requireRate)
     ? codes.thresholdFailed
     : codes.ok;
-
-const stepJson = (m: Measured) => ({
-  step: m.index + 1,
-  offered_rps: Number(m.rate.toFixed(3)),
-  outcome: m.outcome,
-  ...Json.toJson(m.stats),
-  slo: m.evaluations.map((e) => ({
-    expression: e.threshold.expression,
-    passed: e.passed,
-    actual: e.actual,
-    limit: e.threshold.limit,
-  })),
-  cpu_share: m.run.elapsedMs > 0 ? Number((m.run.cpuMs / m.run.elapsedMs).toFixed(4)) : 0,
-  loop_lag_p99_ms: m.run.loopLag.valueAtPercentile(99) / 1000,
-});
-
-/** The SLO thresholds that can be drawn: latency limits, and success or error rates as success. */
-const limitsOf = (slo: ReadonlyArray<Thresholds.Threshold>): ReadonlyArray<KneeHtml.Limit> =>
-  slo.flatMap((t): KneeHtml.Limit[] => {
-    const m = t.metric;
-    if (m.kind === "latency" || m.kind === "percentile") {
-      return [{ expression: t.expression, kind: "latency", value: t.limit }];
-    }
-    if (m.kind === "rate") {
-      const value = m.name === "success_rate" ? t.limit : 1 - t.limit;
-      return [{ expression: t.expression, kind: "rate", value }];
-    }
-    return [];
-  });
-
-const htmlReport = (
-  title: string,
-  s: Settings,
-  steps: ReadonlyArray<Measured>,
-  result: Knee.Result,
-): KneeHtml.Report => ({
-  title,
-  points: steps.map((m) => ({
-    offeredRps: m.rate,
-    achievedRps: m.stats.rps,
-    p50Ms: m.stats.latency.p50,
-    p99Ms: m.stats.latency.p99,
-    // Dropped arrivals were not served: they count against the success rate drawn.
-    successRate: m.stats.successes / Math.max(1, m.stats.requests + m.stats.dropped),
-    outcome: m.outcome,
-  })),
-  limits: limitsOf(s.slo),
-  kneeRps: result.limitedBy === "client" ? undefined : result.kneeRps,
-  verdict: verdict(result, steps, s.requireRate),
-});
 
 const handler = (raw: Raw) =>
   Effect.gen(function* () {
@@ -394,16 +279,16 @@ const handler = (raw: Raw) =>
     const target = s.request.targets.length === 1
       ? `${first.method} ${Request.maskUrl(first.url)}`
       : `${s.request.targets.length} targets`;
-    const measured: Measured[] = [];
+    const measured: KneeReport.Step[] = [];
     if (!json) {
       yield* print(
         `salvo knee ${target} · SLO ${s.slo.map((t) => t.expression).join(", ")} · from ${
-          rps(s.config.startRate)
+          KneeReport.rps(s.config.startRate)
         } req/s, ×${growth} until it breaks, then halving to ${
           Math.round(s.config.precision * 1000) / 10
         }%`,
       );
-      yield* print(headerRow);
+      yield* print(KneeReport.headerRow);
     }
     const summaryJson = (result: Knee.Result | undefined) =>
       JSON.stringify(
@@ -423,7 +308,7 @@ const handler = (raw: Raw) =>
           slo: s.slo.map((t) => t.expression),
           ...(s.requireRate === undefined ? {} : { require_rps: s.requireRate }),
           ...(result === undefined ? { interrupted: true } : {}),
-          steps: measured.map(stepJson),
+          steps: measured.map(KneeReport.stepJson),
         },
         null,
         2,
@@ -435,7 +320,7 @@ const handler = (raw: Raw) =>
           Effect.tap((m) => Effect.sync(() => measured.push(m))),
           Effect.map((m) => m.outcome),
         ),
-      () => (json ? Effect.void : print(row(measured.at(-1)!))),
+      () => (json ? Effect.void : print(KneeReport.row(measured.at(-1)!))),
     );
     const { result } = yield* search.pipe(
       // Ctrl-C: the steps so far, then exit 130.
@@ -444,16 +329,20 @@ const handler = (raw: Raw) =>
       ),
       Effect.ensuring(Effect.sync(() => out?.close())),
     );
-    yield* print(json ? summaryJson(result) : verdict(result, measured, s.requireRate));
+    yield* print(json ? summaryJson(result) : KneeReport.verdict(result, measured, s.requireRate));
     if (htmlPath !== undefined) {
       yield* AtomicFile.write(
         "--html",
         htmlPath,
-        KneeHtml.render(htmlReport(`salvo knee ${target}`, s, measured, result)),
+        KneeHtml.render(
+          KneeReport.html(`salvo knee ${target}`, s.slo, measured, result, s.requireRate),
+        ),
       );
     }
     if (result.limitedBy === "client" && json) {
-      yield* Effect.sync(() => console.error(`salvo: ${verdict(result, measured, s.requireRate)}`));
+      yield* Effect.sync(() =>
+        console.error(`salvo: ${KneeReport.verdict(result, measured, s.requireRate)}`)
+      );
     }
     yield* setExitCode(exitCode(result, s.requireRate));
   });
