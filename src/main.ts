@@ -1,26 +1,15 @@
 // salvo's entry: needs --allow-net, plus --allow-read / --allow-write for files the user names.
-// Deep imports keep the rest of @effect/platform-node (HTTP client, sockets, workers) out of the process.
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem";
-import * as NodePath from "@effect/platform-node/NodePath";
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime";
-import * as NodeTerminal from "@effect/platform-node/NodeTerminal";
-import { Effect, Layer } from "effect";
-import { exitCodeOf, main } from "./cli/app.ts";
+// `--version` and help are answered before the CLI and Effect are loaded: they are run often, in
+// scripts and CI steps, and loading the rest is most of salvo's start-up.
+import { helpFor } from "./cli/help.ts";
+import { versionLine } from "./version.ts";
 
-let signal: string | undefined;
-for (const s of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(s, () => {
-    if (signal !== undefined && s === "SIGINT") Deno.exit(130); // a second Ctrl-C exits at once
-    signal = s;
-  });
+const args = Deno.args;
+const help = helpFor(args, versionLine());
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
+  console.log(versionLine());
+} else if (help !== undefined) {
+  console.log(help);
+} else {
+  (await import("./run_main.ts")).runMain(args);
 }
-
-const platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer);
-
-main(Deno.args).pipe(
-  Effect.provide(platform),
-  NodeRuntime.runMain({
-    disableErrorReporting: true,
-    teardown: (exit, onExit) => onExit(exitCodeOf(exit, signal)),
-  }),
-);

@@ -5,6 +5,7 @@ import { maskSecrets } from "../core/request.ts";
 import { versionLine } from "../version.ts";
 import { UsageError } from "../domain/errors.ts";
 import { codes, ExitCode } from "./exit_code.ts";
+import { checkArgs } from "./help.ts";
 import { kneeCommand } from "./knee_command.ts";
 import { runCommand } from "./run_command.ts";
 import { mergeCommand } from "./merge_command.ts";
@@ -100,6 +101,8 @@ export const main = (args: ReadonlyArray<string>) =>
         message: "--wizard is not supported; see salvo --help",
       });
     }
+    const typo = checkArgs(args);
+    if (typo !== undefined) return yield* new UsageError({ reason: "flag", message: typo });
     yield* cli(["salvo", "salvo", ...normalize(args)]);
     return yield* ref;
   }).pipe(

@@ -13,8 +13,12 @@ const durationUnits: Readonly<Record<string, number>> = {
 
 const durationPattern = /^(\d+(?:\.\d+)?|\.\d+)(us|µs|ms|s|m|h)$/;
 
-/** Parses `250us`, `500ms`, `3s`, `1.5m`, `2h` into milliseconds. A bare number is rejected: units are required. */
+/**
+ * Parses `250us`, `500ms`, `3s`, `1.5m`, `2h` into milliseconds. A bare number is rejected (units are
+ * required), except `0`, which is zero in any unit: whether zero is allowed is the flag's to say.
+ */
 export const parseDuration = (flag: string, text: string): Either.Either<number, UsageError> => {
+  if (text.trim() === "0") return Either.right(0);
   const m = durationPattern.exec(text.trim());
   if (m === null) {
     return Either.left(

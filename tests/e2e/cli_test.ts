@@ -6,7 +6,7 @@ const badInput: ReadonlyArray<readonly [string, ReadonlyArray<string>, RegExp]> 
   [
     "an unknown flag",
     ["run", "http://127.0.0.1:9/", "--frobnicate"],
-    /unknown argument: '--frobnicate'/,
+    /^salvo: unknown option --frobnicate for 'run'; see salvo help run$/,
   ],
   ["a malformed URL", ["run", "not-a-url"], /'not-a-url' is not a usable URL/],
   ["a URL with another scheme", ["run", "ftp://127.0.0.1/"], /must start with http/],
@@ -23,7 +23,41 @@ const badInput: ReadonlyArray<readonly [string, ReadonlyArray<string>, RegExp]> 
   ],
   ["zero workers", ["run", "http://127.0.0.1:9/", "-c", "0"], /--concurrency: '0'/],
   ["a missing URL", ["run"], /missing a URL/],
-  ["an unknown command", ["bogus"], /Invalid subcommand/],
+  [
+    "an unknown command",
+    ["bogus"],
+    /^salvo: unknown command 'bogus'; use one of run, knee, report, merge, serve$/,
+  ],
+  [
+    "a zero duration",
+    ["run", "http://127.0.0.1:9/", "-d", "0"],
+    /^salvo: --duration must be longer than 0$/,
+  ],
+  [
+    "a zero timeout",
+    ["run", "http://127.0.0.1:9/", "--timeout", "0"],
+    /^salvo: --timeout must be longer than 0$/,
+  ],
+  [
+    "a mistyped command",
+    ["rnu", "http://127.0.0.1:9/"],
+    /^salvo: unknown command 'rnu'; did you mean 'run'\?$/,
+  ],
+  [
+    "a mistyped long option",
+    ["run", "http://127.0.0.1:9/", "--concurency", "5"],
+    /^salvo: unknown option --concurency for 'run'; did you mean --concurrency\?$/,
+  ],
+  [
+    "a mistyped flag where a command goes",
+    ["--verison"],
+    /^salvo: unknown option --verison; did you mean --version\?$/,
+  ],
+  [
+    "a flag typed as a command",
+    ["version"],
+    /^salvo: unknown command 'version'; did you mean --version\?$/,
+  ],
   ["a bad header", ["run", "http://127.0.0.1:9/", "-H", "nocolon"], /--header: 'nocolon'/],
   [
     "an unreadable body file",
