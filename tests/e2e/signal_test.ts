@@ -199,7 +199,10 @@ Deno.test("after a second Ctrl-C the results file holds whole lines only (the la
       stdout: "null",
       stderr: "null",
     }).spawn();
-    await new Promise((r) => setTimeout(r, 1500));
+    // Under way: requests have reached the server (start-up takes longer in a fresh checkout).
+    for (let i = 0; i < 200 && server.count() < 40; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     child.kill("SIGINT");
     await new Promise((r) => setTimeout(r, 20));
     child.kill("SIGINT");
