@@ -10,7 +10,7 @@ import { parseCount, parseDuration } from "../core/units.ts";
 import { RunError, UsageError } from "../domain/errors.ts";
 import type { RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
-import { openFileLimit, reservedFiles } from "../io/fd_limit.ts";
+import * as OutputStream from "../io/output_stream.ts";
 import { ResultsSink } from "../io/results_sink.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
 import * as KneeHtml from "../report/knee_html.ts";
@@ -18,6 +18,7 @@ import * as KneeReport from "../report/knee.ts";
 import { output } from "./common_options.ts";
 import { codes, set as setExitCode } from "./exit_code.ts";
 import * as FlagRules from "./flag_rules.ts";
+import * as OpenFiles from "./open_files.ts";
 import * as Report from "./reporting.ts";
 import {
   optional,
@@ -158,19 +159,10 @@ const resolve = (raw: Raw): Effect.Effect<Settings, UsageError> =>
         message: `--start-rate ${start} is above --max-rate ${max}`,
       });
     }
-    const limit = openFileLimit();
     const inFlight = Option.isSome(raw.maxInFlight)
       ? yield* parseCount("--max-in-flight", raw.maxInFlight.value, 1)
-      : Math.max(1, Math.min(1000, (limit ?? Infinity) - reservedFiles));
-    if (limit !== undefined && inFlight + reservedFiles > limit) {
-      const needed = inFlight + reservedFiles;
-      return yield* new UsageError({
-        reason: "number",
-        message:
-          `--max-in-flight ${inFlight} needs about ${needed} open files, but the limit is ${limit} ` +
-          `(ulimit -n); raise it with 'ulimit -n ${needed}' or lower --max-in-flight`,
-      });
-    }
+      : OpenFiles.defaultMaxInFlight();
+    yield* OpenFiles.check("--max-in-flight", inFlight);
     return {
       request: yield* resolveRequest(raw),
       slo: sloList,
@@ -196,12 +188,17 @@ const runAt = (s: Settings, rate: number, ms: number, sink?: ResultsSink) =>
     return Engine.outcome(run);
   });
 
-const measure = (s: Settings, rate: number, index: number, out: ResultsOut | undefined) =>
+const measure = (
+  s: Settings,
+  rate: number,
+  index: number,
+  out: OutputStream.OutputStream | undefined,
+) =>
   Effect.gen(function* () {
     if (s.warmupMs > 0) yield* runAt(s, rate, s.warmupMs);
     // Long enough for the SLO's percentiles to rest on their samples.
     const ms = Math.max(s.stepMs, Math.ceil((Knee.samplesNeeded(s.slo) / rate) * 1000));
-    const sink = out === undefined ? undefined : new ResultsSink(out.file, `,"step":${index + 1}`);
+    const sink = out === undefined ? undefined : new ResultsSink(out.out, `,"step":${index + 1}`);
     const o = yield* runAt(s, rate, ms, sink);
     if (sink?.failure !== undefined) {
       return yield* new RunError({
@@ -231,31 +228,6 @@ const measure = (s: Settings, rate: number, index: number, out: ResultsOut | und
     } satisfies KneeReport.Step;
   });
 
-interface ResultsOut {
-  readonly file: { writeSync(p: Uint8Array): number };
-  readonly name: string;
-  readonly close: () => void;
-}
-
-const openResults = (path: string): Effect.Effect<ResultsOut, RunError> =>
-  Effect.try({
-    try: () => {
-      const file = path === "-"
-        ? undefined
-        : Deno.openSync(path, { write: true, create: true, truncate: true });
-      return {
-        file: file ?? Deno.stdout,
-        name: path === "-" ? "stdout" : `'${path}'`,
-        close: () => file?.close(),
-      };
-    },
-    catch: (e) =>
-      new RunError({
-        reason: "output",
-        message: `--results: cannot write '${path}': ${e instanceof Error ? e.message : String(e)}`,
-      }),
-  });
-
 /** The exit code: 0 a knee (at least --require-rate), 1 short of it or none, 3 salvo was the limit. */
 const exitCode = (r: Knee.Result, requireRate: number | undefined): number =>
   r.limitedBy === "client"
@@ -271,7 +243,9 @@ const handler = (raw: Raw) =>
     const resultsPath = Option.getOrUndefined(raw.results);
     const htmlPath = Option.getOrUndefined(raw.html);
     if (htmlPath !== undefined) yield* AtomicFile.check("--html", htmlPath);
-    const out = resultsPath === undefined ? undefined : yield* openResults(resultsPath);
+    const out = resultsPath === undefined
+      ? undefined
+      : yield* OutputStream.open("--results", resultsPath);
     // With --results -, stdout carries the stream and the table goes to stderr.
     const print = (line: string) =>
       Effect.sync(() => (resultsPath === "-" ? console.error(line) : console.log(line)));

@@ -5,8 +5,8 @@ import * as Pacing from "../core/pacing.ts";
 import * as Request from "../core/request.ts";
 import * as Thresholds from "../core/thresholds.ts";
 import { parseCount, parseDuration } from "../core/units.ts";
-import { RunError, UsageError } from "../domain/errors.ts";
-import { openFileLimit, reservedFiles } from "../io/fd_limit.ts";
+import { UsageError } from "../domain/errors.ts";
+import * as OutputStream from "../io/output_stream.ts";
 import { IntervalSink } from "../io/interval_sink.ts";
 import { ResultsSink } from "../io/results_sink.ts";
 import { concurrencyOf, type LoadModel, type RunPlan } from "../domain/plan.ts";
@@ -15,6 +15,7 @@ import * as Text from "../report/text.ts";
 import { junit, out, output, threshold } from "./common_options.ts";
 import { set as setExitCode } from "./exit_code.ts";
 import * as FlagRules from "./flag_rules.ts";
+import * as OpenFiles from "./open_files.ts";
 import { optional, requestFlags, requestOptions, resolveRequest } from "./request_options.ts";
 import * as Report from "./reporting.ts";
 
@@ -118,9 +119,6 @@ const givenFlags = (raw: Raw): ReadonlySet<string> =>
     ] as const).filter(([, given]) => given).map(([flag]) => flag),
   ]);
 
-/** Default --max-in-flight: 1000, lowered to what the open-file limit leaves for connections. */
-const defaultMaxInFlight = 1000;
-
 /** Resolves raw flags into a plan and its thresholds; the first problem found is reported. */
 export const resolve = (
   raw: Raw,
@@ -145,10 +143,9 @@ export const resolve = (
     }
     const rateValue = yield* optional(raw.rate, Pacing.parseRate);
     const stageList = yield* optional(raw.stages, Pacing.parseStages);
-    const limit = openFileLimit();
     const inFlight = Option.isSome(raw.maxInFlight)
       ? yield* parseCount("--max-in-flight", raw.maxInFlight.value, 1)
-      : Math.max(1, Math.min(defaultMaxInFlight, (limit ?? Infinity) - reservedFiles));
+      : OpenFiles.defaultMaxInFlight();
     const ramp = stageList ?? [];
     const model: LoadModel = rateValue !== undefined
       ? {
@@ -167,18 +164,10 @@ export const resolve = (
       });
     }
     // Each worker (closed) or request in flight (open) holds a connection: an open file.
-    const needed = concurrencyOf(model) + reservedFiles;
-    if (limit !== undefined && needed > limit) {
-      const flag = model._tag === "Closed" ? "-c" : "--max-in-flight";
-      return yield* new UsageError({
-        reason: "number",
-        message:
-          `${flag} ${
-            concurrencyOf(model)
-          } needs about ${needed} open files, but the limit is ${limit} ` +
-          `(ulimit -n); raise it with 'ulimit -n ${needed}' or lower ${flag}`,
-      });
-    }
+    yield* OpenFiles.check(
+      model._tag === "Closed" ? "-c" : "--max-in-flight",
+      concurrencyOf(model),
+    );
     const rampMs = ramp.reduce((t, st) => t + st.durationMs, 0);
     const plan: RunPlan = {
       ...(yield* resolveRequest(raw)),
@@ -279,28 +268,17 @@ const runHandler = (raw: Raw) =>
 
 /** Opens the --results destination before the run, so an unwritable path stops salvo before any request. */
 const openResults = (path: string, plan: RunPlan, intervalMs: number | undefined) =>
-  Effect.try({
-    try: () => {
-      const file = path === "-"
-        ? undefined
-        : Deno.openSync(path, { write: true, create: true, truncate: true });
-      const first = plan.targets[0];
-      const target = plan.targets.length === 1
-        ? `${first.method} ${Request.maskUrl(first.url)}`
-        : `${plan.targets.length} targets`;
-      const out = file ?? Deno.stdout;
-      return {
-        sink: intervalMs === undefined
-          ? new ResultsSink(out)
-          : new IntervalSink(out, intervalMs, target),
-        close: () => file?.close(),
-      };
-    },
-    catch: (e) =>
-      new RunError({
-        reason: "output",
-        message: `--results: cannot write '${path}': ${e instanceof Error ? e.message : String(e)}`,
-      }),
+  Effect.map(OutputStream.open("--results", path), (o) => {
+    const first = plan.targets[0];
+    const target = plan.targets.length === 1
+      ? `${first.method} ${Request.maskUrl(first.url)}`
+      : `${plan.targets.length} targets`;
+    return {
+      sink: intervalMs === undefined
+        ? new ResultsSink(o.out)
+        : new IntervalSink(o.out, intervalMs, target),
+      close: o.close,
+    };
   });
 
 /** Mid-run figures for --abort-on-fail: counts and max latency (the ones that only grow). */

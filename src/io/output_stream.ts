@@ -1,0 +1,30 @@
+// A stream output named by the user: a file (created or truncated) or stdout for '-', opened before
+// the run so that an unwritable path stops salvo before its first request.
+import { Effect } from "effect";
+import { RunError } from "../domain/errors.ts";
+
+export interface OutputStream {
+  readonly out: { writeSync(p: Uint8Array): number };
+  /** How messages name it: `stdout` or the quoted path. */
+  readonly name: string;
+  readonly close: () => void;
+}
+
+export const open = (flag: string, path: string): Effect.Effect<OutputStream, RunError> =>
+  Effect.try({
+    try: () => {
+      const file = path === "-"
+        ? undefined
+        : Deno.openSync(path, { write: true, create: true, truncate: true });
+      return {
+        out: file ?? Deno.stdout,
+        name: path === "-" ? "stdout" : `'${path}'`,
+        close: () => file?.close(),
+      };
+    },
+    catch: (e) =>
+      new RunError({
+        reason: "output",
+        message: `${flag}: cannot write '${path}': ${e instanceof Error ? e.message : String(e)}`,
+      }),
+  });
