@@ -216,6 +216,8 @@ const measure = (
       loopLagP99Ms,
       scheduleLagP99Ms: stats.scheduleLag?.p99 ?? 0,
       dropped: stats.dropped,
+      slotsNeeded: (rate * stats.latencyUncorrected.mean) / 1000,
+      maxInFlight: s.maxInFlight,
     });
     return {
       index,

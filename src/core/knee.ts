@@ -120,22 +120,26 @@ export interface ClientEvidence {
   readonly scheduleLagP99Ms: number;
   /** Arrivals not sent: every --max-in-flight slot was busy. */
   readonly dropped: number;
+  /** Slots the server's own pace needs (Little's law: rate × mean latency from the send). */
+  readonly slotsNeeded: number;
+  readonly maxInFlight: number;
 }
 
 /**
  * A step's outcome. Salvo being the limit wins over the SLO: a step where salvo used most of a core,
- * or its timers or sends ran late, measured salvo, whatever the latency says. So does a step that
- * met the SLO while dropping arrivals: the rate was not offered (salvo's slots were held by its own
- * stalls, or --max-in-flight is too low for the server's latency), so it proves nothing. Drops
- * behind a failed SLO are the server's: it fell behind and held the slots.
+ * or its timers or sends ran late, measured salvo, whatever the latency says. Dropped arrivals mean
+ * the rate was not offered: when the server's pace needs at least half the slots (rate × latency ≥
+ * max-in-flight ÷ 2), the server held them and did not sustain the rate, a failure whatever the SLO
+ * says; when it needs fewer, salvo's own stalls held them, and the step is salvo's.
  */
-export const judge = (sloPassed: boolean, e: ClientEvidence): Outcome =>
-  e.cpuShare >= saturatedCpuShare || e.loopLagP99Ms >= saturatedLagMs ||
-    e.scheduleLagP99Ms >= saturatedLagMs || (sloPassed && e.dropped > 0)
-    ? "client"
-    : sloPassed
-    ? "pass"
-    : "fail";
+export const judge = (sloPassed: boolean, e: ClientEvidence): Outcome => {
+  if (
+    e.cpuShare >= saturatedCpuShare || e.loopLagP99Ms >= saturatedLagMs ||
+    e.scheduleLagP99Ms >= saturatedLagMs
+  ) return "client";
+  if (e.dropped > 0) return e.slotsNeeded >= e.maxInFlight / 2 ? "fail" : "client";
+  return sloPassed ? "pass" : "fail";
+};
 
 /**
  * Requests a step needs before its SLO can be judged: 10 × the fewest on which a percentile means

@@ -47,7 +47,9 @@ export const verdict = (
         Math.round(last!.cpuShare * 100)
       }% of a CPU core, send lag p99 ${formatDuration(last!.stats.scheduleLag?.p99 ?? 0)}, ${
         last!.stats.dropped
-      } arrivals dropped while the server met the SLO)` +
+      } arrivals dropped while the server answered in ${
+        formatDuration(last!.stats.latencyUncorrected.mean)
+      })` +
         (r.kneeRps === undefined ? "" : `; the server met the SLO up to ${rps(r.kneeRps)} req/s`) +
         "; give salvo more CPU or run it from several machines";
     case "max-rate":
@@ -67,9 +69,14 @@ export const verdict = (
             : String(e.actual)
         }`
       ).join(", ");
+      // A step can fail on its drops alone: the server held every slot (see Knee.judge).
+      const dropped = failed !== undefined && failed.stats.dropped > 0
+        ? `${failed.stats.dropped} arrivals found every slot busy`
+        : "";
       return `knee ${rps(r.kneeRps)} req/s: the highest rate that met the SLO; ${
         rps(r.failedRps!)
-      } req/s did not (${why})` + gap(r.kneeRps, requireRate);
+      } req/s did not (${[why, dropped].filter((x) => x !== "").join("; ")})` +
+        gap(r.kneeRps, requireRate);
     }
   }
 };

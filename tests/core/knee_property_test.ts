@@ -113,16 +113,26 @@ Deno.test("knee: search() runs each step in turn; with steps of D it takes steps
 });
 
 Deno.test("knee: judge() says client when salvo was the limit, whatever the SLO said", () => {
-  const calm = { cpuShare: 0.3, loopLagP99Ms: 1, scheduleLagP99Ms: 2, dropped: 0 };
+  const calm = {
+    cpuShare: 0.3,
+    loopLagP99Ms: 1,
+    scheduleLagP99Ms: 2,
+    dropped: 0,
+    slotsNeeded: 40,
+    maxInFlight: 1000,
+  };
   assertEquals(Knee.judge(true, calm), "pass");
   assertEquals(Knee.judge(false, calm), "fail");
   for (const busy of [{ cpuShare: 0.95 }, { loopLagP99Ms: 25 }, { scheduleLagP99Ms: 20 }]) {
     assertEquals(Knee.judge(true, { ...calm, ...busy }), "client", JSON.stringify(busy));
     assertEquals(Knee.judge(false, { ...calm, ...busy }), "client", JSON.stringify(busy));
   }
-  // Drops while the server met the SLO: the rate was not offered. Behind a failed SLO: the server's.
+  // Drops with a fast server (40 slots would do): salvo's stalls held the slots.
   assertEquals(Knee.judge(true, { ...calm, dropped: 1 }), "client");
-  assertEquals(Knee.judge(false, { ...calm, dropped: 500 }), "fail");
+  // Drops with a slow server (rate × latency fills half the slots or more): the server's, a
+  // failure even when the SLO (here one that ignores latency) passed.
+  assertEquals(Knee.judge(true, { ...calm, dropped: 500, slotsNeeded: 500 }), "fail");
+  assertEquals(Knee.judge(false, { ...calm, dropped: 500, slotsNeeded: 3500 }), "fail");
 });
 
 Deno.test("knee: samplesNeeded asks 1,000 requests for p99, 10,000 for p99.9, 100 otherwise", () => {
