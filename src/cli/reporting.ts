@@ -1,6 +1,7 @@
 // Reporting a summary: evaluate thresholds, diagnose a run, print the summary and gate, write files; yields the exit code.
 import { Effect, Option } from "effect";
 import * as Diagnosis from "../core/diagnosis.ts";
+import * as Distribution from "../core/distribution.ts";
 import * as Request from "../core/request.ts";
 import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
@@ -207,7 +208,7 @@ export const report = (
     } else {
       const tail = gate === "" ? "" : `\n\n${gate}`;
       yield* print(
-        `${Text.render(stats, subject.heading)}${tail}${
+        `${Text.render(stats, subject.heading, Distribution.bins(summary.latency))}${tail}${
           o?.aborted ? "\nstopped early: --abort-on-fail" : ""
         }`,
       );

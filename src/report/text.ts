@@ -1,4 +1,5 @@
 // The text summary for people: counts, rate, latency percentiles, status codes and failure reasons.
+import type { Bin } from "../core/distribution.ts";
 import type { LatencyStats, Stats } from "../core/summary.ts";
 import { formatDuration } from "../core/units.ts";
 
@@ -36,7 +37,19 @@ const latencyLines = (label: string, l: LatencyStats): ReadonlyArray<string> => 
   } · p99 ${formatDuration(l.p99)} · p99.9 ${formatDuration(l.p99_9)}`,
 ];
 
-export const render = (s: Stats, h: Heading): string => {
+/** Bars of the latency distribution: a row per bin, the longest bar `width` wide. */
+export const distributionLines = (bins: ReadonlyArray<Bin>, width = 30): ReadonlyArray<string> => {
+  const most = Math.max(1, ...bins.map((b) => b.count));
+  const labels = bins.map((b) => `≤ ${formatDuration(b.upToUs / 1000)}`);
+  const labelWidth = Math.max(...labels.map((l) => l.length));
+  return bins.map((b, i) =>
+    `  ${i === 0 ? "histogram " : "          "} ${labels[i]!.padEnd(labelWidth)} ${
+      "█".repeat(Math.round((b.count / most) * width)).padEnd(width)
+    } ${b.count}`
+  );
+};
+
+export const render = (s: Stats, h: Heading, distribution: ReadonlyArray<Bin> = []): string => {
   const lines = [
     `salvo ${[h.method, h.url].filter((x) => x !== "").join(" ")} · ${h.load}` +
     (h.interrupted ? " · interrupted" : "") +
@@ -66,6 +79,7 @@ export const render = (s: Stats, h: Heading): string => {
   } else {
     lines.push(...latencyLines("latency", s.latency));
   }
+  lines.push(...distributionLines(distribution));
   const codes = tally(s.statusCodes);
   if (codes !== "") lines.push(`  status     ${codes}`);
   const errors = tally(s.errors);
