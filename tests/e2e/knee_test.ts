@@ -127,6 +127,18 @@ for (
       "salvo: --start-rate: 'fast' is not a rate; use requests per second like 200, 200/s or 12000/m",
     ],
     [
+      ["knee", "http://127.0.0.1:9/", "--slo", "p99<50ms", "--step", "0"],
+      "salvo: --step must be longer than 0",
+    ],
+    [
+      ["knee", "http://127.0.0.1:9/", "--slo", "p99<50ms", "--require-rate", "lots"],
+      "salvo: --require-rate: 'lots' is not a rate; use requests per second like 200, 200/s or 12000/m",
+    ],
+    [
+      ["knee", "http://127.0.0.1:9/", "--slo", "p99<50ms", "--rate", "100"],
+      "salvo: unknown option --rate for 'knee'; see salvo help knee",
+    ],
+    [
       ["serve", "--capacity", "0", "--latency", "5ms"],
       "salvo: --capacity: '0' is not a number of slots 1..100000",
     ],
@@ -176,5 +188,26 @@ Deno.test("Ctrl-C during knee prints the steps so far and exits 130", async () =
     assert(/interrupted after [1-9]\d* steps/.test(stdout), stdout);
   } finally {
     await server.stop();
+  }
+});
+
+Deno.test("knee --html to a directory that does not exist is refused before the first step", async () => {
+  const server = await startServe();
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await salvo([
+      "knee",
+      server.url,
+      "--slo",
+      "p99<50ms",
+      "--html",
+      `${dir}/missing/k.html`,
+    ]);
+    assertEquals(r.code, 3, r.stdout);
+    assert(r.stderr.startsWith(`salvo: --html: cannot write '${dir}/missing/k.html'`), r.stderr);
+    assertEquals(await server.count(), 0);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
   }
 });
