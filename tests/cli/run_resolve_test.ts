@@ -1,0 +1,128 @@
+// `run`'s flags → plan, directly: what each flag becomes, and what is refused, without a process.
+import { Effect, Either, Option } from "effect";
+import { resolve } from "../../src/cli/run_command.ts";
+import * as FlagRules from "../../src/cli/flag_rules.ts";
+import { assert, assertEquals } from "../assert.ts";
+
+type Raw = Parameters<typeof resolve>[0];
+
+/** What @effect/cli hands over for `salvo run URL` with nothing else, then `over`. */
+const raw = (over: Partial<Raw> = {}): Raw => ({
+  url: Option.some("http://127.0.0.1:8080/x?page=2"),
+  method: "GET",
+  header: [],
+  body: Option.none(),
+  bodyFile: Option.none(),
+  timeout: "30s",
+  successStatus: Option.none(),
+  insecure: false,
+  cacert: Option.none(),
+  followRedirects: Option.none(),
+  targets: Option.none(),
+  targetsOrder: Option.none(),
+  targetsFormat: Option.none(),
+  skipInvalid: false,
+  concurrency: Option.none(),
+  duration: Option.none(),
+  requests: Option.none(),
+  delay: Option.none(),
+  rate: Option.none(),
+  stages: Option.none(),
+  maxInFlight: Option.none(),
+  output: "text",
+  threshold: [],
+  abortOnFail: false,
+  junit: Option.none(),
+  results: Option.none(),
+  interval: Option.none(),
+  out: Option.none(),
+  quiet: false,
+  ...over,
+});
+
+const run = (over: Partial<Raw>) => Effect.runSync(Effect.either(resolve(raw(over))));
+
+Deno.test("resolve: the defaults are 10 workers for 10 s, GET, a 30 s timeout, below 400 succeeds", () => {
+  const r = run({});
+  assert(Either.isRight(r), String(r));
+  const { plan, thresholds } = r.right;
+  assertEquals(plan.model, { _tag: "Closed", workers: { start: 10, stages: [] }, delayMs: 0 });
+  assertEquals([plan.durationMs, plan.maxRequests, plan.timeoutMs], [10_000, undefined, 30_000]);
+  assertEquals(plan.targets.length, 1);
+  assertEquals([plan.targets[0].method, plan.targets[0].url.href], [
+    "GET",
+    "http://127.0.0.1:8080/x?page=2",
+  ]);
+  assertEquals([plan.isSuccess(399), plan.isSuccess(400)], [true, false]);
+  assertEquals(plan.tls, { caCerts: undefined, insecure: false });
+  assertEquals(thresholds, []);
+});
+
+Deno.test("resolve: -n alone runs unbounded in time; --rate makes the open model, per millisecond", () => {
+  const byCount = run({ requests: Option.some("500") });
+  assert(Either.isRight(byCount));
+  assertEquals([byCount.right.plan.durationMs, byCount.right.plan.maxRequests], [undefined, 500]);
+  const open = run({
+    rate: Option.some("200/s"),
+    maxInFlight: Option.some("64"),
+    duration: Option.some("3s"),
+  });
+  assert(Either.isRight(open));
+  assertEquals(open.right.plan.model, {
+    _tag: "Open",
+    rate: { start: 0.2, stages: [] },
+    maxInFlight: 64,
+  });
+  const ramp = run({ stages: Option.some("1s:20,2s:20") });
+  assert(Either.isRight(ramp));
+  assertEquals(ramp.right.plan.durationMs, 3000, "a ramp lasts its stages");
+});
+
+Deno.test("resolve: every broken flag combination of the rule table is refused with its message", () => {
+  const given: Record<string, Partial<Raw>> = {
+    "--concurrency": { concurrency: Option.some("5") },
+    "--delay": { delay: Option.some("5ms") },
+    "--rate": { rate: Option.some("50") },
+    "--max-in-flight": { maxInFlight: Option.some("10") },
+    "--body": { body: Option.some("x") },
+    "--body-file": { bodyFile: Option.some("deno.json") },
+    "--insecure": { insecure: true },
+    "--cacert": { cacert: Option.some("tests/fixtures/ca.crt") },
+    "--targets": { targets: Option.some("-"), url: Option.none() },
+    "--targets-order": { targetsOrder: Option.some("random") },
+    "--targets-format": { targetsFormat: Option.some("http") },
+    "--skip-invalid": { skipInvalid: true },
+    "--abort-on-fail": { abortOnFail: true },
+    "--threshold": { threshold: ["requests>=1"] },
+    "--interval": { interval: Option.some("1s") },
+    "--results": { results: Option.some("-") },
+  };
+  for (const rule of FlagRules.rules) {
+    const flags = [rule.flag, ...(rule.without === undefined ? [] : [rule.without])];
+    const r = run(Object.assign({}, ...flags.map((f) => given[f]!)));
+    assert(Either.isLeft(r), `${flags.join(" ")} was accepted`);
+    assertEquals(r.left.message, rule.message);
+  }
+});
+
+Deno.test("resolve: zero durations, zero workers and a URL with a password are refused, the password masked", () => {
+  const message = (over: Partial<Raw>) => {
+    const r = run(over);
+    return Either.isLeft(r) ? r.left.message : "(accepted)";
+  };
+  assertEquals(message({ duration: Option.some("0") }), "--duration must be longer than 0");
+  assertEquals(message({ timeout: "0" }), "--timeout must be longer than 0");
+  assertEquals(
+    message({ concurrency: Option.some("0") }),
+    "--concurrency: '0' must be a whole number of at least 1",
+  );
+  assertEquals(
+    message({ stages: Option.some("0s:5") }),
+    "--stages: stage '0s:5' must last longer than 0",
+  );
+  assertEquals(
+    message({ url: Option.some("http://me:PASSWORD@127.0.0.1/") }),
+    "'http://me:****@127.0.0.1/' is not a usable URL: put credentials in an Authorization header",
+  );
+  assertEquals(message({ url: Option.none() }), "missing a URL (or --targets FILE)");
+});
