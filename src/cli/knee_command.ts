@@ -6,7 +6,7 @@ import * as Pacing from "../core/pacing.ts";
 import * as Request from "../core/request.ts";
 import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
-import { parseCount, parseDuration } from "../core/units.ts";
+import { parseDuration } from "../core/units.ts";
 import { RunError, UsageError } from "../domain/errors.ts";
 import type { RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
@@ -159,9 +159,7 @@ const resolve = (raw: Raw): Effect.Effect<Settings, UsageError> =>
         message: `--start-rate ${start} is above --max-rate ${max}`,
       });
     }
-    const inFlight = Option.isSome(raw.maxInFlight)
-      ? yield* parseCount("--max-in-flight", raw.maxInFlight.value, 1)
-      : OpenFiles.defaultMaxInFlight();
+    const inFlight = yield* OpenFiles.maxInFlight(raw.maxInFlight);
     yield* OpenFiles.check("--max-in-flight", inFlight);
     return {
       request: yield* resolveRequest(raw),
@@ -209,7 +207,7 @@ const measure = (
     const stats = Summary.describe(o.summary, o.elapsedMs);
     const f = Report.figures(o.summary, stats);
     const evaluations = s.slo.map((t) => Thresholds.evaluate(t, f));
-    const cpuShare = o.elapsedMs > 0 ? o.cpuMs / o.elapsedMs : 0;
+    const cpuShare = Engine.cpuShare(o);
     const loopLagP99Ms = o.loopLag.valueAtPercentile(99) / 1000;
     const outcome = Knee.judge(evaluations.every((e) => e.passed), {
       cpuShare,

@@ -1,12 +1,17 @@
 // Connections are open files: the open-file limit (ulimit -n) checked before a run, and the open
 // model's default --max-in-flight fitted under it.
-import { Effect } from "effect";
+import { Effect, Option } from "effect";
+import { parseCount } from "../core/units.ts";
 import { UsageError } from "../domain/errors.ts";
 import { openFileLimit, reservedFiles } from "../io/fd_limit.ts";
 
-/** --max-in-flight when not given: 1000, lowered to what the open-file limit leaves for connections. */
-export const defaultMaxInFlight = (): number =>
-  Math.max(1, Math.min(1000, (openFileLimit() ?? Infinity) - reservedFiles));
+/** --max-in-flight as given, or 1000 lowered to what the open-file limit leaves for connections. */
+export const maxInFlight = (given: Option.Option<string>): Effect.Effect<number, UsageError> =>
+  Option.match(given, {
+    onSome: (text) => parseCount("--max-in-flight", text, 1),
+    onNone: () =>
+      Effect.succeed(Math.max(1, Math.min(1000, (openFileLimit() ?? Infinity) - reservedFiles))),
+  });
 
 /** Refuses `connections` (given with `flag`) that the open-file limit cannot hold, naming both. */
 export const check = (flag: string, connections: number): Effect.Effect<void, UsageError> => {

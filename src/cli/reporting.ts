@@ -7,7 +7,7 @@ import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
 import { RunError, type UsageError } from "../domain/errors.ts";
 import type { LoadModel, RunPlan } from "../domain/plan.ts";
-import type { Outcome } from "../engine/run.ts";
+import { cpuShare, type Outcome } from "../engine/run.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
 import { toRecord } from "../io/summary_record.ts";
 import { writeFailure } from "../io/whole_write.ts";
@@ -53,7 +53,7 @@ export const diagnose = (
     delayMs: o.delayMs,
     pausedMs: o.pausedMs,
     loopLagP99Ms: o.loopLag.valueAtPercentile(99) / 1000,
-    cpuShare: o.elapsedMs > 0 ? o.cpuMs / o.elapsedMs : 0,
+    cpuShare: cpuShare(o),
     topFailure: topFailure(stats),
     failedMetrics: evaluations.filter((e) => !e.passed).map((e) => e.threshold.metric.name),
     ...(o.targetRps === undefined ? {} : {
@@ -193,7 +193,7 @@ export const report = (
           idle_share: Number(diagnosis.idleShare.toFixed(4)),
           busy_share: Number(diagnosis.busyShare.toFixed(4)),
           loop_lag_p99_ms: o.loopLag.valueAtPercentile(99) / 1000,
-          cpu_share: o.elapsedMs > 0 ? Number((o.cpuMs / o.elapsedMs).toFixed(4)) : 0,
+          cpu_share: Number(cpuShare(o).toFixed(4)),
         },
       }),
       warnings,

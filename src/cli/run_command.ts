@@ -143,9 +143,7 @@ export const resolve = (
     }
     const rateValue = yield* optional(raw.rate, Pacing.parseRate);
     const stageList = yield* optional(raw.stages, Pacing.parseStages);
-    const inFlight = Option.isSome(raw.maxInFlight)
-      ? yield* parseCount("--max-in-flight", raw.maxInFlight.value, 1)
-      : OpenFiles.defaultMaxInFlight();
+    const inFlight = yield* OpenFiles.maxInFlight(raw.maxInFlight);
     const ramp = stageList ?? [];
     const model: LoadModel = rateValue !== undefined
       ? {

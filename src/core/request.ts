@@ -52,8 +52,9 @@ export const parseHeader = (
   return Either.right([name, value] as const);
 };
 
+/** Names of headers and query parameters that carry credentials: one list for every echo. */
 const secretName =
-  /^(authorization|proxy-authorization|cookie|set-cookie)$|token|secret|key|password/i;
+  /^(authorization|proxy-authorization|cookie|set-cookie)$|auth|token|secret|key|passw|pwd/i;
 
 const masked = "****";
 
@@ -77,9 +78,8 @@ export const maskUrl = (url: URL): string => {
 
 /** `scheme://` then everything up to the last `@` of the same word: the userinfo, however odd. */
 const userinfo = /([a-z][a-z0-9+.-]*:\/\/)(\S*)@/gi;
-/** A query or form parameter named like a credential, and its value. */
-const secretParam =
-  /([?&;][^=&#\s]*(?:auth|token|secret|key|password|passwd|pwd)[^=&#\s]*=)[^&#\s'"]*/gi;
+/** A query or form parameter: its separator, name and value (masked when the name is secret). */
+const param = /([?&;])([^=&#\s]*)=([^&#\s'"]*)/g;
 
 /**
  * Masks credentials in any text salvo prints (error messages included), parsed or not: the userinfo
@@ -92,4 +92,7 @@ export const maskSecrets = (text: string): string =>
       const colon = info.indexOf(":");
       return `${scheme}${colon < 0 ? masked : `${info.slice(0, colon)}:${masked}`}@`;
     })
-    .replace(secretParam, (_, name: string) => `${name}${masked}`);
+    .replace(
+      param,
+      (all, sep: string, name: string) => secretName.test(name) ? `${sep}${name}=${masked}` : all,
+    );

@@ -342,6 +342,9 @@ export const execute = (
     })),
   );
 
+/** CPU time salvo used per wall-clock time during the run; near 1, one core was saturated. */
+export const cpuShare = (o: Outcome): number => (o.elapsedMs > 0 ? o.cpuMs / o.elapsedMs : 0);
+
 /** The plan's mean arrival rate per second over its first `ms`. */
 const targetRps = (rate: Pacing.Plan, ms: number): number =>
   ms > 0 ? (Pacing.integral(rate, ms) / ms) * 1000 : Pacing.valueAt(rate, 0) * 1000;

@@ -4,7 +4,7 @@
 // closes. `salvo report` merges the records back into the run's summary.
 import * as Summary from "../core/summary.ts";
 import { toRecord } from "./summary_record.ts";
-import { writeFailure, writeWhole } from "./whole_write.ts";
+import { tryWriteWhole } from "./whole_write.ts";
 
 const encoder = new TextEncoder();
 
@@ -60,11 +60,7 @@ export class IntervalSink {
       target: this.target,
     });
     if (this.failure === undefined) {
-      try {
-        writeWhole(this.out, encoder.encode(line + "\n"));
-      } catch (e) {
-        this.failure = writeFailure(e);
-      }
+      this.failure = tryWriteWhole(this.out, encoder.encode(line + "\n"));
     }
     this.window = Summary.empty();
     this.windowStart = now;

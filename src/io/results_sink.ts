@@ -4,7 +4,7 @@
 // synchronous whole-buffer writes every flush, so the file never ends in a torn line whatever
 // interrupts the run (short of the process being killed mid-write).
 import { reasons } from "../domain/reason.ts";
-import { writeFailure, writeWhole } from "./whole_write.ts";
+import { tryWriteWhole } from "./whole_write.ts";
 
 // A line: {"intended_us","sent_us","latency_us","status","ok","bytes","error","target"}; times in µs
 // since the Unix epoch, latency from the intended start; io/results_reader.ts reads it back.
@@ -60,11 +60,6 @@ export class ResultsSink {
     if (this.lines.length === 0) return;
     const bytes = encoder.encode(this.lines.join("\n") + "\n");
     this.lines = [];
-    if (this.failure !== undefined) return;
-    try {
-      writeWhole(this.out, bytes);
-    } catch (e) {
-      this.failure = writeFailure(e);
-    }
+    if (this.failure === undefined) this.failure = tryWriteWhole(this.out, bytes);
   }
 }

@@ -11,3 +11,16 @@ export const writeFailure = (e: unknown): string =>
     : e instanceof Error
     ? e.message
     : String(e);
+
+/** Writes `bytes` whole; returns why it failed, or undefined. Output sinks keep the first failure. */
+export const tryWriteWhole = (
+  out: { writeSync(p: Uint8Array): number },
+  bytes: Uint8Array,
+): string | undefined => {
+  try {
+    writeWhole(out, bytes);
+    return undefined;
+  } catch (e) {
+    return writeFailure(e);
+  }
+};
