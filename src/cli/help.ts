@@ -110,6 +110,12 @@ export const commands: ReadonlyArray<CommandHelp> = [
             help: "workers, one connection each",
           },
           {
+            name: "threads",
+            alias: "t",
+            value: "N",
+            help: "load threads sharing the work (one per core)",
+          },
+          {
             name: "duration",
             alias: "d",
             value: "DURATION",

@@ -7,7 +7,7 @@ import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
 import { RunError, type UsageError } from "../domain/errors.ts";
 import type { LoadModel, RunPlan } from "../domain/plan.ts";
-import { cpuShare, type Outcome } from "../engine/run.ts";
+import { busiestThread, cpuShare, type Outcome } from "../engine/run.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
 import { toRecord } from "../io/summary_record.ts";
 import { writeFailure } from "../io/whole_write.ts";
@@ -52,8 +52,12 @@ export const diagnose = (
     meanLatencyMs: stats.latencyUncorrected.mean,
     delayMs: o.delayMs,
     pausedMs: o.pausedMs,
-    loopLagP99Ms: o.loopLag.valueAtPercentile(99) / 1000,
-    cpuShare: cpuShare(o),
+    // Each thread is judged on its own: one saturated thread limits the run however idle the others.
+    loopLagP99Ms: Math.max(...o.threads.map((t) => t.loopLagP99Ms)),
+    cpuShare: busiestThread(o).thread.cpuShare,
+    ...(o.threads.length > 1
+      ? { thread: { index: busiestThread(o).index, count: o.threads.length } }
+      : {}),
     topFailure: topFailure(stats),
     failedMetrics: evaluations.filter((e) => !e.passed).map((e) => e.threshold.metric.name),
     ...(o.targetRps === undefined ? {} : {
@@ -195,6 +199,13 @@ export const report = (
           loop_lag_p99_ms: o.loopLag.valueAtPercentile(99) / 1000,
           cpu_share: Number(cpuShare(o).toFixed(4)),
         },
+      }),
+      ...(o === undefined ? {} : {
+        threads: o.threads.map((t) => ({
+          requests: t.requests,
+          cpu_share: Number(t.cpuShare.toFixed(4)),
+          loop_lag_p99_ms: t.loopLagP99Ms,
+        })),
       }),
       warnings,
       ...(o?.interrupted ? { interrupted: true } : {}),

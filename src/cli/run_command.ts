@@ -11,6 +11,7 @@ import { IntervalSink } from "../io/interval_sink.ts";
 import { ResultsSink } from "../io/results_sink.ts";
 import { concurrencyOf, type LoadModel, type RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
+import * as Threads from "../engine/threads.ts";
 import * as Text from "../report/text.ts";
 import { junit, out, output, threshold } from "./common_options.ts";
 import { set as setExitCode } from "./exit_code.ts";
@@ -18,6 +19,7 @@ import * as FlagRules from "./flag_rules.ts";
 import * as OpenFiles from "./open_files.ts";
 import { optional, requestFlags, requestOptions, resolveRequest } from "./request_options.ts";
 import * as Report from "./reporting.ts";
+import { resolveThreads, threadsAtMost, threadsOption } from "./threads_option.ts";
 
 const concurrency = Options.text("concurrency").pipe(
   Options.withAlias("c"),
@@ -85,6 +87,7 @@ const quiet = Options.boolean("quiet").pipe(
 const options = {
   ...requestOptions,
   concurrency,
+  threads: threadsOption,
   duration,
   requests,
   delay,
@@ -122,7 +125,10 @@ const givenFlags = (raw: Raw): ReadonlySet<string> =>
 /** Resolves raw flags into a plan and its thresholds; the first problem found is reported. */
 export const resolve = (
   raw: Raw,
-): Effect.Effect<{ plan: RunPlan; thresholds: ReadonlyArray<Thresholds.Threshold> }, UsageError> =>
+): Effect.Effect<
+  { plan: RunPlan; thresholds: ReadonlyArray<Thresholds.Threshold>; threads: number },
+  UsageError
+> =>
   Effect.gen(function* () {
     const conflict = FlagRules.check(givenFlags(raw));
     if (conflict !== undefined) return yield* new UsageError({ reason: "flag", message: conflict });
@@ -143,7 +149,9 @@ export const resolve = (
     }
     const rateValue = yield* optional(raw.rate, Pacing.parseRate);
     const stageList = yield* optional(raw.stages, Pacing.parseStages);
-    const inFlight = yield* OpenFiles.maxInFlight(raw.maxInFlight);
+    // Threads hold files too; until the model is known, plan for as many as could run.
+    const mostThreads = yield* threadsAtMost(raw.threads);
+    const inFlight = yield* OpenFiles.maxInFlight(raw.maxInFlight, mostThreads);
     const ramp = stageList ?? [];
     const model: LoadModel = rateValue !== undefined
       ? {
@@ -165,6 +173,7 @@ export const resolve = (
     yield* OpenFiles.check(
       model._tag === "Closed" ? "-c" : "--max-in-flight",
       concurrencyOf(model),
+      Math.min(mostThreads, concurrencyOf(model)),
     );
     const rampMs = ramp.reduce((t, st) => t + st.durationMs, 0);
     const plan: RunPlan = {
@@ -174,7 +183,8 @@ export const resolve = (
         (rampMs > 0 ? rampMs : maxRequests === undefined ? 10_000 : undefined),
       maxRequests,
     };
-    return { plan, thresholds };
+    const threads = yield* resolveThreads(raw.threads, model);
+    return { plan, thresholds, threads };
   });
 
 const encoder = new TextEncoder();
@@ -214,7 +224,7 @@ const clearProgress = Effect.sync(() => Deno.stderr.writeSync(encoder.encode("\r
 
 const runHandler = (raw: Raw) =>
   Effect.gen(function* () {
-    const { plan, thresholds } = yield* resolve(raw);
+    const { plan, thresholds, threads } = yield* resolve(raw);
     const resultsPath = Option.getOrUndefined(raw.results);
     const intervalMs = yield* optional(raw.interval, (t) => parseDuration("--interval", t));
     if (intervalMs !== undefined && intervalMs <= 0) {
@@ -233,12 +243,12 @@ const runHandler = (raw: Raw) =>
     const sink = resultsPath === undefined
       ? undefined
       : yield* openResults(resultsPath, plan, intervalMs);
-    const run = Engine.prepare(plan, sink?.sink);
+    const run = Threads.prepare(plan, threads, sink?.sink);
     const progress = yield* Ref.make<Engine.Snapshot>(Engine.emptySnapshot);
     const stopWhen = raw.abortOnFail && thresholds.length > 0
       ? (s: Engine.Snapshot) => thresholds.some((t) => Thresholds.cannotPass(t, snapshotFigures(s)))
       : undefined;
-    const execute = Engine.execute(run, progress, stopWhen);
+    const execute = run.execute(progress, stopWhen);
     const load = !raw.quiet && Deno.stderr.isTerminal()
       ? Effect.scoped(Effect.forkScoped(progressLoop(progress)).pipe(Effect.andThen(execute))).pipe(
         Effect.ensuring(clearProgress),
@@ -248,8 +258,8 @@ const runHandler = (raw: Raw) =>
       Report.report(
         Report.runSubject(
           plan,
-          Engine.outcome(run),
-          Math.round((performance.timeOrigin + run.startedAt) * 1000),
+          run.outcome(),
+          Math.round((performance.timeOrigin + run.startedAt()) * 1000),
         ),
         thresholds,
         raw.output,

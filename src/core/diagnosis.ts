@@ -22,8 +22,10 @@ export interface Evidence {
   readonly pausedMs: number;
   /** The event loop's lag, 99th percentile: how late a timer fired. */
   readonly loopLagP99Ms: number;
-  /** CPU time salvo used per wall-clock time; near 1 means one core was saturated. */
+  /** CPU time of salvo's busiest load thread per wall-clock time; near 1, its core was saturated. */
   readonly cpuShare: number;
+  /** With several load threads: which was the busiest (from 0), of how many. */
+  readonly thread?: { readonly index: number; readonly count: number };
   /** The most frequent failure: a reason like `timeout` or a status like `503`, with its count. */
   readonly topFailure: { readonly what: string; readonly count: number } | undefined;
   /** Names of metrics whose thresholds failed (`success_rate`, `p99`, …). */
@@ -97,9 +99,11 @@ export const diagnose = (e: Evidence): Diagnosis => {
       ...base,
       verdict: "client-saturated",
       explanation:
-        `salvo itself was the limit: it used ${pct(e.cpuShare)} of a CPU core and its event loop ` +
+        `salvo itself was the limit: ${
+          e.thread === undefined ? "it" : `load thread ${e.thread.index + 1} of ${e.thread.count}`
+        } used ${pct(e.cpuShare)} of a CPU core and its event loop ` +
         `lagged ${formatDuration(e.loopLagP99Ms)} (p99) at ${rate(e.rps)} req/s; ` +
-        `give salvo a free core, or run several salvo processes`,
+        `give salvo more cores and --threads, or run several salvo processes`,
     };
   }
   if (e.delayMs > 0 && idleShare >= 0.5) {

@@ -1,29 +1,50 @@
-// The open model's sender: each arrival takes a permit (at most max-in-flight) and an idle connection.
+// The open model: a pacer dispatches arrivals at their intended times; each takes a permit (at most
+// max-in-flight) and an idle connection, or is dropped.
+import { Effect } from "effect";
+import type * as Pacing from "../core/pacing.ts";
 import * as Summary from "../core/summary.ts";
+import { noError, send, settle, type Shared } from "./exchange.ts";
 import { Connection } from "./http1.ts";
+import type { Load, Share } from "./load.ts";
+import * as Pacer from "./pacer.ts";
 import { Permits } from "./permits.ts";
 import { pick } from "./target.ts";
-import { noError, send, settle, type Shared } from "./worker.ts";
 
-export class OpenLoad {
+/** Connections opened before the clock starts. */
+const warmConnections = 16;
+
+/**
+ * The open model's load for one thread: arrivals i = index, index + count, … of the run's plan (their
+ * intended times are the plan's own, so the threads' arrivals merge into the plan) and its part of
+ * --max-in-flight.
+ */
+export class OpenLoad implements Load {
   readonly summary = Summary.empty();
+  readonly summaries = [this.summary];
+  readonly interruptToStop = false;
   /** Every connection opened, idle or busy: the watchdog checks them all. */
   readonly connections: Connection[] = [];
   /** Idle connections, per endpoint. */
-  private readonly idle: Connection[][];
+  private readonly idleConns: Connection[][];
 
   readonly permits: Permits;
 
-  constructor(private readonly shared: Shared, maxInFlight: number) {
+  constructor(
+    private readonly shared: Shared,
+    private readonly rate: Pacing.Plan,
+    private readonly durationMs: number | undefined,
+    maxInFlight: number,
+    private readonly share: Share,
+  ) {
     this.permits = new Permits(maxInFlight);
-    this.idle = shared.targets.endpoints.map(() => []);
+    this.idleConns = shared.targets.endpoints.map(() => []);
   }
 
   /** Sends one request intended to start at `intended` (performance.now() time) on an idle connection. */
   async send(intended: number): Promise<void> {
     const s = this.shared;
     const t = pick(s.targets);
-    const conn = this.idle[t.endpoint]!.pop() ?? this.open(t.endpoint);
+    const conn = this.idleConns[t.endpoint]!.pop() ?? this.open(t.endpoint);
     s.issued++;
     const sentAt = performance.now();
     this.summary.recordLag(Math.max(0, Math.round((sentAt - intended) * 1000)));
@@ -35,19 +56,19 @@ export class OpenLoad {
       error = e;
     }
     settle(s, conn, this.summary, intended, sentAt, error, t);
-    this.idle[t.endpoint]!.push(conn);
+    this.idleConns[t.endpoint]!.push(conn);
   }
 
   /**
    * Opens `n` connections before the clock starts, so the first arrivals find some ready instead of
    * all opening connections at once.
    */
-  async warm(n: number): Promise<void> {
-    const endpoints = this.idle.length;
+  async warm(n = warmConnections): Promise<void> {
+    const endpoints = this.idleConns.length;
     const each = Math.max(1, Math.floor(Math.min(n, this.permits.size) / endpoints));
-    const opened = this.idle.map((_, e) => Array.from({ length: each }, () => this.open(e)));
+    const opened = this.idleConns.map((_, e) => Array.from({ length: each }, () => this.open(e)));
     await Promise.all(opened.flat().map((c) => c.warm()));
-    opened.forEach((conns, e) => this.idle[e]!.push(...conns));
+    opened.forEach((conns, e) => this.idleConns[e]!.push(...conns));
   }
 
   /** One arrival: sent at once if a permit is free, else counted as dropped, never delayed. */
@@ -57,6 +78,50 @@ export class OpenLoad {
       return;
     }
     this.send(intended).finally(() => this.permits.release());
+  }
+
+  /** The pacer dispatches each arrival at its intended start, then waits for in-flight sends. */
+  drive(startAt: number): Effect.Effect<void> {
+    const shared = this.shared;
+    const endMs = this.durationMs ?? Number.POSITIVE_INFINITY;
+    let dispatched = 0;
+    let origin = startAt;
+    // The plan's time 0 is `startAt`: `lead` from now (a little in the past when this thread starts
+    // at once; its first arrivals are then sent straight away).
+    const lead = startAt - performance.now();
+    return Pacer.drive(
+      this.rate,
+      endMs,
+      (_i, intendedMs) => {
+        dispatched++;
+        return Effect.sync(() => this.arrive(origin + intendedMs));
+      },
+      {
+        stop: () => shared.stopping || dispatched >= shared.maxRequests,
+        onStart: () => {
+          origin = performance.now() + lead;
+        },
+        startInMs: lead,
+        first: this.share.index,
+        stride: this.share.count,
+      },
+    ).pipe(
+      Effect.andThen(Effect.sync(() => {
+        shared.stopping = true;
+      })),
+      // Every permit back means every send has finished.
+      Effect.andThen(Effect.promise(() => this.permits.idle())),
+    );
+  }
+
+  tick(): void {}
+
+  idle(): Promise<void> {
+    return this.permits.idle();
+  }
+
+  pausedMs(): number {
+    return 0;
   }
 
   private open(endpoint: number): Connection {

@@ -22,10 +22,15 @@ export interface Options {
   readonly onStart?: () => void;
   /** Wait out the last `spinMs` before an arrival by yielding instead of sleeping (0: always sleep). */
   readonly spinMs?: number;
+  /** The plan's time 0 is this long after the pacer starts, or before if negative (threads start on one clock). */
+  readonly startInMs?: number;
+  /** Dispatch arrivals first, first + stride, … only: this load thread's share of the plan. */
+  readonly first?: number;
+  readonly stride?: number;
 }
 
 /**
- * Dispatches arrivals 0, 1, 2, … of `plan` (a rate per ms) at their intended times until `endMs` after
+ * Dispatches arrivals 0, 1, 2, … (or first, first + stride, …) of `plan` (a rate per ms) at their intended times until `endMs` after
  * the start or until `stop()` says so. `dispatch(i, intendedMs)` gets the intended start in ms from the
  * start; it must not block (fork what takes time).
  */
@@ -38,15 +43,16 @@ export const drive = <E, R>(
   Effect.gen(function* () {
     const stop = options.stop ?? (() => false);
     const spinMs = options.spinMs ?? 0;
-    const start = yield* nowMs;
+    const stride = options.stride ?? 1;
+    const start = (yield* nowMs) + (options.startInMs ?? 0);
     options.onStart?.();
-    let next = 0;
-    let intended = Pacing.startOf(plan, 0);
+    let next = options.first ?? 0;
+    let intended = Pacing.startOf(plan, next);
     const tick = Effect.gen(function* () {
       const now = (yield* nowMs) - start;
       while (intended <= now && intended < endMs && !stop()) {
         yield* dispatch(next, intended);
-        next++;
+        next += stride;
         intended = Pacing.startOf(plan, next);
       }
       // -1 ends the schedule; otherwise the delay until the next arrival is due.

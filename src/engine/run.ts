@@ -1,5 +1,5 @@
-// Runs a plan: closed-model workers or open-model arrivals as supervised fibers in a scope, with a
-// watchdog for timeouts and snapshots published into a Ref.
+// Runs a plan, or one load thread's share of it: the load model's fibers in a scope, with a watchdog
+// for timeouts, a monitor (ramp, event-loop lag, results flushing) and snapshots published into a Ref.
 import { Duration, Effect, Fiber, Ref, Schedule } from "effect";
 import process from "node:process";
 import * as Histogram from "../core/histogram.ts";
@@ -8,13 +8,14 @@ import * as Summary from "../core/summary.ts";
 import { concurrencyOf, type RunPlan } from "../domain/plan.ts";
 import { version } from "../version.ts";
 import * as Request from "../core/request.ts";
-import { type Connection, encodeRequest, type Endpoint } from "./http1.ts";
-import type { Target, Targets } from "./target.ts";
+import { ClosedLoad } from "./closed.ts";
+import type { ResultsSink, Shared } from "./exchange.ts";
+import { encodeRequest, type Endpoint } from "./http1.ts";
+import { type Load, part, type Share, whole } from "./load.ts";
 import { OpenLoad } from "./open.ts";
 import { Redirects } from "./redirects.ts";
-import * as Pacer from "./pacer.ts";
+import type { Target, Targets } from "./target.ts";
 import { Watchdog } from "./watchdog.ts";
-import { type ResultsSink, type Shared, Step, Worker } from "./worker.ts";
 
 /** What the progress line and --abort-on-fail read while the run goes on. */
 export interface Snapshot {
@@ -34,6 +35,13 @@ export const emptySnapshot: Snapshot = {
   maxUs: 0,
 };
 
+export interface ThreadFigures {
+  /** CPU time of the thread per wall-clock time: near 1, it had a core to itself and used it all. */
+  readonly cpuShare: number;
+  readonly loopLagP99Ms: number;
+  readonly requests: number;
+}
+
 /** Everything measured by a run, finished or interrupted. */
 export interface Outcome {
   readonly summary: Summary.Summary;
@@ -49,6 +57,8 @@ export interface Outcome {
   readonly loopLag: Histogram.Histogram;
   /** CPU time salvo's process used during the run (all threads), in milliseconds. */
   readonly cpuMs: number;
+  /** Each load thread: its own share of a CPU core, its event loop's lag, its requests. */
+  readonly threads: ReadonlyArray<ThreadFigures>;
   readonly interrupted: boolean;
   /** Stopped early because `stopWhen` said so (--abort-on-fail). */
   readonly aborted: boolean;
@@ -60,20 +70,17 @@ export interface Outcome {
 export interface Run {
   readonly plan: RunPlan;
   readonly shared: Shared;
-  /** Closed model: the workers, each with its summary and connection. Open model: none. */
-  readonly workers: ReadonlyArray<Worker>;
-  /** Closed model: the summaries workers fold into, one each up to `maxSummaries`, then shared. */
-  readonly summaries: ReadonlyArray<Summary.Summary>;
-  /** Open model: the sender. */
-  readonly open: OpenLoad | undefined;
-  /** Every connection: the workers' (fixed), or the open model's (the live list it appends to). */
-  readonly connections: ReadonlyArray<Connection>;
+  /** The closed or the open model, for this thread's share of the run. */
+  readonly load: Load;
   readonly loopLag: Histogram.Histogram;
   readonly watchdog: Watchdog;
   startedAt: number;
   endedAt: number;
   cpuStartUs: number;
   cpuEndUs: number;
+  /** This thread's own CPU time, at the start and at the end. */
+  threadCpuStartUs: number;
+  threadCpuEndUs: number;
   interrupted: boolean;
   aborted: boolean;
 }
@@ -81,12 +88,6 @@ export interface Run {
 /** How long in-flight requests may finish after an interrupt before their sockets are closed. */
 const interruptGraceMs = 1000;
 const monitorIntervalMs = 50;
-/** At most this many summaries for the closed model's workers; beyond, workers share them. */
-const maxSummaries = 64;
-/** Connections the open model opens before its clock starts. */
-const warmConnections = 16;
-/** How often a parked worker (above the ramp's current count) looks again. */
-const parkedMs = 10;
 
 export const userAgent = `salvo/${version}`;
 
@@ -121,58 +122,57 @@ const targetsOf = (plan: RunPlan): Targets => {
   return { all, endpoints, random: plan.targetsOrder === "random", next: 0 };
 };
 
-export const prepare = (plan: RunPlan, results?: ResultsSink): Run => {
+/** The load model's implementation for this thread's share of the plan. */
+const loadOf = (plan: RunPlan, shared: Shared, share: Share): Load => {
+  const m = plan.model;
+  return m._tag === "Closed"
+    ? new ClosedLoad(shared, m.workers, m.delayMs, concurrencyOf(m), share)
+    : new OpenLoad(shared, m.rate, plan.durationMs, part(m.maxInFlight, share), share);
+};
+
+/** Prepares this thread's `share` of `plan` (the whole of it by default). */
+export const prepare = (plan: RunPlan, results?: ResultsSink, share: Share = whole): Run => {
   const okByStatus = new Uint8Array(1000);
   for (let s = 0; s < 1000; s++) okByStatus[s] = plan.isSuccess(s) ? 1 : 0;
   const model = plan.model;
+  const targets = targetsOf(plan);
+  // Threads take turns through the targets from different places.
+  targets.next = share.index % targets.all.length;
   const shared: Shared = {
     stopping: false,
     issued: 0,
-    maxRequests: plan.maxRequests ?? Number.POSITIVE_INFINITY,
+    maxRequests: plan.maxRequests === undefined
+      ? Number.POSITIVE_INFINITY
+      : part(plan.maxRequests, share),
     endAt: Number.POSITIVE_INFINITY,
     active: model._tag === "Closed" ? Pacing.valueAt(model.workers, 0) : Number.POSITIVE_INFINITY,
-    targets: targetsOf(plan),
+    targets,
     timeoutMs: plan.timeoutMs,
     okByStatus,
     results,
     followRedirects: plan.followRedirects !== undefined,
   };
-  const summaries = Array.from(
-    { length: Math.min(concurrencyOf(model), maxSummaries) },
-    () => Summary.empty(),
-  );
-  const open = model._tag === "Open" ? new OpenLoad(shared, model.maxInFlight) : undefined;
-  const workers = model._tag === "Closed"
-    ? Array.from(
-      { length: concurrencyOf(model) },
-      (_, i) => new Worker(shared, i, summaries[i % summaries.length]!),
-    )
-    : [];
-  const connections = open !== undefined ? open.connections : workers.flatMap((w) => w.connections);
+  const load = loadOf(plan, shared, share);
   return {
     plan,
     shared,
-    workers,
-    connections,
-    watchdog: new Watchdog(connections, plan.timeoutMs),
-    summaries: model._tag === "Closed" ? summaries : [],
-    open,
+    load,
+    watchdog: new Watchdog(load.connections, plan.timeoutMs),
     loopLag: Histogram.make(),
     startedAt: 0,
     endedAt: 0,
     cpuStartUs: 0,
     cpuEndUs: 0,
+    threadCpuStartUs: 0,
+    threadCpuEndUs: 0,
     interrupted: false,
     aborted: false,
   };
 };
 
-const summaries = (run: Run): ReadonlyArray<Summary.Summary> =>
-  run.open !== undefined ? [run.open.summary] : run.summaries;
-
 const snapshot = (run: Run): Snapshot => {
   let requests = 0, successes = 0, maxUs = 0;
-  for (const s of summaries(run)) {
+  for (const s of run.load.summaries) {
     requests += s.requests;
     successes += s.successes;
     if (s.requests > 0) maxUs = Math.max(maxUs, s.latency.maxValue);
@@ -186,8 +186,15 @@ const snapshot = (run: Run): Snapshot => {
   };
 };
 
+/** CPU time of the whole process (every thread), in µs. */
 const cpuUs = (): number => {
   const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
+/** CPU time of this thread alone, in µs. */
+export const threadCpuUs = (): number => {
+  const u = process.threadCpuUsage();
   return u.user + u.system;
 };
 
@@ -195,7 +202,7 @@ const cpuUs = (): number => {
 const stopNow = (run: Run): void => {
   run.shared.stopping = true;
   const cutoff = performance.now() + interruptGraceMs;
-  for (const c of run.connections) if (c.deadline > cutoff) c.deadline = cutoff;
+  for (const c of run.load.connections) if (c.deadline > cutoff) c.deadline = cutoff;
   run.watchdog.scan();
 };
 
@@ -209,87 +216,38 @@ const monitorTick = (run: Run, last: { at: number }): boolean => {
   last.at = now;
   run.loopLag.record(Math.round(lateUs));
   run.shared.results?.flush(now);
-  const model = run.plan.model;
-  if (model._tag === "Closed" && model.workers.stages.length > 0) {
-    run.shared.active = Math.round(Pacing.valueAt(model.workers, now - run.startedAt));
-  }
+  run.load.tick(now - run.startedAt);
   return run.shared.results?.failure !== undefined;
 };
 
 /**
- * One worker's fiber. A step is a batch of requests, never cut short; between steps the Schedule
- * waits for --delay (or, for a parked worker, for the ramp to reach it). Those waits are
- * interruptible, so the end of the run does not wait them out.
- */
-const workerLoop = (w: Worker, delayMs: number): Effect.Effect<void> => {
-  const perStep = delayMs > 0 ? 1 : Number.POSITIVE_INFINITY;
-  const step = Effect.uninterruptible(Effect.promise(() => w.batch(perStep)));
-  return Effect.repeat(
-    step,
-    Schedule.identity<Step>().pipe(
-      Schedule.whileInput((s: Step) => s !== Step.Stop),
-      Schedule.addDelay((s) => Duration.millis(s === Step.Parked ? parkedMs : delayMs)),
-    ),
-  ).pipe(Effect.asVoid);
-};
-
-/** The open model: the pacer dispatches each arrival at its intended start, then waits for in-flight sends. */
-const openLoad = (run: Run, open: OpenLoad, rate: Pacing.Plan) =>
-  Effect.gen(function* () {
-    const { shared } = run;
-    const endMs = run.plan.durationMs ?? Number.POSITIVE_INFINITY;
-    let dispatched = 0;
-    let origin = run.startedAt;
-    yield* Pacer.drive(
-      rate,
-      endMs,
-      (i, intendedMs) => {
-        dispatched = i + 1;
-        return Effect.sync(() => open.arrive(origin + intendedMs));
-      },
-      {
-        stop: () => shared.stopping || dispatched >= shared.maxRequests,
-        onStart: () => {
-          origin = performance.now();
-        },
-      },
-    );
-    shared.stopping = true;
-    // Every permit back means every send has finished.
-    yield* Effect.promise(() => open.permits.idle());
-  });
-
-/**
  * Executes a prepared run. Snapshots are published to `progress` every `snapshotMs`; when `stopWhen`
  * holds for one, the run stops early as if its duration had ended. On interruption the run stops
- * issuing, lets in-flight requests finish within a grace period, and still fills `run`.
+ * issuing, lets in-flight requests finish within a grace period, and still fills `run`. A load
+ * thread passes `startAt` (performance.now() of the plan's time 0, after its warm-up): the threads of
+ * a run start on one clock.
  */
 export const execute = (
   run: Run,
   progress: Ref.Ref<Snapshot>,
   stopWhen: (s: Snapshot) => boolean = () => false,
   snapshotMs = 250,
+  startAt?: () => Promise<number>,
 ): Effect.Effect<void> =>
   Effect.scoped(
     Effect.gen(function* () {
-      const { plan, shared } = run;
-      const model = plan.model;
-      if (run.open !== undefined) yield* Effect.promise(() => run.open!.warm(warmConnections));
-      run.startedAt = performance.now();
+      const { plan, shared, load } = run;
+      yield* Effect.promise(() => load.warm());
+      run.startedAt = startAt === undefined ? performance.now() : yield* Effect.promise(startAt);
       run.cpuStartUs = cpuUs();
+      run.threadCpuStartUs = threadCpuUs();
       if (plan.durationMs !== undefined) shared.endAt = run.startedAt + plan.durationMs;
       run.watchdog.scan();
-      const load = model._tag === "Open"
-        ? openLoad(run, run.open!, model.rate)
-        : Effect.forEach(run.workers, (w) => workerLoop(w, model.delayMs), {
-          concurrency: "unbounded",
-          discard: true,
-        });
-      const fiber = yield* Effect.forkScoped(load);
+      const fiber = yield* Effect.forkScoped(load.drive(run.startedAt));
       // Stop issuing; requests in flight finish, waits between requests are cut short.
       const stopAll = Effect.sync(() => {
         shared.stopping = true;
-      }).pipe(Effect.andThen(model._tag === "Closed" ? Fiber.interrupt(fiber) : Effect.void));
+      }).pipe(Effect.andThen(load.interruptToStop ? Fiber.interrupt(fiber) : Effect.void));
       const last = { at: performance.now() };
       yield* Effect.forkScoped(
         Effect.repeat(
@@ -311,9 +269,13 @@ export const execute = (
           Schedule.spaced(snapshotMs),
         ),
       );
-      if (plan.durationMs !== undefined) {
+      // The open model's pacer ends by itself at the plan's end, so its last arrivals are never cut
+      // by a timer that fires first; the closed model's workers run until told.
+      if (plan.durationMs !== undefined && load.interruptToStop) {
         yield* Effect.forkScoped(
-          Effect.sleep(Duration.millis(plan.durationMs)).pipe(Effect.andThen(stopAll)),
+          Effect.suspend(() =>
+            Effect.sleep(Duration.millis(Math.max(0, shared.endAt - performance.now())))
+          ).pipe(Effect.andThen(stopAll)),
         );
       }
       // Runs first when the scope closes (finalizers run in reverse): stop issuing before the load is awaited.
@@ -323,7 +285,7 @@ export const execute = (
             run.interrupted = true;
             stopNow(run);
           }).pipe(
-            Effect.andThen(Effect.promise(() => run.open?.permits.idle() ?? Promise.resolve())),
+            Effect.andThen(Effect.promise(() => load.idle())),
           )
           : Effect.void
       );
@@ -334,31 +296,75 @@ export const execute = (
     Effect.ensuring(Effect.suspend(() => {
       if (run.endedAt === 0) run.endedAt = performance.now();
       run.cpuEndUs = cpuUs();
+      run.threadCpuEndUs = threadCpuUs();
       run.watchdog.stop();
-      for (const w of run.workers) w.endPause(run.endedAt);
-      for (const c of run.connections) c.close();
+      for (const c of run.load.connections) c.close();
       run.shared.results?.finish(run.endedAt);
       return Ref.set(progress, snapshot(run));
     })),
   );
 
-/** CPU time salvo used per wall-clock time during the run; near 1, one core was saturated. */
+/** CPU time salvo used per wall-clock time (all threads); near the thread count, every one was busy. */
 export const cpuShare = (o: Outcome): number => (o.elapsedMs > 0 ? o.cpuMs / o.elapsedMs : 0);
+
+/** The busiest load thread: the one nearest to a full core, and its event loop's lag. */
+export const busiestThread = (o: Outcome): { index: number; thread: ThreadFigures } => {
+  let index = 0;
+  o.threads.forEach((t, i) => {
+    if (t.cpuShare > o.threads[index]!.cpuShare) index = i;
+  });
+  return { index, thread: o.threads[index]! };
+};
 
 /** The plan's mean arrival rate per second over its first `ms`. */
 const targetRps = (rate: Pacing.Plan, ms: number): number =>
   ms > 0 ? (Pacing.integral(rate, ms) / ms) * 1000 : Pacing.valueAt(rate, 0) * 1000;
 
-/** The run ended before its plan did: interrupted, aborted, its output failed, or -n reached. */
-const stoppedEarly = (run: Run): boolean =>
-  run.interrupted || run.aborted || run.shared.results?.failure !== undefined ||
-  run.shared.issued >= run.shared.maxRequests;
+/** What one load thread measured of its share; times are performance.now() of the main thread. */
+export interface Part {
+  readonly summary: Summary.Summary;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly pausedMs: number;
+  readonly loopLag: Histogram.Histogram;
+  /** CPU time of that thread alone, ms. */
+  readonly cpuMs: number;
+  /** It stopped because its share of -n was used up. */
+  readonly budgetUsed: boolean;
+}
 
-export const outcome = (run: Run): Outcome => {
-  const model = run.plan.model;
-  const elapsedMs = Math.max(0, run.endedAt - run.startedAt);
+/** This thread's part, once `execute` has returned. */
+export const partOf = (run: Run): Part => ({
+  summary: Summary.mergeAll(run.load.summaries),
+  startedAt: run.startedAt,
+  endedAt: run.endedAt,
+  pausedMs: run.load.pausedMs(run.endedAt),
+  loopLag: run.loopLag,
+  cpuMs: Math.max(0, run.threadCpuEndUs - run.threadCpuStartUs) / 1000,
+  budgetUsed: run.shared.issued >= run.shared.maxRequests,
+});
+
+/** How the run as a whole went, beside what its threads measured. */
+export interface Ending {
+  /** CPU time of the whole process during the run, ms. */
+  readonly cpuMs: number;
+  readonly interrupted: boolean;
+  readonly aborted: boolean;
+  readonly outputFailure: string | undefined;
+}
+
+/** The outcome of a run from its threads' parts (one for a run on one thread), merged exactly. */
+export const combine = (plan: RunPlan, parts: ReadonlyArray<Part>, ending: Ending): Outcome => {
+  const model = plan.model;
+  const startedAt = Math.min(...parts.map((p) => p.startedAt));
+  const elapsedMs = Math.max(0, Math.max(...parts.map((p) => p.endedAt)) - startedAt);
+  // The run ended before its plan did: interrupted, aborted, its output failed, or -n reached.
+  const stoppedEarly = ending.interrupted || ending.aborted || ending.outputFailure !== undefined ||
+    parts.every((p) => p.budgetUsed);
+  const loopLag = Histogram.make();
+  for (const p of parts) loopLag.add(p.loopLag);
   return {
-    summary: Summary.mergeAll(summaries(run)),
+    summary: Summary.mergeAll(parts.map((p) => p.summary)),
     elapsedMs,
     concurrency: concurrencyOf(model),
     delayMs: model._tag === "Closed" ? model.delayMs : 0,
@@ -367,16 +373,33 @@ export const outcome = (run: Run): Outcome => {
     targetRps: model._tag === "Open"
       ? targetRps(
         model.rate,
-        run.plan.durationMs !== undefined && !stoppedEarly(run)
-          ? run.plan.durationMs
-          : Math.min(elapsedMs, run.plan.durationMs ?? elapsedMs),
+        plan.durationMs !== undefined && !stoppedEarly
+          ? plan.durationMs
+          : Math.min(elapsedMs, plan.durationMs ?? elapsedMs),
       )
       : undefined,
-    pausedMs: run.workers.reduce((t, w) => t + w.pausedMs, 0),
-    loopLag: run.loopLag,
+    pausedMs: parts.reduce((t, p) => t + p.pausedMs, 0),
+    loopLag,
+    cpuMs: ending.cpuMs,
+    threads: parts.map((p) => {
+      const ms = p.endedAt - p.startedAt;
+      return {
+        cpuShare: ms > 0 ? p.cpuMs / ms : 0,
+        loopLagP99Ms: p.loopLag.valueAtPercentile(99) / 1000,
+        requests: p.summary.requests,
+      };
+    }),
+    interrupted: ending.interrupted,
+    aborted: ending.aborted,
+    outputFailure: ending.outputFailure,
+  };
+};
+
+/** The outcome of a run executed in this thread. */
+export const outcome = (run: Run): Outcome =>
+  combine(run.plan, [partOf(run)], {
     cpuMs: Math.max(0, run.cpuEndUs - run.cpuStartUs) / 1000,
     interrupted: run.interrupted,
     aborted: run.aborted,
     outputFailure: run.shared.results?.failure,
-  };
-};
+  });

@@ -12,3 +12,10 @@ export const openFileLimit = (): number | undefined => {
 
 /** Files salvo holds besides its connections: stdio, the runtime's own, an output file or two. */
 export const reservedFiles = 32;
+
+/** Files each load thread (a Worker) holds besides its connections: measured 6 (its event loop's). */
+export const filesPerThread = 8;
+
+/** Files salvo holds besides its connections when running on `threads` load threads. */
+export const reservedFor = (threads: number): number =>
+  reservedFiles + (threads > 1 ? filesPerThread * threads : 0);

@@ -23,8 +23,9 @@ export class IntervalSink {
 
   push(
     intended: number,
-    sentAt: number,
-    end: number,
+    _sentAt: number,
+    latencyUs: number,
+    sentLatencyUs: number,
     status: number,
     reasonIndex: number,
     ok: boolean,
@@ -35,8 +36,8 @@ export class IntervalSink {
       status,
       reasonIndex,
       ok,
-      Math.round((end - intended) * 1000),
-      Math.round((end - sentAt) * 1000),
+      latencyUs,
+      sentLatencyUs,
       bytes,
     );
   }

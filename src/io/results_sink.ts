@@ -29,7 +29,8 @@ export class ResultsSink {
   push(
     intended: number,
     sentAt: number,
-    end: number,
+    latencyUs: number,
+    _sentLatencyUs: number,
     status: number,
     reasonIndex: number,
     ok: boolean,
@@ -38,9 +39,9 @@ export class ResultsSink {
   ): void {
     const i = this.originUs + Math.round(intended * 1000);
     this.lines.push(
-      `{"intended_us":${i},"sent_us":${this.originUs + Math.round(sentAt * 1000)},"latency_us":${
-        Math.round((end - intended) * 1000)
-      },"status":${status},"ok":${ok},"bytes":${bytes},"error":${
+      `{"intended_us":${i},"sent_us":${
+        this.originUs + Math.round(sentAt * 1000)
+      },"latency_us":${latencyUs},"status":${status},"ok":${ok},"bytes":${bytes},"error":${
         reasonIndex < 0 ? "null" : `"${reasons[reasonIndex]}"`
       },"target":${targetJson}${this.tag}}`,
     );

@@ -26,6 +26,8 @@ export interface SummaryRecord {
   /** Latency from the actual send, when it differs (the open model). */
   readonly histogram_uncorrected?: string;
   readonly moments_uncorrected?: Moments;
+  /** How late sends went out against the plan (the open model), µs. */
+  readonly histogram_lag?: string;
 }
 
 const moments = (h: Histogram.Histogram): Moments => ({ mean_us: h.mean, m2: h.m2 });
@@ -52,6 +54,7 @@ export const toRecord = (s: Summary.Summary): SummaryRecord => {
     ...(open
       ? { histogram_uncorrected: Codec.encode(s.sent), moments_uncorrected: moments(s.sent) }
       : {}),
+    ...(s.lag === undefined ? {} : { histogram_lag: Codec.encode(s.lag) }),
   };
 };
 
@@ -122,6 +125,11 @@ export const fromRecord = (r: unknown): Either.Either<Summary.Summary, string> =
     );
     if (Either.isLeft(sent)) return Either.left(sent.left);
     s.adoptSent(sent.right);
+  }
+  if (r.histogram_lag !== undefined) {
+    const lag = histogramOf(r.histogram_lag, undefined, "histogram_lag");
+    if (Either.isLeft(lag)) return Either.left(lag.left);
+    s.lag = lag.right;
   }
   return Either.right(s);
 };

@@ -2,6 +2,7 @@
 import { Effect, Either, Option } from "effect";
 import { resolve } from "../../src/cli/run_command.ts";
 import * as FlagRules from "../../src/cli/flag_rules.ts";
+import { usableCores } from "../../src/io/cpu_quota.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 type Raw = Parameters<typeof resolve>[0];
@@ -23,6 +24,7 @@ const raw = (over: Partial<Raw> = {}): Raw => ({
   targetsFormat: Option.none(),
   skipInvalid: false,
   concurrency: Option.none(),
+  threads: Option.none(),
   duration: Option.none(),
   requests: Option.none(),
   delay: Option.none(),
@@ -125,4 +127,43 @@ Deno.test("resolve: zero durations, zero workers and a URL with a password are r
     "'http://me:****@127.0.0.1/' is not a usable URL: put credentials in an Authorization header",
   );
   assertEquals(message({ url: Option.none() }), "missing a URL (or --targets FILE)");
+});
+
+Deno.test("resolve: --threads defaults to the usable cores but never more than the workers or slots", () => {
+  const cores = usableCores();
+  const dflt = run({});
+  assert(Either.isRight(dflt));
+  assertEquals(dflt.right.threads, Math.min(cores, 10));
+  const one = run({ concurrency: Option.some("1") });
+  assert(Either.isRight(one));
+  assertEquals(one.right.threads, 1, "one worker, one thread");
+  const open = run({ rate: Option.some("100"), maxInFlight: Option.some("1") });
+  assert(Either.isRight(open));
+  assertEquals(open.right.threads, 1, "one in-flight slot, one thread");
+  const given = run({ threads: Option.some("4"), concurrency: Option.some("40") });
+  assert(Either.isRight(given));
+  assertEquals(given.right.threads, 4);
+});
+
+Deno.test("resolve: --threads 0, abc, 100000, or more than the workers is refused with one line", () => {
+  const message = (over: Partial<Raw>) => {
+    const r = run(over);
+    return Either.isLeft(r) ? r.left.message : "(accepted)";
+  };
+  assertEquals(
+    message({ threads: Option.some("0") }),
+    "--threads: '0' must be a whole number of at least 1",
+  );
+  assertEquals(
+    message({ threads: Option.some("abc") }),
+    "--threads: 'abc' must be a whole number of at least 1",
+  );
+  assertEquals(
+    message({ threads: Option.some("100000") }),
+    "--threads 100000 is more than 256; one per core is the most that helps",
+  );
+  assertEquals(
+    message({ threads: Option.some("8"), concurrency: Option.some("4") }),
+    "--threads 8 needs at least 8 workers or slots: each thread takes at least one worker (-c), and there are 4",
+  );
 });

@@ -105,7 +105,7 @@ Deno.test("more workers than the open-file limit allows fails up front, naming t
   const out = await new Deno.Command("bash", {
     args: [
       "-c",
-      `ulimit -n 256 && exec "${Deno.execPath()}" run -A src/main.ts run http://127.0.0.1:9/ -c 500 -d 1s`,
+      `ulimit -n 256 && exec "${Deno.execPath()}" run -A src/main.ts run http://127.0.0.1:9/ -c 500 -d 1s -t 1`,
     ],
     cwd: new URL("../../", import.meta.url),
     stdout: "piped",
@@ -135,7 +135,10 @@ Deno.test("the open model checks the open-file limit up front, and its default -
   if (Deno.build.os !== "linux") return;
   const server = countingServer(1000);
   try {
-    const bad = await underLimit(256, `run ${server.url} --rate 500 --max-in-flight 1000 -d 2s`);
+    const bad = await underLimit(
+      256,
+      `run ${server.url} --rate 500 --max-in-flight 1000 -d 2s -t 1`,
+    );
     assertEquals(bad.code, 2, bad.stderr);
     assertEquals(
       bad.stderr.trim(),

@@ -117,18 +117,29 @@ Deno.test("a rate ramp with --stages follows the integral of its curve", async (
   }
 });
 
-Deno.test("a worker ramp with --stages in the closed model counts what the server received", async () => {
-  const server = countingServer(20);
-  try {
-    // 1 worker, ramping to 5 over 1 s (3 on average, rounded: 150 requests at 20 ms each), then 5 for
-    // 1 s (250): about 400. All 5 from the start would send about 500, 1 throughout about 100.
-    const { json } = await runJson([server.url, "-c", "1", "--stages", "1s:5,1s:5"]);
-    assertEquals(json.requests, server.count());
-    assert(json.requests > 330 && json.requests < 450, `requests ${json.requests}`);
-  } finally {
-    await server.stop();
-  }
-});
+for (const threads of ["1", "2"]) {
+  Deno.test(`a worker ramp with --stages in the closed model counts what the server received (-t ${threads})`, async () => {
+    const server = countingServer(20);
+    try {
+      // 1 worker, ramping to 5 over 1 s (3 on average, rounded: 150 requests at 20 ms each), then 5
+      // for 1 s (250): about 400. All 5 from the start would send about 500, 1 throughout about 100.
+      // On 2 threads the ramp reaches workers in the same order: 0 and 2 on one, 1, 3, 4 on the other.
+      const { json } = await runJson([
+        server.url,
+        "-c",
+        "1",
+        "--stages",
+        "1s:5,1s:5",
+        "-t",
+        threads,
+      ]);
+      assertEquals(json.requests, server.count());
+      assert(json.requests > 330 && json.requests < 450, `requests ${json.requests}`);
+    } finally {
+      await server.stop();
+    }
+  });
+}
 
 for (
   const [args, message] of [

@@ -1,0 +1,109 @@
+// One exchange's bookkeeping, shared by both load models: the run's shared state, settling an
+// exchange into a summary and the results stream, and sending a target (with its redirects).
+import type * as Summary from "../core/summary.ts";
+import { reasonIndex } from "../domain/reason.ts";
+import { classifyIndex } from "./classify.ts";
+import type { Connection } from "./http1.ts";
+import { isRedirect } from "./redirects.ts";
+import type { Target, Targets } from "./target.ts";
+
+/** Receives every finished request when --results is given (io/ writes them out). */
+export interface ResultsSink {
+  /** Times are performance.now(); latencies are µs from the intended start and from the send. */
+  push(
+    intended: number,
+    sentAt: number,
+    latencyUs: number,
+    sentLatencyUs: number,
+    status: number,
+    reasonIndex: number,
+    ok: boolean,
+    bytes: number,
+    targetJson: string,
+  ): void;
+  /** Called every few tens of milliseconds with performance.now(): write what is due. */
+  flush(now: number): void;
+  /** The run is over: write everything left. */
+  finish(now: number): void;
+  /** Why a write failed, once one has: the run then stops and exits 3 (nothing is written after it). */
+  readonly failure: string | undefined;
+}
+
+/** State every worker of a run reads and claims from; one JS thread, so plain fields are enough. */
+export interface Shared {
+  stopping: boolean;
+  issued: number;
+  readonly maxRequests: number;
+  /** performance.now() after which no request starts. */
+  endAt: number;
+  /** Workers with an index below this may send (a ramp of --stages changes it); Infinity otherwise. */
+  active: number;
+  readonly targets: Targets;
+  readonly timeoutMs: number;
+  /** okByStatus[status] is 1 when that status counts as a success. */
+  readonly okByStatus: Uint8Array;
+  /** Where each request is streamed when --results is given. */
+  readonly results: ResultsSink | undefined;
+  /** Connections read Location headers (--follow-redirects). */
+  readonly followRedirects: boolean;
+}
+
+const timeoutIndex = reasonIndex.timeout;
+
+/** Marks an exchange that threw nothing. */
+export const noError: unique symbol = Symbol("noError");
+
+/**
+ * Folds the exchange that just ended on `conn` into `summary`: `error` is what it threw, or `noError`.
+ * Latency is measured from `intended` (corrected) and from `sentAt`; returns the time now.
+ */
+export const settle = (
+  s: Shared,
+  conn: Connection,
+  summary: Summary.Summary,
+  intended: number,
+  sentAt: number,
+  error: unknown,
+  target: Target,
+): number => {
+  conn.deadline = 0;
+  let status = 0, reason = -1, bytes = 0;
+  const now = performance.now();
+  let end = now;
+  if (error !== noError) {
+    reason = classifyIndex(error, conn.aborted);
+    // Cut by the watchdog: it ended at its limit, however late the watchdog's timer fired.
+    if (conn.aborted === "timeout") end = conn.timeoutAt;
+    conn.close();
+  } else if (now > conn.timeoutAt) {
+    // Answered after the limit, before the watchdog got to it: a timeout all the same.
+    reason = timeoutIndex;
+    end = conn.timeoutAt;
+  } else {
+    status = conn.status;
+    bytes = conn.bytes;
+  }
+  const ok = reason < 0 && s.okByStatus[status] === 1;
+  // Rounded once, here: the summary and the results stream (on any thread) hold the same values.
+  const latencyUs = Math.round((end - intended) * 1000);
+  const sentLatencyUs = Math.round((end - sentAt) * 1000);
+  summary.record(status, reason, ok, latencyUs, sentLatencyUs, bytes);
+  s.results?.push(
+    intended,
+    sentAt,
+    latencyUs,
+    sentLatencyUs,
+    status,
+    reason,
+    ok,
+    bytes,
+    target.nameJson,
+  );
+  return now;
+};
+
+/** Sends `t` over `conn` (following redirects when asked); throws what the exchange threw. */
+export const send = async (conn: Connection, t: Target): Promise<void> => {
+  await conn.exchange(t.request, t.head);
+  if (t.redirects !== undefined && isRedirect(conn.status)) await t.redirects.follow(conn);
+};
