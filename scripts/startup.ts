@@ -23,7 +23,13 @@ const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }
 });
 const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/`;
 
-const samples: Record<string, number[]> = { hello: [], version: [], help: [], "first request": [] };
+const samples: Record<string, number[]> = {
+  hello: [],
+  version: [],
+  help: [],
+  "first request": [],
+  "first, -t 2": [],
+};
 for (let i = 0; i < rounds; i++) {
   // Alternating, so that the machine's noise falls on all of them alike.
   samples.hello!.push(await timed(["run", hello]));
@@ -33,6 +39,11 @@ for (let i = 0; i < rounds; i++) {
   const started = performance.now();
   await timed(["run", ...perms, bundle, "run", url, "-n", "1", "-q"]);
   samples["first request"]!.push(firstRequestAt - started);
+  // Two load threads: each Worker loads the bundle before the first request goes out.
+  firstRequestAt = 0;
+  const threaded = performance.now();
+  await timed(["run", ...perms, bundle, "run", url, "-n", "2", "-c", "2", "-t", "2", "-q"]);
+  samples["first, -t 2"]!.push(firstRequestAt - threaded);
 }
 await server.shutdown();
 await Deno.remove(hello);
@@ -43,7 +54,7 @@ for (const [name, xs] of Object.entries(samples)) {
   const m = median(xs);
   console.log(
     `${name.padEnd(14)} median ${m.toFixed(0).padStart(4)} ms${
-      name === "hello" || name === "first request"
+      name === "hello" || name.startsWith("first")
         ? ""
         : `  (${(m / base).toFixed(1)}× hello world)`
     }`,

@@ -183,7 +183,7 @@ export const resolve = (
         (rampMs > 0 ? rampMs : maxRequests === undefined ? 10_000 : undefined),
       maxRequests,
     };
-    const threads = yield* resolveThreads(raw.threads, model);
+    const threads = yield* resolveThreads(raw.threads, model, maxRequests);
     return { plan, thresholds, threads };
   });
 

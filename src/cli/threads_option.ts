@@ -32,17 +32,19 @@ export const threadsAtMost = (given: Option.Option<string>): Effect.Effect<numbe
 
 /**
  * The thread count: as given (at most one per worker or in-flight slot, as wrk refuses more threads
- * than connections), else the usable cores, lowered to the model's concurrency.
+ * than connections), else the usable cores, lowered to the model's concurrency and to -n (a thread
+ * with nothing to send would only delay the first request by its start-up).
  */
 export const resolveThreads = (
   given: Option.Option<string>,
   model: LoadModel,
+  maxRequests = Number.POSITIVE_INFINITY,
 ): Effect.Effect<number, UsageError> =>
   Effect.gen(function* () {
     const most = concurrencyOf(model);
     const unit = model._tag === "Closed" ? "worker (-c)" : "in-flight slot (--max-in-flight)";
     const n = yield* threadsAtMost(given);
-    if (Option.isNone(given)) return Math.max(1, Math.min(n, most));
+    if (Option.isNone(given)) return Math.max(1, Math.min(n, most, maxRequests));
     if (n > most) {
       return yield* new UsageError({
         reason: "flag",

@@ -85,9 +85,10 @@ export class OpenLoad implements Load {
     const shared = this.shared;
     const endMs = this.durationMs ?? Number.POSITIVE_INFINITY;
     let dispatched = 0;
-    let origin = startAt;
-    // The plan's time 0 is `startAt`: `lead` from now (a little in the past when this thread starts
-    // at once; its first arrivals are then sent straight away).
+    // The plan's time 0 is `startAt`, exactly: every thread stamps its arrivals on that one origin.
+    // The pacer's own clock starts `lead` from now (a little in the past when this thread starts at
+    // once: its first arrivals then go straight away).
+    const origin = startAt;
     const lead = startAt - performance.now();
     return Pacer.drive(
       this.rate,
@@ -98,9 +99,6 @@ export class OpenLoad implements Load {
       },
       {
         stop: () => shared.stopping || dispatched >= shared.maxRequests,
-        onStart: () => {
-          origin = performance.now() + lead;
-        },
         startInMs: lead,
         first: this.share.index,
         stride: this.share.count,

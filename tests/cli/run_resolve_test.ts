@@ -129,7 +129,7 @@ Deno.test("resolve: zero durations, zero workers and a URL with a password are r
   assertEquals(message({ url: Option.none() }), "missing a URL (or --targets FILE)");
 });
 
-Deno.test("resolve: --threads defaults to the usable cores but never more than the workers or slots", () => {
+Deno.test("resolve: --threads defaults to the usable cores but never more than the workers, slots or -n", () => {
   const cores = usableCores();
   const dflt = run({});
   assert(Either.isRight(dflt));
@@ -140,6 +140,9 @@ Deno.test("resolve: --threads defaults to the usable cores but never more than t
   const open = run({ rate: Option.some("100"), maxInFlight: Option.some("1") });
   assert(Either.isRight(open));
   assertEquals(open.right.threads, 1, "one in-flight slot, one thread");
+  const few = run({ requests: Option.some("1") });
+  assert(Either.isRight(few));
+  assertEquals(few.right.threads, 1, "-n 1: one thread, no Worker to wait for");
   const given = run({ threads: Option.some("4"), concurrency: Option.some("40") });
   assert(Either.isRight(given));
   assertEquals(given.right.threads, 4);

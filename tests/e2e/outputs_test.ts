@@ -45,34 +45,37 @@ const readFifo = (path: string) => {
   };
 };
 
-Deno.test("a results file that fills up stops the run: exit 3, the cause on stderr, thresholds not judged", async () => {
-  const server = countingServer();
-  const dir = await Deno.makeTempDir();
-  try {
-    const full = await fullDevice(dir);
-    if (full === undefined) throw new Error("mknod is needed for this test (run as root)");
-    const started = performance.now();
-    const r = await salvo([
-      "run",
-      server.url,
-      ...["-c", "4", "-d", "5s", "-q", "--results", full, "--threshold", "p99<50ms"],
-    ]);
-    assertEquals(r.code, 3, r.stdout + r.stderr);
-    assert(performance.now() - started < 4000, "the run went on after the write failed");
-    assert(
-      r.stderr.includes(`--results: cannot write '${full}': No space left on device`),
-      r.stderr,
-    );
-    assert(r.stderr.includes("the stream is incomplete"), r.stderr);
-    assert(!r.stdout.includes("PASS"), r.stdout);
-    assert(r.stdout.includes("NOT JUDGED"), r.stdout);
-    assert(r.stdout.includes("stopped: output failed"), r.stdout);
-    assert(Deno.lstatSync(full).isCharDevice, "the device was replaced");
-  } finally {
-    await server.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+for (const threads of ["1", "2"]) {
+  Deno.test(`a results file that fills up stops the run (-t ${threads}): exit 3, the cause on stderr, thresholds not judged`, async () => {
+    const server = countingServer();
+    const dir = await Deno.makeTempDir();
+    try {
+      const full = await fullDevice(dir);
+      if (full === undefined) throw new Error("mknod is needed for this test (run as root)");
+      const started = performance.now();
+      const r = await salvo([
+        "run",
+        server.url,
+        ...["-c", "4", "-t", threads, "-d", "5s", "-q", "--results", full],
+        ...["--threshold", "p99<50ms"],
+      ]);
+      assertEquals(r.code, 3, r.stdout + r.stderr);
+      assert(performance.now() - started < 4000, "the run went on after the write failed");
+      assert(
+        r.stderr.includes(`--results: cannot write '${full}': No space left on device`),
+        r.stderr,
+      );
+      assert(r.stderr.includes("the stream is incomplete"), r.stderr);
+      assert(!r.stdout.includes("PASS"), r.stdout);
+      assert(r.stdout.includes("NOT JUDGED"), r.stdout);
+      assert(r.stdout.includes("stopped: output failed"), r.stdout);
+      assert(Deno.lstatSync(full).isCharDevice, "the device was replaced");
+    } finally {
+      await server.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
 
 Deno.test("--results - into a pipe whose reader left (| head -1): exit 3, the cause on stderr, no PASS", async () => {
   const server = countingServer();

@@ -31,17 +31,36 @@ for (const t of ["1", "2", "4"]) {
   });
 }
 
-Deno.test("the open model on 2 threads: 2,000/s for 3 s sends 6,000 ± 2, as the server counted", async () => {
+Deno.test("the open model on 2 threads: 2,000/s for 3 s sends 6,000 ± 2, as the server counted, at the plan's times", async () => {
   const server = countingServer();
+  const dir = await Deno.makeTempDir();
   try {
-    const r = await runJson([server.url, "-t", "2", "--rate", "2000", "-d", "3s"]);
+    const file = `${dir}/r.ndjson`;
+    const r = await runJson([
+      server.url,
+      "-t",
+      "2",
+      "--rate",
+      "2000",
+      "-d",
+      "3s",
+      "--results",
+      file,
+    ]);
     assertEquals(r.code, 0, r.stderr);
     assertEquals(r.json.requests, server.count());
     assert(Math.abs(r.json.requests - 6000) <= 2, `sent ${r.json.requests}`);
     assertEquals(r.json.dropped, 0);
     assertEquals(r.json.threads.length, 2);
+    // The threads' arrivals interleave into the plan: one every 500 µs, not two at once every 1 ms.
+    const intended = (await Deno.readTextFile(file)).trimEnd().split("\n")
+      .map((l) => JSON.parse(l).intended_us as number).sort((a, b) => a - b);
+    const gaps = intended.slice(1).map((t, i) => t - intended[i]!);
+    const off = gaps.filter((g) => Math.abs(g - 500) > 5).length;
+    assert(off <= 2, `${off} of ${gaps.length} gaps between intended starts are not 500 µs`);
   } finally {
     await server.stop();
+    await Deno.remove(dir, { recursive: true });
   }
 });
 
