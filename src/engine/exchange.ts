@@ -9,18 +9,24 @@ import type { Target, Targets } from "./target.ts";
 
 /** Receives every finished request when --results is given (io/ writes them out). */
 export interface ResultsSink {
-  /** Times are performance.now(); latencies are µs from the intended start and from the send. */
+  /**
+   * Times are performance.now(); latencies are µs from the intended start and from the send; `lagUs`
+   * is how late the send went out against the plan (the open model), -1 where there is no plan.
+   */
   push(
     intended: number,
     sentAt: number,
     latencyUs: number,
     sentLatencyUs: number,
+    lagUs: number,
     status: number,
     reasonIndex: number,
     ok: boolean,
     bytes: number,
     targetJson: string,
   ): void;
+  /** An arrival of the open model dropped at `intended`: no in-flight slot was free. */
+  drop(intended: number): void;
   /** Called every few tens of milliseconds with performance.now(): write what is due. */
   flush(now: number): void;
   /** The run is over: write everything left. */
@@ -65,6 +71,7 @@ export const settle = (
   sentAt: number,
   error: unknown,
   target: Target,
+  lagUs = -1,
 ): number => {
   conn.deadline = 0;
   let status = 0, reason = -1, bytes = 0;
@@ -93,6 +100,7 @@ export const settle = (
     sentAt,
     latencyUs,
     sentLatencyUs,
+    lagUs,
     status,
     reason,
     ok,

@@ -21,6 +21,7 @@ export class ForwardSink implements ResultsSink {
     sentAt: number,
     latencyUs: number,
     sentLatencyUs: number,
+    lagUs: number,
     status: number,
     reasonIndex: number,
     ok: boolean,
@@ -36,7 +37,17 @@ export class ForwardSink implements ResultsSink {
     f[i + 5] = reasonIndex;
     f[i + 6] = ok ? 1 : 0;
     f[i + 7] = bytes;
+    f[i + 8] = lagUs;
     this.names.push(targetJson);
+    if (++this.n === batch) this.flush();
+  }
+
+  /** A dropped arrival travels as a request whose status is -1. */
+  drop(intended: number): void {
+    const i = this.n * fieldsPerResult;
+    this.fields[i] = this.origin + intended;
+    this.fields[i + 4] = -1;
+    this.names.push("");
     if (++this.n === batch) this.flush();
   }
 
@@ -58,11 +69,16 @@ export class ForwardSink implements ResultsSink {
 export const replay = (sink: ResultsSink, fields: Float64Array, names: string[]): void => {
   const origin = performance.timeOrigin;
   for (let r = 0, i = 0; r < names.length; r++, i += fieldsPerResult) {
+    if (fields[i + 4] === -1) {
+      sink.drop(fields[i]! - origin);
+      continue;
+    }
     sink.push(
       fields[i]! - origin,
       fields[i + 1]! - origin,
       fields[i + 2]!,
       fields[i + 3]!,
+      fields[i + 8]!,
       fields[i + 4]!,
       fields[i + 5]!,
       fields[i + 6] === 1,

@@ -47,7 +47,8 @@ export class OpenLoad implements Load {
     const conn = this.idleConns[t.endpoint]!.pop() ?? this.open(t.endpoint);
     s.issued++;
     const sentAt = performance.now();
-    this.summary.recordLag(Math.max(0, Math.round((sentAt - intended) * 1000)));
+    const lagUs = Math.max(0, Math.round((sentAt - intended) * 1000));
+    this.summary.recordLag(lagUs);
     conn.begin(sentAt + s.timeoutMs);
     let error: unknown = noError;
     try {
@@ -55,7 +56,7 @@ export class OpenLoad implements Load {
     } catch (e) {
       error = e;
     }
-    settle(s, conn, this.summary, intended, sentAt, error, t);
+    settle(s, conn, this.summary, intended, sentAt, error, t, lagUs);
     this.idleConns[t.endpoint]!.push(conn);
   }
 
@@ -75,6 +76,7 @@ export class OpenLoad implements Load {
   arrive(intended: number): void {
     if (!this.permits.tryAcquire()) {
       this.summary.dropped++;
+      this.shared.results?.drop(intended);
       return;
     }
     this.send(intended).finally(() => this.permits.release());

@@ -64,7 +64,7 @@ export interface ThreadReport {
 }
 
 /** Numbers per finished request, in the order ResultsSink.push takes them; times in ms since the epoch. */
-export const fieldsPerResult = 8;
+export const fieldsPerResult = 9;
 
 export type ToThread =
   | {

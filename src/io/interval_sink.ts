@@ -26,6 +26,7 @@ export class IntervalSink {
     _sentAt: number,
     latencyUs: number,
     sentLatencyUs: number,
+    lagUs: number,
     status: number,
     reasonIndex: number,
     ok: boolean,
@@ -40,6 +41,12 @@ export class IntervalSink {
       sentLatencyUs,
       bytes,
     );
+    if (lagUs >= 0) this.window.recordLag(lagUs);
+  }
+
+  drop(intended: number): void {
+    this.windowStart ??= intended;
+    this.window.dropped++;
   }
 
   flush(now: number): void {
@@ -48,7 +55,7 @@ export class IntervalSink {
   }
 
   finish(now: number): void {
-    if (this.window.requests > 0) this.write(now);
+    if (this.window.requests > 0 || this.window.dropped > 0) this.write(now);
   }
 
   private write(now: number): void {

@@ -48,12 +48,21 @@ class Folder {
       this.summary.merge(s.right);
       this.span(r.start_us, r.end_us);
       this.intervalRecords++;
+    } else if (r.dropped === true) {
+      // An arrival of the open model that found no free slot: counted, never sent.
+      if (!isTime(r.intended_us)) return "a dropped arrival needs intended_us";
+      this.summary.dropped++;
+      this.span(r.intended_us, r.intended_us);
+      this.requestLines++;
     } else {
-      const { intended_us, sent_us, latency_us, status, ok, bytes, error } = r;
+      const { intended_us, sent_us, latency_us, lag_us, status, ok, bytes, error } = r;
       if (!isTime(intended_us) || !isTime(sent_us)) {
         return "intended_us and sent_us must be numbers";
       }
       if (!isCount(latency_us)) return "latency_us must be a whole number of microseconds";
+      if (lag_us !== undefined && !isCount(lag_us)) {
+        return "lag_us must be a whole number of microseconds";
+      }
       if (!isCount(status) || status > 999) return "status must be a number 0..999";
       if (typeof ok !== "boolean") return "ok must be true or false";
       if (!isCount(bytes)) return "bytes must be a whole number";
@@ -69,6 +78,7 @@ class Folder {
         Math.max(0, end - sent_us),
         bytes,
       );
+      if (lag_us !== undefined) this.summary.recordLag(lag_us);
       this.span(intended_us, end);
       this.requestLines++;
     }

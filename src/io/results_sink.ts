@@ -6,8 +6,10 @@
 import { reasons } from "../domain/reason.ts";
 import { tryWriteWhole } from "./whole_write.ts";
 
-// A line: {"intended_us","sent_us","latency_us","status","ok","bytes","error","target"}; times in µs
-// since the Unix epoch, latency from the intended start; io/results_reader.ts reads it back.
+// A line: {"intended_us","sent_us","latency_us","lag_us","status","ok","bytes","error","target"}; times
+// in µs since the Unix epoch, latency from the intended start, lag_us (the open model only) how late
+// the send went out against the plan. An arrival the open model dropped is {"intended_us","dropped":
+// true}. io/results_reader.ts reads them back.
 
 const encoder = new TextEncoder();
 /** Flush once this many lines are waiting, whatever the timer says. */
@@ -31,6 +33,7 @@ export class ResultsSink {
     sentAt: number,
     latencyUs: number,
     _sentLatencyUs: number,
+    lagUs: number,
     status: number,
     reasonIndex: number,
     ok: boolean,
@@ -41,9 +44,18 @@ export class ResultsSink {
     this.lines.push(
       `{"intended_us":${i},"sent_us":${
         this.originUs + Math.round(sentAt * 1000)
-      },"latency_us":${latencyUs},"status":${status},"ok":${ok},"bytes":${bytes},"error":${
+      },"latency_us":${latencyUs},${
+        lagUs < 0 ? "" : `"lag_us":${lagUs},`
+      }"status":${status},"ok":${ok},"bytes":${bytes},"error":${
         reasonIndex < 0 ? "null" : `"${reasons[reasonIndex]}"`
       },"target":${targetJson}${this.tag}}`,
+    );
+    if (this.lines.length >= batchLines) this.write();
+  }
+
+  drop(intended: number): void {
+    this.lines.push(
+      `{"intended_us":${this.originUs + Math.round(intended * 1000)},"dropped":true${this.tag}}`,
     );
     if (this.lines.length >= batchLines) this.write();
   }

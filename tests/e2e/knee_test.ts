@@ -31,7 +31,9 @@ Deno.test("knee finds 400 req/s (±10 %) at p99<100ms on a target of 4 slots × 
       JSON.parse(l)
     );
     for (const s of json.steps) {
-      assertEquals(lines.filter((l) => l.step === s.step).length, s.requests, `step ${s.step}`);
+      const step = lines.filter((l) => l.step === s.step);
+      assertEquals(step.filter((l) => !l.dropped).length, s.requests, `step ${s.step}`);
+      assertEquals(step.filter((l) => l.dropped).length, s.dropped, `step ${s.step}: dropped`);
     }
     assertEquals(code, 0, JSON.stringify(json.steps.map((s: Json) => [s.offered_rps, s.outcome])));
     assertEquals(json.limited_by, "slo");

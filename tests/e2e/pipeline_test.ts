@@ -1,6 +1,6 @@
 // Pipelines: results streams, report, merge — the same numbers from the same core, across processes.
 import { assert, assertEquals } from "../assert.ts";
-import { countingServer, type Json, runJson, salvo } from "./support.ts";
+import { countingServer, type Json, runJson, salvo, startServe } from "./support.ts";
 
 const reportJson = async (args: ReadonlyArray<string>, stdin?: string) => {
   const r = await salvo(["report", ...args, "-o", "json"], stdin === undefined ? {} : { stdin });
@@ -287,6 +287,32 @@ Deno.test("merged open-model runs keep dropped, the uncorrected latency and the 
     }
     // The intended start is before the send: corrected and uncorrected are not the same figures.
     assert(m.latency_ms.mean > m.latency_uncorrected_ms.mean, "corrected equals uncorrected");
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("report of an open-model stream shows the run's dropped and send lag, per line and per interval, on 2 threads", async () => {
+  const server = await startServe(["--capacity", "2", "--latency", "30ms"]);
+  const dir = await Deno.makeTempDir();
+  try {
+    const lines = `${dir}/lines.ndjson`, windows = `${dir}/windows.ndjson`;
+    const common = ["--rate", "200", "--max-in-flight", "2", "-d", "2s", "-t", "2"];
+    const runs = [];
+    for (const [file, extra] of [[lines, []], [windows, ["--interval", "500ms"]]] as const) {
+      const r = await runJson([server.url, ...common, "--results", file, ...extra]);
+      assertEquals(r.code, 0, r.stderr);
+      assert(r.json.dropped > 0, "nothing was dropped: the test proves nothing");
+      const back = await salvo(["report", file, "-o", "json"]);
+      assertEquals(back.code, 0, back.stderr);
+      runs.push([r.json, JSON.parse(back.stdout)]);
+    }
+    for (const [run, report] of runs) {
+      assertEquals(report.requests, run.requests);
+      assertEquals(report.dropped, run.dropped);
+      assertEquals(report.schedule_lag_ms, run.schedule_lag_ms);
+    }
   } finally {
     await server.stop();
     await Deno.remove(dir, { recursive: true });

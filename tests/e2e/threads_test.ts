@@ -182,3 +182,17 @@ Deno.test("a load thread that dies stops the run: one line naming it and why, ex
     await server.stop();
   }
 });
+
+Deno.test("a worker ramp on 2 threads wakes workers in the run's order: 1 of 4 active sends as one worker", async () => {
+  const server = countingServer(20);
+  try {
+    // One worker active for 1 s (about 45 requests at 20 ms each), then the ramp to 4 ends the run.
+    // Were each thread to count its own workers from 0, two would be active: about 90.
+    const { json } = await runJson([server.url, "-c", "1", "--stages", "1s:1,10ms:4", "-t", "2"]);
+    assertEquals(json.requests, server.count());
+    assertEquals(json.threads.length, 2);
+    assert(json.requests >= 30 && json.requests <= 60, `requests ${json.requests}`);
+  } finally {
+    await server.stop();
+  }
+});

@@ -22,9 +22,20 @@ const memory = (failWith?: Error) => {
 Deno.test("ResultsSink: a line per request, with its status, latency and failure reason", () => {
   const out = memory();
   const sink = new ResultsSink(out);
-  sink.push(1000, 1000.5, 2000, 1500, 200, -1, true, 120, `"GET http://a/"`);
-  sink.push(2000, 2000, 3250, 3250, 0, reasonIndex.timeout, false, 0, `"GET http://a/"`);
-  sink.push(3000, 3000, 1000, 1000, 0, reasonIndex.connection_refused, false, 0, `"GET http://b/"`);
+  sink.push(1000, 1000.5, 2000, 1500, -1, 200, -1, true, 120, `"GET http://a/"`);
+  sink.push(2000, 2000, 3250, 3250, -1, 0, reasonIndex.timeout, false, 0, `"GET http://a/"`);
+  sink.push(
+    3000,
+    3000,
+    1000,
+    1000,
+    -1,
+    0,
+    reasonIndex.connection_refused,
+    false,
+    0,
+    `"GET http://b/"`,
+  );
   sink.finish(4000);
   const lines = out.lines();
   assertEquals(lines.length, 3);
@@ -38,10 +49,10 @@ Deno.test("ResultsSink: a line per request, with its status, latency and failure
 
 Deno.test("ResultsSink: a failed write is kept as the failure, and nothing is written after it", () => {
   const sink = new ResultsSink(memory(new Deno.errors.BrokenPipe("broken pipe")));
-  sink.push(1000, 1000, 1000, 1000, 200, -1, true, 1, `"GET http://a/"`);
+  sink.push(1000, 1000, 1000, 1000, -1, 200, -1, true, 1, `"GET http://a/"`);
   sink.flush(1001);
   assertEquals(sink.failure, "the reader closed the pipe");
-  sink.push(1002, 1002, 1000, 1000, 200, -1, true, 1, `"GET http://a/"`);
+  sink.push(1002, 1002, 1000, 1000, -1, 200, -1, true, 1, `"GET http://a/"`);
   sink.finish(1003);
   assertEquals(sink.failure, "the reader closed the pipe");
 });
@@ -49,12 +60,12 @@ Deno.test("ResultsSink: a failed write is kept as the failure, and nothing is wr
 Deno.test("IntervalSink: each window holds the requests that ended in it, with their reasons", () => {
   const out = memory();
   const sink = new IntervalSink(out, 1000, "GET http://a/");
-  sink.push(0, 0, 10000, 10000, 200, -1, true, 5);
-  sink.push(10, 10, 10000, 10000, 0, reasonIndex.timeout, false, 0);
+  sink.push(0, 0, 10000, 10000, -1, 200, -1, true, 5);
+  sink.push(10, 10, 10000, 10000, -1, 0, reasonIndex.timeout, false, 0);
   sink.flush(999); // not a whole window yet
   assertEquals(out.lines().length, 0);
   sink.flush(1000);
-  sink.push(1000, 1000, 500000, 500000, 503, -1, false, 7);
+  sink.push(1000, 1000, 500000, 500000, -1, 503, -1, false, 7);
   sink.finish(1600);
   const [first, second] = out.lines();
   assertEquals([first.requests, first.successes], [2, 1]);
@@ -64,4 +75,29 @@ Deno.test("IntervalSink: each window holds the requests that ended in it, with t
   assertEquals(second.start_us - first.start_us, 1_000_000);
   assertEquals(second.end_us - second.start_us, 600_000);
   assert(first.type === "interval" && first.target === "GET http://a/", JSON.stringify(first));
+});
+
+Deno.test("ResultsSink: the open model's lines carry lag_us, and a dropped arrival is a line of its own", () => {
+  const out = memory();
+  const sink = new ResultsSink(out);
+  sink.push(1000, 1000.25, 2000, 1750, 250, 200, -1, true, 120, `"GET http://a/"`);
+  sink.drop(1001);
+  sink.finish(4000);
+  const [sent, dropped] = out.lines();
+  assertEquals(sent.lag_us, 250);
+  assertEquals(dropped.dropped, true);
+  assertEquals(dropped.intended_us - sent.intended_us, 1000);
+  assertEquals(dropped.status, undefined, "a dropped arrival was never sent: no status");
+});
+
+Deno.test("IntervalSink: a window counts its dropped arrivals and its sends' lag", () => {
+  const out = memory();
+  const sink = new IntervalSink(out, 1000, "GET http://a/");
+  sink.push(0, 0.5, 10000, 9500, 500, 200, -1, true, 5);
+  sink.drop(1);
+  sink.drop(2);
+  sink.finish(100);
+  const [w] = out.lines();
+  assertEquals([w.requests, w.dropped], [1, 2]);
+  assert(typeof w.histogram_lag === "string", "the lag travels in the record");
 });
