@@ -23,6 +23,11 @@ export const rules: ReadonlyArray<Rule> = [
     message: "--delay paces the closed model's workers; with --rate, arrivals follow the rate",
   },
   {
+    flag: "--precise-pacing",
+    needs: "--rate",
+    message: "--precise-pacing times the open model's arrivals; it needs --rate",
+  },
+  {
     flag: "--max-in-flight",
     needs: "--rate",
     message: "--max-in-flight bounds the open model (--rate); without --rate, -c sets the workers",

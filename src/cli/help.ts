@@ -132,6 +132,7 @@ export const commands: ReadonlyArray<CommandHelp> = [
             default: "1000",
             help: "open model: most requests at once",
           },
+          { name: "precise-pacing", help: "open model: sends within µs of plan (a core)" },
         ],
       },
       ...request,

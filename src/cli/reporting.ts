@@ -53,7 +53,7 @@ export const diagnose = (
     delayMs: o.delayMs,
     pausedMs: o.pausedMs,
     // Each thread is judged on its own: one saturated thread limits the run however idle the others.
-    loopLagP99Ms: Math.max(...o.threads.map((t) => t.loopLagP99Ms)),
+    loopLagP99Ms: Math.max(0, ...o.threads.map((t) => t.loopLagP99Ms)),
     cpuShare: busiestThread(o).thread.cpuShare,
     ...(o.threads.length > 1
       ? { thread: { index: busiestThread(o).index, count: o.threads.length } }

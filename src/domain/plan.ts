@@ -27,7 +27,13 @@ export interface Curve {
  */
 export type LoadModel =
   | { readonly _tag: "Closed"; readonly workers: Curve; readonly delayMs: number }
-  | { readonly _tag: "Open"; readonly rate: Curve; readonly maxInFlight: number };
+  | {
+    readonly _tag: "Open";
+    readonly rate: Curve;
+    readonly maxInFlight: number;
+    /** Wait out the last this many ms before each arrival without a timer (--precise-pacing). */
+    readonly spinMs?: number;
+  };
 
 export interface RunPlan {
   /** What to send: one request, or many (--targets), taken in turn or at random. */

@@ -35,6 +35,7 @@ export class OpenLoad implements Load {
     private readonly durationMs: number | undefined,
     maxInFlight: number,
     private readonly share: Share,
+    private readonly spinMs = 0,
   ) {
     this.permits = new Permits(maxInFlight);
     this.idleConns = shared.targets.endpoints.map(() => []);
@@ -88,10 +89,10 @@ export class OpenLoad implements Load {
     const endMs = this.durationMs ?? Number.POSITIVE_INFINITY;
     let dispatched = 0;
     // The plan's time 0 is `startAt`, exactly: every thread stamps its arrivals on that one origin.
-    // The pacer's own clock starts `lead` from now (a little in the past when this thread starts at
-    // once: its first arrivals then go straight away).
+    // The pacer's own clock starts that far from when it reads it (a little in the past when this
+    // thread starts at once: its first arrivals then go straight away).
     const origin = startAt;
-    const lead = startAt - performance.now();
+    const lead = () => startAt - performance.now();
     return Pacer.drive(
       this.rate,
       endMs,
@@ -102,6 +103,7 @@ export class OpenLoad implements Load {
       {
         stop: () => shared.stopping || dispatched >= shared.maxRequests,
         startInMs: lead,
+        spinMs: this.spinMs,
         first: this.share.index,
         stride: this.share.count,
       },

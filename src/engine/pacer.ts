@@ -23,7 +23,7 @@ export interface Options {
   /** Wait out the last `spinMs` before an arrival by yielding instead of sleeping (0: always sleep). */
   readonly spinMs?: number;
   /** The plan's time 0 is this long after the pacer starts, or before if negative (threads start on one clock). */
-  readonly startInMs?: number;
+  readonly startInMs?: number | (() => number);
   /** Dispatch arrivals first, first + stride, … only: this load thread's share of the plan. */
   readonly first?: number;
   readonly stride?: number;
@@ -44,29 +44,34 @@ export const drive = <E, R>(
     const stop = options.stop ?? (() => false);
     const spinMs = options.spinMs ?? 0;
     const stride = options.stride ?? 1;
-    const start = (yield* nowMs) + (options.startInMs ?? 0);
+    const lead = options.startInMs ?? 0;
+    // Read together with the clock: a lead computed before this fiber ran would be stale by then.
+    const start = (yield* nowMs) + (typeof lead === "number" ? lead : lead());
     options.onStart?.();
     let next = options.first ?? 0;
     let intended = Pacing.startOf(plan, next);
     const tick = Effect.gen(function* () {
-      const now = (yield* nowMs) - start;
-      while (intended <= now && intended < endMs && !stop()) {
-        yield* dispatch(next, intended);
-        next += stride;
-        intended = Pacing.startOf(plan, next);
+      for (;;) {
+        const now = (yield* nowMs) - start;
+        while (intended <= now && intended < endMs && !stop()) {
+          yield* dispatch(next, intended);
+          next += stride;
+          intended = Pacing.startOf(plan, next);
+        }
+        // -1 ends the schedule; otherwise the time to sleep before the next arrival.
+        if (stop() || intended >= endMs) return -1;
+        const wait = intended - now;
+        if (wait > spinMs) return wait - spinMs;
+        // The last `spinMs`: a timer would fire a millisecond or two late, a yield comes back in µs.
+        yield* yieldToEventLoop;
       }
-      // -1 ends the schedule; otherwise the delay until the next arrival is due.
-      if (stop() || intended >= endMs) return -1;
-      return Math.max(0, intended - now);
     });
     yield* Effect.repeat(
-      spinMs > 0 ? Effect.zipRight(yieldToEventLoop, tick) : tick,
+      tick,
       Schedule.identity<number>().pipe(
         Schedule.whileInput((delay: number) => delay >= 0),
         // Whole milliseconds, rounded up: timers have no finer grain, and a sleep never ends early.
-        Schedule.addDelay((delay) =>
-          Duration.millis(Math.ceil(delay > spinMs ? delay - spinMs : 0))
-        ),
+        Schedule.addDelay((delay) => Duration.millis(Math.ceil(delay))),
       ),
     );
   });

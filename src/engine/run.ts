@@ -127,7 +127,7 @@ const loadOf = (plan: RunPlan, shared: Shared, share: Share): Load => {
   const m = plan.model;
   return m._tag === "Closed"
     ? new ClosedLoad(shared, m.workers, m.delayMs, concurrencyOf(m), share)
-    : new OpenLoad(shared, m.rate, plan.durationMs, part(m.maxInFlight, share), share);
+    : new OpenLoad(shared, m.rate, plan.durationMs, part(m.maxInFlight, share), share, m.spinMs);
 };
 
 /** Prepares this thread's `share` of `plan` (the whole of it by default). */
@@ -313,7 +313,7 @@ export const busiestThread = (o: Outcome): { index: number; thread: ThreadFigure
   o.threads.forEach((t, i) => {
     if (t.cpuShare > o.threads[index]!.cpuShare) index = i;
   });
-  return { index, thread: o.threads[index]! };
+  return { index, thread: o.threads[index] ?? { cpuShare: 0, loopLagP99Ms: 0, requests: 0 } };
 };
 
 /** The plan's mean arrival rate per second over its first `ms`. */
@@ -356,8 +356,10 @@ export interface Ending {
 /** The outcome of a run from its threads' parts (one for a run on one thread), merged exactly. */
 export const combine = (plan: RunPlan, parts: ReadonlyArray<Part>, ending: Ending): Outcome => {
   const model = plan.model;
-  const startedAt = Math.min(...parts.map((p) => p.startedAt));
-  const elapsedMs = Math.max(0, Math.max(...parts.map((p) => p.endedAt)) - startedAt);
+  // No part at all: interrupted before any thread had started.
+  const startedAt = parts.length > 0 ? Math.min(...parts.map((p) => p.startedAt)) : 0;
+  const endedAt = parts.length > 0 ? Math.max(...parts.map((p) => p.endedAt)) : 0;
+  const elapsedMs = Math.max(0, endedAt - startedAt);
   // The run ended before its plan did: interrupted, aborted, its output failed, or -n reached.
   const stoppedEarly = ending.interrupted || ending.aborted || ending.outputFailure !== undefined ||
     parts.every((p) => p.budgetUsed);

@@ -82,8 +82,8 @@ const cpuUs = (): number => {
   return u.user + u.system;
 };
 
-/** A thread's report on the main thread's clock; undefined if it does not decode (a bug). */
-const partOf = (r: ThreadReport): Either.Either<Engine.Part, string> =>
+/** A thread's report on the main thread's clock, or why it does not decode (a bug). */
+const partFromReport = (r: ThreadReport): Either.Either<Engine.Part, string> =>
   Either.flatMap(fromRecord(r.summary), (summary) =>
     Either.map(
       Either.mapLeft(Codec.decode(r.loopLag), (e) => e.message),
@@ -102,7 +102,7 @@ const outcomeOf = (t: Threaded): Engine.Outcome => {
   const parts = t.parts.filter((p): p is Engine.Part => p !== undefined);
   return Engine.combine(
     t.plan,
-    parts.length > 0 ? parts : [Engine.partOf(Engine.prepare(t.plan))],
+    parts,
     {
       cpuMs: Math.max(0, t.cpuEndUs - t.cpuStartUs) / 1000,
       interrupted: t.interrupted,
@@ -165,7 +165,7 @@ const executeThreads = (
             if (t.sink !== undefined) replay(t.sink, m.fields, m.names);
             break;
           case "done": {
-            const part = partOf(m.report);
+            const part = partFromReport(m.report);
             if (Either.isLeft(part)) fail(k, `its report does not decode: ${part.left}`);
             else t.parts[k] = part.right;
             reported[k] = true;

@@ -9,6 +9,7 @@ const argv: Readonly<Record<string, ReadonlyArray<string>>> = {
   "--delay": ["--delay", "5ms"],
   "--rate": ["--rate", "50"],
   "--max-in-flight": ["--max-in-flight", "10"],
+  "--precise-pacing": ["--precise-pacing"],
   "--body": ["--body", "x"],
   "--body-file": ["--body-file", "deno.json"],
   "--insecure": ["--insecure"],

@@ -157,3 +157,26 @@ for (
     assert(message.test(r.stderr), r.stderr);
   });
 }
+
+Deno.test("--precise-pacing: at 100/s and 1,000/s against an idle server, the corrected p50 is within 0.2 ms of the uncorrected", async () => {
+  const server = countingServer();
+  try {
+    for (const rate of ["100", "1000"]) {
+      const before = server.count();
+      const { code, json, stderr } = await runJson([
+        server.url,
+        ...["--rate", rate, "-d", "3s", "-t", "1", "--precise-pacing"],
+      ]);
+      assertEquals(code, 0, stderr);
+      assertEquals(json.requests, server.count() - before);
+      const gap = json.latency_ms.p50 - json.latency_uncorrected_ms.p50;
+      assert(Math.abs(gap) <= 0.2, `${rate}/s: corrected p50 is ${gap.toFixed(3)} ms off`);
+      assert(
+        json.schedule_lag_ms.p50 <= 0.1,
+        `${rate}/s: send lag p50 ${json.schedule_lag_ms.p50}`,
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+});
