@@ -64,6 +64,8 @@ export const diagnose = (
       open: {
         targetRps: o.targetRps,
         dropped: stats.dropped,
+        droppedByClient: stats.droppedByClient,
+        precisePacing: o.precisePacing,
         maxInFlight: o.concurrency,
         scheduleLagP99Ms: stats.scheduleLag?.p99 ?? 0,
       },

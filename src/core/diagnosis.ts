@@ -34,8 +34,12 @@ export interface Evidence {
   readonly open?: {
     readonly targetRps: number;
     readonly dropped: number;
+    /** Of `dropped`, those with a slot free when they were due, which salvo sent late (0 when absent). */
+    readonly droppedByClient?: number;
     readonly maxInFlight: number;
     readonly scheduleLagP99Ms: number;
+    /** --precise-pacing: the pacer spins, so a thread's CPU share says nothing of its load. */
+    readonly precisePacing?: boolean;
   };
 }
 
@@ -149,13 +153,44 @@ const diagnoseOpen = (
   base: { idleShare: number; busyShare: number },
 ): Diagnosis => {
   const arrivals = e.requests + o.dropped;
-  if (o.dropped > 0) {
+  const byClient = o.droppedByClient ?? 0;
+  const byServer = o.dropped - byClient;
+  const threads = e.thread?.count ?? 1;
+  const ceiling = `salvo sent at most ~${rate(e.rps / threads)}/s per load thread (${
+    pct(e.cpuShare)
+  } of a CPU core at the busiest); add --threads or machines`;
+  // Drops while salvo was behind its plan say nothing of the server: the slots it found full may
+  // have held responses it had not read yet.
+  if (byClient > 0 && byClient >= byServer) {
+    return {
+      ...base,
+      verdict: "client-saturated",
+      explanation: `salvo fell behind its plan: ${byClient} of ${arrivals} arrivals were dropped ` +
+        `though a slot was free when they were due (salvo sent them late; schedule lag p99 ${
+          formatDuration(o.scheduleLagP99Ms)
+        }), ${rate(e.rps)} of ${rate(o.targetRps)} req/s achieved; ${ceiling}`,
+    };
+  }
+  // A saturated thread that fell short of its plan: whatever it dropped, it could not have sent.
+  const short = o.dropped > 0 || e.rps < o.targetRps * 0.95 || o.scheduleLagP99Ms >= saturatedLagMs;
+  if (short && !o.precisePacing && e.cpuShare >= saturatedCpuShare) {
+    return {
+      ...base,
+      verdict: "client-saturated",
+      explanation: `salvo was the limit: ${
+        e.thread === undefined ? "it" : `load thread ${e.thread.index + 1} of ${e.thread.count}`
+      } used ${pct(e.cpuShare)} of a CPU core; ${o.dropped} of ${arrivals} arrivals dropped, ${
+        rate(e.rps)
+      } of ${rate(o.targetRps)} req/s achieved; ${ceiling}`,
+    };
+  }
+  if (byServer > 0) {
     return {
       ...base,
       verdict: "server-bound",
       explanation:
-        `${o.dropped} of ${arrivals} arrivals (${
-          pct(o.dropped / arrivals)
+        `${byServer} of ${arrivals} arrivals (${
+          pct(byServer / arrivals)
         }) were dropped: all ${o.maxInFlight} ` +
         `in-flight slots were busy (mean response ${
           formatDuration(e.meanLatencyMs)
@@ -170,9 +205,7 @@ const diagnoseOpen = (
         `sends went out late against the plan: schedule lag ${
           formatDuration(o.scheduleLagP99Ms)
         } (p99), ` +
-        `${rate(e.rps)} of ${rate(o.targetRps)} req/s achieved; salvo used ${
-          pct(e.cpuShare)
-        } of a CPU core`,
+        `${rate(e.rps)} of ${rate(o.targetRps)} req/s achieved; ${ceiling}`,
     };
   }
   return {

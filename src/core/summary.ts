@@ -22,6 +22,12 @@ export class Summary {
   bytes = 0;
   /** Arrivals of the open model that found no free slot and were not sent (k6's dropped_iterations). */
   dropped = 0;
+  /**
+   * Of `dropped`, those salvo caused: a slot was still free at the arrival's intended time, and
+   * salvo, dispatching it late, found the slots taken by then. The rest the server caused: every
+   * slot was already waiting for it when the arrival was due.
+   */
+  droppedByClient = 0;
   /** Count per HTTP status 0..999; index 0 is unused (transport failures carry a reason instead). */
   readonly statusCounts = new Float64Array(statusSlots);
   /** Count per transport failure reason, in the order of `reasons`. */
@@ -96,6 +102,7 @@ export class Summary {
     this.successes += other.successes;
     this.bytes += other.bytes;
     this.dropped += other.dropped;
+    this.droppedByClient += other.droppedByClient;
     if (other.lag !== undefined) (this.lag ??= Histogram.make()).add(other.lag);
     for (let i = 0; i < statusSlots; i++) this.statusCounts[i]! += other.statusCounts[i]!;
     for (let i = 0; i < reasons.length; i++) this.errorCounts[i]! += other.errorCounts[i]!;
@@ -166,6 +173,8 @@ export interface Stats {
   /** Reason → count, for reasons seen. */
   readonly errors: Readonly<Partial<Record<Reason, number>>>;
   readonly dropped: number;
+  /** Of `dropped`, those salvo caused by falling behind its plan (see Summary.droppedByClient). */
+  readonly droppedByClient: number;
   /** How late sends went out against the plan, in ms (open model only). */
   readonly scheduleLag:
     | { readonly p50: number; readonly p99: number; readonly max: number }
@@ -195,6 +204,7 @@ export const describe = (s: Summary, elapsedMs: number): Stats => {
     statusCodes,
     errors,
     dropped: s.dropped,
+    droppedByClient: s.droppedByClient,
     scheduleLag: s.lag === undefined ? undefined : {
       p50: s.lag.valueAtPercentile(50) / 1000,
       p99: s.lag.valueAtPercentile(99) / 1000,

@@ -25,8 +25,11 @@ export interface ResultsSink {
     bytes: number,
     targetJson: string,
   ): void;
-  /** An arrival of the open model dropped at `intended`: no in-flight slot was free. */
-  drop(intended: number): void;
+  /**
+   * An arrival of the open model dropped at `intended`: no in-flight slot was free; `byClient` when
+   * salvo had fallen behind its plan (see Summary.droppedByClient).
+   */
+  drop(intended: number, byClient: boolean): void;
   /** Called every few tens of milliseconds with performance.now(): write what is due. */
   flush(now: number): void;
   /** The run is over: write everything left. */

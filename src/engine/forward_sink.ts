@@ -42,11 +42,11 @@ export class ForwardSink implements ResultsSink {
     if (++this.n === batch) this.flush();
   }
 
-  /** A dropped arrival travels as a request whose status is -1. */
-  drop(intended: number): void {
+  /** A dropped arrival travels as a request whose status is -1 (the server's) or -2 (salvo's). */
+  drop(intended: number, byClient: boolean): void {
     const i = this.n * fieldsPerResult;
     this.fields[i] = this.origin + intended;
-    this.fields[i + 4] = -1;
+    this.fields[i + 4] = byClient ? -2 : -1;
     this.names.push("");
     if (++this.n === batch) this.flush();
   }
@@ -69,8 +69,8 @@ export class ForwardSink implements ResultsSink {
 export const replay = (sink: ResultsSink, fields: Float64Array, names: string[]): void => {
   const origin = performance.timeOrigin;
   for (let r = 0, i = 0; r < names.length; r++, i += fieldsPerResult) {
-    if (fields[i + 4] === -1) {
-      sink.drop(fields[i]! - origin);
+    if (fields[i + 4]! < 0) {
+      sink.drop(fields[i]! - origin, fields[i + 4] === -2);
       continue;
     }
     sink.push(

@@ -73,11 +73,17 @@ export class OpenLoad implements Load {
     opened.forEach((conns, e) => this.idleConns[e]!.push(...conns));
   }
 
-  /** One arrival: sent at once if a permit is free, else counted as dropped, never delayed. */
+  /**
+   * One arrival: sent at once if a permit is free, else counted as dropped, never delayed. The drop
+   * is the server's when every slot was already busy at the arrival's intended time; when a slot
+   * was still free then, salvo's own lateness lost it (see Summary.droppedByClient).
+   */
   arrive(intended: number): void {
     if (!this.permits.tryAcquire()) {
+      const byClient = this.permits.fullSince > intended;
       this.summary.dropped++;
-      this.shared.results?.drop(intended);
+      if (byClient) this.summary.droppedByClient++;
+      this.shared.results?.drop(intended, byClient);
       return;
     }
     this.send(intended).finally(() => this.permits.release());

@@ -10,10 +10,13 @@ export class Permits {
     this.free = size;
   }
 
+  /** performance.now() when the last free permit was taken (the pool has been full since). */
+  fullSince = 0;
+
   /** Takes a permit if one is free; never waits. */
   tryAcquire(): boolean {
     if (this.free === 0) return false;
-    this.free--;
+    if (--this.free === 0) this.fullSince = performance.now();
     return true;
   }
 

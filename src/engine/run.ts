@@ -57,6 +57,8 @@ export interface Outcome {
   readonly loopLag: Histogram.Histogram;
   /** CPU time salvo's process used during the run (all threads), in milliseconds. */
   readonly cpuMs: number;
+  /** The open model's pacer spun (--precise-pacing): CPU share then says nothing of the load. */
+  readonly precisePacing: boolean;
   /** Each load thread: its own share of a CPU core, its event loop's lag, its requests. */
   readonly threads: ReadonlyArray<ThreadFigures>;
   readonly interrupted: boolean;
@@ -381,6 +383,7 @@ export const combine = (plan: RunPlan, parts: ReadonlyArray<Part>, ending: Endin
       )
       : undefined,
     pausedMs: parts.reduce((t, p) => t + p.pausedMs, 0),
+    precisePacing: model._tag === "Open" && (model.spinMs ?? 0) > 0,
     loopLag,
     cpuMs: ending.cpuMs,
     threads: parts.map((p) => {

@@ -44,9 +44,10 @@ export class IntervalSink {
     if (lagUs >= 0) this.window.recordLag(lagUs);
   }
 
-  drop(intended: number): void {
+  drop(intended: number, byClient: boolean): void {
     this.windowStart ??= intended;
     this.window.dropped++;
+    if (byClient) this.window.droppedByClient++;
   }
 
   flush(now: number): void {

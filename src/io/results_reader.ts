@@ -52,6 +52,7 @@ class Folder {
       // An arrival of the open model that found no free slot: counted, never sent.
       if (!isTime(r.intended_us)) return "a dropped arrival needs intended_us";
       this.summary.dropped++;
+      if (r.by === "client") this.summary.droppedByClient++;
       this.span(r.intended_us, r.intended_us);
       this.requestLines++;
     } else {

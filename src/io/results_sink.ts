@@ -53,9 +53,11 @@ export class ResultsSink {
     if (this.lines.length >= batchLines) this.write();
   }
 
-  drop(intended: number): void {
+  drop(intended: number, byClient: boolean): void {
     this.lines.push(
-      `{"intended_us":${this.originUs + Math.round(intended * 1000)},"dropped":true${this.tag}}`,
+      `{"intended_us":${this.originUs + Math.round(intended * 1000)},"dropped":true,"by":"${
+        byClient ? "client" : "server"
+      }"${this.tag}}`,
     );
     if (this.lines.length >= batchLines) this.write();
   }

@@ -18,6 +18,8 @@ export interface SummaryRecord {
   readonly successes: number;
   readonly bytes: number;
   readonly dropped: number;
+  /** Of `dropped`, those salvo caused (it had fallen behind its plan); absent when none. */
+  readonly dropped_client?: number;
   readonly status_codes: Readonly<Record<string, number>>;
   readonly errors: Readonly<Record<string, number>>;
   /** Latency from the intended start. */
@@ -47,6 +49,7 @@ export const toRecord = (s: Summary.Summary): SummaryRecord => {
     successes: s.successes,
     bytes: s.bytes,
     dropped: s.dropped,
+    ...(s.droppedByClient > 0 ? { dropped_client: s.droppedByClient } : {}),
     status_codes,
     errors,
     histogram: Codec.encode(s.latency),
@@ -98,6 +101,12 @@ export const fromRecord = (r: unknown): Either.Either<Summary.Summary, string> =
   s.successes = r.successes as number;
   s.bytes = r.bytes as number;
   s.dropped = (r.dropped as number | undefined) ?? 0;
+  if (r.dropped_client !== undefined) {
+    if (!isCount(r.dropped_client) || r.dropped_client > s.dropped) {
+      return Either.left("'dropped_client' is not a whole number up to 'dropped'");
+    }
+    s.droppedByClient = r.dropped_client;
+  }
   for (const [code, n] of Object.entries(r.status_codes)) {
     const c = Number(code);
     if (!Number.isInteger(c) || c < 100 || c > 999 || !isCount(n)) {

@@ -31,6 +31,9 @@ export const toJson = (s: Stats, extra: Record<string, unknown> = {}): Record<st
   status_codes: s.statusCodes,
   errors: s.errors,
   dropped: s.dropped,
+  ...(s.dropped === 0 ? {} : {
+    dropped_by: { server: s.dropped - s.droppedByClient, client: s.droppedByClient },
+  }),
   ...(s.scheduleLag === undefined ? {} : {
     schedule_lag_ms: {
       p50: round(s.scheduleLag.p50),

@@ -195,3 +195,46 @@ Deno.test("open model sending late or short of the rate is client-saturated", ()
     "pacing-limited",
   );
 });
+
+Deno.test("open model drops salvo caused (dispatched late) make it client-saturated with its ceiling, never server-bound", () => {
+  const behind = Diagnosis.diagnose(
+    open({ dropped: 3000, droppedByClient: 2000, scheduleLagP99Ms: 80 }, {
+      requests: 22_000,
+      rps: 4400,
+      cpuShare: 0.97,
+      thread: { index: 1, count: 2 },
+    }),
+  );
+  assertEquals(behind.verdict, "client-saturated");
+  assert(
+    behind.explanation.startsWith(
+      "salvo fell behind its plan: 2000 of 25000 arrivals were dropped",
+    ),
+    behind.explanation,
+  );
+  assert(
+    behind.explanation.includes("salvo sent at most ~2200/s per load thread (97% of a CPU core"),
+    behind.explanation,
+  );
+  // More of them the server's: server-bound, counting only the server's.
+  const server = Diagnosis.diagnose(
+    open({ dropped: 3000, droppedByClient: 1000 }, { requests: 22_000, rps: 4400 }),
+  );
+  assertEquals(server.verdict, "server-bound");
+  assert(
+    server.explanation.startsWith("2000 of 25000 arrivals (8%) were dropped"),
+    server.explanation,
+  );
+});
+
+Deno.test("open model: a thread at 90 % of a core that fell short is client-saturated, unless it was spinning by design", () => {
+  const busy = open({ dropped: 500 }, { requests: 24_500, rps: 4900, cpuShare: 0.95 });
+  const d = Diagnosis.diagnose(busy);
+  assertEquals(d.verdict, "client-saturated");
+  assert(d.explanation.startsWith("salvo was the limit: it used 95% of a CPU core"), d.explanation);
+  // --precise-pacing keeps a thread busy whatever the load: its CPU share is no evidence.
+  assertEquals(
+    Diagnosis.diagnose({ ...busy, open: { ...busy.open!, precisePacing: true } }).verdict,
+    "server-bound",
+  );
+});

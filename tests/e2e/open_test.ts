@@ -1,6 +1,6 @@
 // End-to-end: the open model keeps its rate whatever the server does, and its latency tells the truth.
 import { assert, assertEquals } from "../assert.ts";
-import { countingServer, runJson, salvo } from "./support.ts";
+import { countingServer, runJson, salvo, startServe } from "./support.ts";
 
 /** A server that answers at once, except that it freezes completely from `fromMs` to `toMs` after its first request. */
 const freezingServer = (fromMs: number, toMs: number) => {
@@ -176,6 +176,46 @@ Deno.test("--precise-pacing: at 100/s and 1,000/s against an idle server, the co
         `${rate}/s: send lag p50 ${json.schedule_lag_ms.p50}`,
       );
     }
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("a rate far above what one thread can send is client-saturated, naming salvo's ceiling, never server-bound", async () => {
+  const server = await startServe();
+  try {
+    const { code, json, stderr } = await runJson([
+      server.url,
+      ...["--rate", "300000", "--max-in-flight", "50", "-d", "2s", "-t", "1"],
+    ]);
+    assertEquals(code, 0, stderr);
+    assertEquals(json.requests, await server.count());
+    assert(json.rps < 300000 * 0.95, `salvo kept up with 300,000/s: ${json.rps}`);
+    assertEquals(json.diagnosis.verdict, "client-saturated", json.diagnosis.explanation);
+    assert(
+      json.diagnosis.explanation.includes("add --threads or machines"),
+      json.diagnosis.explanation,
+    );
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("a target at its capacity is server-bound, and its drops are the server's", async () => {
+  const server = await startServe(["--capacity", "2", "--latency", "30ms"]);
+  try {
+    const { code, json, stderr } = await runJson([
+      server.url,
+      ...["--rate", "200", "--max-in-flight", "2", "-d", "2s", "-t", "1"],
+    ]);
+    assertEquals(code, 0, stderr);
+    assertEquals(json.requests, await server.count());
+    assert(json.dropped > 0, "nothing was dropped");
+    // A drop is the client's only where a slot freed just before the arrival was due and an earlier
+    // arrival, sent late, took it: a few at most.
+    assertEquals(json.dropped_by.server + json.dropped_by.client, json.dropped);
+    assert(json.dropped_by.client <= json.dropped * 0.05, JSON.stringify(json.dropped_by));
+    assertEquals(json.diagnosis.verdict, "server-bound", json.diagnosis.explanation);
   } finally {
     await server.stop();
   }

@@ -81,11 +81,11 @@ Deno.test("ResultsSink: the open model's lines carry lag_us, and a dropped arriv
   const out = memory();
   const sink = new ResultsSink(out);
   sink.push(1000, 1000.25, 2000, 1750, 250, 200, -1, true, 120, `"GET http://a/"`);
-  sink.drop(1001);
+  sink.drop(1001, false);
   sink.finish(4000);
   const [sent, dropped] = out.lines();
   assertEquals(sent.lag_us, 250);
-  assertEquals(dropped.dropped, true);
+  assertEquals([dropped.dropped, dropped.by], [true, "server"]);
   assertEquals(dropped.intended_us - sent.intended_us, 1000);
   assertEquals(dropped.status, undefined, "a dropped arrival was never sent: no status");
 });
@@ -94,10 +94,10 @@ Deno.test("IntervalSink: a window counts its dropped arrivals and its sends' lag
   const out = memory();
   const sink = new IntervalSink(out, 1000, "GET http://a/");
   sink.push(0, 0.5, 10000, 9500, 500, 200, -1, true, 5);
-  sink.drop(1);
-  sink.drop(2);
+  sink.drop(1, true);
+  sink.drop(2, false);
   sink.finish(100);
   const [w] = out.lines();
-  assertEquals([w.requests, w.dropped], [1, 2]);
+  assertEquals([w.requests, w.dropped, w.dropped_client], [1, 2, 1]);
   assert(typeof w.histogram_lag === "string", "the lag travels in the record");
 });
