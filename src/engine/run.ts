@@ -189,7 +189,7 @@ const snapshot = (run: Run): Snapshot => {
 };
 
 /** CPU time of the whole process (every thread), in µs. */
-const cpuUs = (): number => {
+export const cpuUs = (): number => {
   const u = process.cpuUsage();
   return u.user + u.system;
 };

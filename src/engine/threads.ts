@@ -2,7 +2,6 @@
 // by the main thread as Effect fibers in one scope; their figures are merged exactly, as `salvo merge`
 // merges files (histograms added, moments combined).
 import { Deferred, Duration, Effect, Either, Exit, Ref, Schedule } from "effect";
-import process from "node:process";
 import * as Codec from "../core/histogram_codec.ts";
 import { RunError } from "../domain/errors.ts";
 import type { RunPlan } from "../domain/plan.ts";
@@ -76,11 +75,6 @@ interface Threaded {
   interrupted: boolean;
   aborted: boolean;
 }
-
-const cpuUs = (): number => {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-};
 
 /** A thread's report on the main thread's clock, or why it does not decode (a bug). */
 const partFromReport = (r: ThreadReport): Either.Either<Engine.Part, string> =>
@@ -189,7 +183,7 @@ const executeThreads = (
     yield* unlessFailed(Effect.forEach(ready, Deferred.await, { discard: true }));
     const at = performance.timeOrigin + performance.now() + startLeadMs;
     t.startedAt = at - performance.timeOrigin;
-    t.cpuStartUs = cpuUs();
+    t.cpuStartUs = Engine.cpuUs();
     post({ type: "go", at });
     let stopSent = false;
     const stopAll = () => {
@@ -245,7 +239,7 @@ const executeThreads = (
     yield* unlessFailed(Effect.forEach(done, Deferred.await, { discard: true }));
   })).pipe(
     Effect.ensuring(Effect.suspend(() => {
-      t.cpuEndUs = cpuUs();
+      t.cpuEndUs = Engine.cpuUs();
       t.sink?.finish(performance.now());
       const o = outcomeOf(t);
       return Ref.set(progress, {
