@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 pairs=${1:-3}
 secs=${2:-3}
 deno=${DENO:-$(npx -y deno@2.9.6 eval 'console.log(Deno.execPath())')}
-salvo=${SALVO:-"$deno run -A src/main.ts"}
+salvo=${SALVO:-"$deno run --v8-flags=--max-semi-space-size=1,--initial-old-space-size=64 -A src/main.ts"}
 wrk=${WRK_BIN:-wrk}
 nginx=${NGINX_BIN:-nginx}
 rss_secs=${RSS_SECS:-30}

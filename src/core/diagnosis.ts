@@ -54,6 +54,12 @@ export interface Diagnosis {
 
 /** Above this event-loop lag (p99), or this CPU share, salvo itself was the bottleneck. */
 export const saturatedLagMs = 20;
+/**
+ * With --precise-pacing salvo promises sends within µs of plan: a send lag p99 above this means it fell
+ * behind. Timer pacing has a grain of its own (a timer fires up to ~2 ms late, then the burst it
+ * releases goes out in order: lag p99 3–7 ms with the client idle), so there `saturatedLagMs` holds.
+ */
+export const precisePacingLagMs = 1;
 export const saturatedCpuShare = 0.9;
 const errorMetrics = new Set(["failures", "successes", "success_rate", "error_rate"]);
 /**
@@ -156,6 +162,7 @@ const diagnoseOpen = (
   const byClient = o.droppedByClient ?? 0;
   const byServer = o.dropped - byClient;
   const threads = e.thread?.count ?? 1;
+  const lagBar = o.precisePacing ? precisePacingLagMs : saturatedLagMs;
   const ceiling = `salvo sent at most ~${rate(e.rps / threads)}/s per load thread (${
     pct(e.cpuShare)
   } of a CPU core at the busiest); add --threads or machines`;
@@ -172,7 +179,7 @@ const diagnoseOpen = (
     };
   }
   // A saturated thread that fell short of its plan: whatever it dropped, it could not have sent.
-  const short = o.dropped > 0 || e.rps < o.targetRps * 0.95 || o.scheduleLagP99Ms >= saturatedLagMs;
+  const short = o.dropped > 0 || e.rps < o.targetRps * 0.95 || o.scheduleLagP99Ms > lagBar;
   if (short && !o.precisePacing && e.cpuShare >= saturatedCpuShare) {
     return {
       ...base,
@@ -197,7 +204,7 @@ const diagnoseOpen = (
         }); the server could not keep up with ${rate(o.targetRps)} req/s`,
     };
   }
-  if (o.scheduleLagP99Ms >= saturatedLagMs || e.rps < o.targetRps * 0.95) {
+  if (o.scheduleLagP99Ms > lagBar || e.rps < o.targetRps * 0.95) {
     return {
       ...base,
       verdict: "client-saturated",

@@ -6,7 +6,7 @@
 // ignored when read), then the counts from index 0 to the index of the largest value as ZigZag LEB128
 // varints, a run of k > 1 empty slots written as -k.
 // Compressed: cookie 0x1c849314 (int32), length (int32), then the V2 form deflated with zlib.
-import { Either } from "effect";
+import * as Either from "effect/Either";
 import { deflateSync, inflateSync } from "node:zlib";
 import { equivalentRange, Histogram, indexOf, layout, valueFromIndex } from "./histogram.ts";
 

@@ -5,7 +5,7 @@
 // is intended to start when the integral Λ(t) = ∫₀ᵗ v reaches i, so arrival 0 starts at t = 0 and the
 // number started by time t is ⌊Λ(t)⌋ + 1 (wrk2's plan: intended times come from the rate, never from
 // the wall clock). For the closed model v is the number of active workers.
-import { Either } from "effect";
+import * as Either from "effect/Either";
 import { UsageError } from "../domain/errors.ts";
 import type { Curve, Stage } from "../domain/plan.ts";
 import { parseDuration } from "./units.ts";

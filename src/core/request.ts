@@ -1,5 +1,5 @@
 // Parsers for the parts of a request typed by users: target URL, method and header lines.
-import { Either } from "effect";
+import * as Either from "effect/Either";
 import { UsageError } from "../domain/errors.ts";
 
 export const parseUrl = (text: string): Either.Either<URL, UsageError> => {

@@ -1,5 +1,5 @@
 // Parsers and formatters for durations and counts typed by users: pure, never throw.
-import { Either } from "effect";
+import * as Either from "effect/Either";
 import { UsageError } from "../domain/errors.ts";
 
 const durationUnits: Readonly<Record<string, number>> = {

@@ -1,5 +1,5 @@
 // Tagged errors for what must stop salvo; a failed request is never one of these.
-import { Data } from "effect";
+import * as Data from "effect/Data";
 
 /** Bad flags, URLs, durations, thresholds or files named by the user: exit code 2. */
 export class UsageError extends Data.TaggedError("UsageError")<{

@@ -1,6 +1,8 @@
 // The closed model: workers, each a plain loop of exchanges over its own connections, run as fibers
 // whose waits (--delay, a parked worker) come from an Effect Schedule.
-import { Duration, Effect, Schedule } from "effect";
+import * as Duration from "effect/Duration";
+import * as Effect from "effect/Effect";
+import * as Schedule from "effect/Schedule";
 import * as Pacing from "../core/pacing.ts";
 import * as Summary from "../core/summary.ts";
 import type { Curve } from "../domain/plan.ts";

@@ -3,7 +3,7 @@
 import type * as Summary from "../core/summary.ts";
 import { reasonIndex } from "../domain/reason.ts";
 import { classifyIndex } from "./classify.ts";
-import type { Connection } from "./http1.ts";
+import { type Connection, Progress } from "./http1.ts";
 import { isRedirect } from "./redirects.ts";
 import type { Target, Targets } from "./target.ts";
 
@@ -115,6 +115,11 @@ export const settle = (
 
 /** Sends `t` over `conn` (following redirects when asked); throws what the exchange threw. */
 export const send = async (conn: Connection, t: Target): Promise<void> => {
-  await conn.exchange(t.request, t.head);
+  // `conn.exchange`, its steady state first: no async call of its own when the connection is open.
+  let progress = conn.sendSmall(t.request, t.head);
+  while (progress === Progress.More) progress = conn.received(await conn.readMore());
+  if (progress !== Progress.Done) {
+    await conn.exchange(t.request, t.head, progress === Progress.Retry);
+  }
   if (t.redirects !== undefined && isRedirect(conn.status)) await t.redirects.follow(conn);
 };

@@ -1,22 +1,51 @@
 // The open model: a pacer dispatches arrivals at their intended times; each takes a permit (at most
-// max-in-flight) and an idle connection, or is dropped.
-import { Effect } from "effect";
-import type * as Pacing from "../core/pacing.ts";
+// max-in-flight) or is dropped, then goes out on an idle connection of a pool sized by Little's law.
+import * as Effect from "effect/Effect";
+import * as Pacing from "../core/pacing.ts";
 import * as Summary from "../core/summary.ts";
+import { ArrivalQueue } from "./arrival_queue.ts";
 import { noError, send, settle, type Shared } from "./exchange.ts";
 import { Connection } from "./http1.ts";
 import type { Load, Share } from "./load.ts";
 import * as Pacer from "./pacer.ts";
 import { Permits } from "./permits.ts";
-import { pick } from "./target.ts";
+import { pick, type Target } from "./target.ts";
 
-/** Connections opened before the clock starts. */
+/** Connections opened before the clock starts, at least (more when the rate asks for them). */
 const warmConnections = 16;
+/** The warm-up opens enough connections for this many ms of arrivals, each answered in as long. */
+const warmHorizonMs = 2;
+/** The pool keeps this many times the connections busy on average (Little's law), plus `spare`. */
+const poolMargin = 2;
+const spare = 4;
+/** Connects an arrival may start while others are under way; more wait for a connection to free up. */
+const maxConnecting = 4;
+/** Connects one tick may start to grow the pool. */
+const maxGrowthPerTick = 64;
+
+/** One endpoint's connections: idle ones, arrivals waiting for one, and how many are opening. */
+interface Lane {
+  readonly endpoint: number;
+  readonly idle: Connection[];
+  readonly waiting: ArrivalQueue;
+  /** Connections made for this endpoint, whatever they are doing. */
+  open: number;
+  connecting: number;
+  /** ms spent in exchanges since the last tick: over the window, the connections busy on average. */
+  busyMs: number;
+}
 
 /**
  * The open model's load for one thread: arrivals i = index, index + count, … of the run's plan (their
  * intended times are the plan's own, so the threads' arrivals merge into the plan) and its part of
  * --max-in-flight.
+ *
+ * An arrival with a permit goes out at once on an idle connection. When none is idle it waits, first
+ * in first out, for the next connection to finish or open (its latency still counts from its intended
+ * time), and at most `maxConnecting` connects start for it: a stall then never turns into a burst of
+ * connects that stalls the thread further. Each connection serves waiting arrivals in its own loop, as
+ * a closed-model worker does. Every tick the pool grows to the connections the last window kept busy
+ * (Little's law: arrivals × latency) times a margin, so connects happen ahead of need.
  */
 export class OpenLoad implements Load {
   readonly summary = Summary.empty();
@@ -24,10 +53,11 @@ export class OpenLoad implements Load {
   readonly interruptToStop = false;
   /** Every connection opened, idle or busy: the watchdog checks them all. */
   readonly connections: Connection[] = [];
-  /** Idle connections, per endpoint. */
-  private readonly idleConns: Connection[][];
-
+  private readonly lanes: Lane[];
   readonly permits: Permits;
+  /** The pacer has dispatched the whole plan: arrivals still waiting are sent, not dropped. */
+  private planEnded = false;
+  private lastTick = 0;
 
   constructor(
     private readonly shared: Shared,
@@ -38,39 +68,27 @@ export class OpenLoad implements Load {
     private readonly spinMs = 0,
   ) {
     this.permits = new Permits(maxInFlight);
-    this.idleConns = shared.targets.endpoints.map(() => []);
-  }
-
-  /** Sends one request intended to start at `intended` (performance.now() time) on an idle connection. */
-  async send(intended: number): Promise<void> {
-    const s = this.shared;
-    const t = pick(s.targets);
-    const conn = this.idleConns[t.endpoint]!.pop() ?? this.open(t.endpoint);
-    s.issued++;
-    const sentAt = performance.now();
-    const lagUs = Math.max(0, Math.round((sentAt - intended) * 1000));
-    this.summary.recordLag(lagUs);
-    conn.begin(sentAt + s.timeoutMs);
-    let error: unknown = noError;
-    try {
-      await send(conn, t);
-    } catch (e) {
-      error = e;
-    }
-    settle(s, conn, this.summary, intended, sentAt, error, t, lagUs);
-    this.idleConns[t.endpoint]!.push(conn);
+    this.lanes = shared.targets.endpoints.map((_, endpoint) => ({
+      endpoint,
+      idle: [],
+      waiting: new ArrivalQueue(),
+      open: 0,
+      connecting: 0,
+      busyMs: 0,
+    }));
   }
 
   /**
-   * Opens `n` connections before the clock starts, so the first arrivals find some ready instead of
-   * all opening connections at once.
+   * Opens connections before the clock starts, so the first arrivals find them ready: at least
+   * `warmConnections`, more when this thread's starting rate needs them.
    */
-  async warm(n = warmConnections): Promise<void> {
-    const endpoints = this.idleConns.length;
-    const each = Math.max(1, Math.floor(Math.min(n, this.permits.size) / endpoints));
-    const opened = this.idleConns.map((_, e) => Array.from({ length: each }, () => this.open(e)));
+  async warm(): Promise<void> {
+    const perMs = Pacing.valueAt(this.rate, 0) / this.share.count;
+    const n = Math.max(warmConnections, Math.ceil(perMs * warmHorizonMs * poolMargin));
+    const each = Math.max(1, Math.floor(Math.min(n, this.permits.size) / this.lanes.length));
+    const opened = this.lanes.map((lane) => Array.from({ length: each }, () => this.make(lane)));
     await Promise.all(opened.flat().map((c) => c.warm()));
-    opened.forEach((conns, e) => this.idleConns[e]!.push(...conns));
+    opened.forEach((conns, e) => this.lanes[e]!.idle.push(...conns));
   }
 
   /**
@@ -80,13 +98,75 @@ export class OpenLoad implements Load {
    */
   arrive(intended: number): void {
     if (!this.permits.tryAcquire()) {
-      const byClient = this.permits.fullSince > intended;
-      this.summary.dropped++;
-      if (byClient) this.summary.droppedByClient++;
-      this.shared.results?.drop(intended, byClient);
+      this.drop(intended, this.permits.fullSince > intended);
       return;
     }
-    this.send(intended).finally(() => this.permits.release());
+    const t = pick(this.shared.targets);
+    const lane = this.lanes[t.endpoint]!;
+    const conn = lane.idle.pop();
+    if (conn !== undefined) {
+      this.serve(lane, conn, intended, t);
+      return;
+    }
+    lane.waiting.push(intended, t);
+    if (lane.connecting < maxConnecting && lane.open < this.permits.size) this.grow(lane);
+  }
+
+  /**
+   * Sends on `conn` the arrival given, then those waiting for this endpoint, oldest first, until none
+   * waits; the connection is then idle.
+   */
+  private async serve(lane: Lane, conn: Connection, intended: number, t: Target): Promise<void> {
+    const s = this.shared;
+    for (;;) {
+      s.issued++;
+      const sentAt = performance.now();
+      const lagUs = Math.max(0, Math.round((sentAt - intended) * 1000));
+      this.summary.recordLag(lagUs);
+      conn.begin(sentAt + s.timeoutMs);
+      let error: unknown = noError;
+      try {
+        await send(conn, t);
+      } catch (e) {
+        error = e;
+      }
+      const now = settle(s, conn, this.summary, intended, sentAt, error, t, lagUs);
+      lane.busyMs += now - sentAt;
+      this.permits.release();
+      // Stopped before the plan's end (Ctrl-C, --abort-on-fail): what waits is never sent.
+      if (s.stopping && !this.planEnded) this.dropWaiting(lane);
+      if (lane.waiting.length === 0) break;
+      intended = lane.waiting.shift();
+      t = lane.waiting.shiftedTarget!;
+    }
+    lane.idle.push(conn);
+  }
+
+  /** Opens one more connection for `lane`; once open it serves what waits, or idles. */
+  private async grow(lane: Lane): Promise<void> {
+    const conn = this.make(lane);
+    lane.connecting++;
+    await conn.warm();
+    lane.connecting--;
+    if (this.shared.stopping && !this.planEnded) this.dropWaiting(lane);
+    if (lane.waiting.length === 0) lane.idle.push(conn);
+    else {
+      const intended = lane.waiting.shift();
+      this.serve(lane, conn, intended, lane.waiting.shiftedTarget!);
+    }
+  }
+
+  private dropWaiting(lane: Lane): void {
+    while (lane.waiting.length > 0) {
+      this.drop(lane.waiting.shift(), true);
+      this.permits.release();
+    }
+  }
+
+  private drop(intended: number, byClient: boolean): void {
+    this.summary.dropped++;
+    if (byClient) this.summary.droppedByClient++;
+    this.shared.results?.drop(intended, byClient);
   }
 
   /** The pacer dispatches each arrival at its intended start, then waits for in-flight sends. */
@@ -104,7 +184,7 @@ export class OpenLoad implements Load {
       endMs,
       (_i, intendedMs) => {
         dispatched++;
-        return Effect.sync(() => this.arrive(origin + intendedMs));
+        this.arrive(origin + intendedMs);
       },
       {
         stop: () => shared.stopping || dispatched >= shared.maxRequests,
@@ -115,6 +195,7 @@ export class OpenLoad implements Load {
       },
     ).pipe(
       Effect.andThen(Effect.sync(() => {
+        this.planEnded = !shared.stopping;
         shared.stopping = true;
       })),
       // Every permit back means every send has finished.
@@ -122,7 +203,21 @@ export class OpenLoad implements Load {
     );
   }
 
-  tick(): void {}
+  /** Grows each endpoint's pool to what the last window kept busy (Little's law), with a margin. */
+  tick(elapsedMs: number): void {
+    const window = elapsedMs - this.lastTick;
+    this.lastTick = elapsedMs;
+    if (window <= 0 || this.shared.stopping) return;
+    for (const lane of this.lanes) {
+      const busy = lane.busyMs / window;
+      lane.busyMs = 0;
+      const want = Math.min(this.permits.size, Math.ceil(busy * poolMargin) + spare);
+      // A step of the rate (or of the server's latency) grows the pool over a few ticks, not at once.
+      for (let n = lane.open; n < Math.min(want, lane.open + maxGrowthPerTick); n++) {
+        this.grow(lane);
+      }
+    }
+  }
 
   idle(): Promise<void> {
     return this.permits.idle();
@@ -132,9 +227,13 @@ export class OpenLoad implements Load {
     return 0;
   }
 
-  private open(endpoint: number): Connection {
-    const c = new Connection(this.shared.targets.endpoints[endpoint]!, this.shared.followRedirects);
+  private make(lane: Lane): Connection {
+    const c = new Connection(
+      this.shared.targets.endpoints[lane.endpoint]!,
+      this.shared.followRedirects,
+    );
     this.connections.push(c);
+    lane.open++;
     return c;
   }
 }

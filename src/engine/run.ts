@@ -1,6 +1,10 @@
 // Runs a plan, or one load thread's share of it: the load model's fibers in a scope, with a watchdog
 // for timeouts, a monitor (ramp, event-loop lag, results flushing) and snapshots published into a Ref.
-import { Duration, Effect, Fiber, Ref, Schedule } from "effect";
+import * as Duration from "effect/Duration";
+import * as Effect from "effect/Effect";
+import * as Fiber from "effect/Fiber";
+import * as Ref from "effect/Ref";
+import * as Schedule from "effect/Schedule";
 import process from "node:process";
 import * as Histogram from "../core/histogram.ts";
 import * as Pacing from "../core/pacing.ts";

@@ -1,6 +1,9 @@
 // A load thread (a Deno Worker running salvo's own entry): runs its share of the plan with the same
 // engine as a run on one thread, posts snapshots and results to the main thread, then its report.
-import { Effect, Fiber, Ref, Schedule } from "effect";
+import * as Effect from "effect/Effect";
+import * as Fiber from "effect/Fiber";
+import * as Ref from "effect/Ref";
+import * as Schedule from "effect/Schedule";
 import * as Codec from "../core/histogram_codec.ts";
 import { toRecord } from "../io/summary_record.ts";
 import { ForwardSink } from "./forward_sink.ts";

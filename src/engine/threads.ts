@@ -6,7 +6,7 @@ import * as Codec from "../core/histogram_codec.ts";
 import { RunError } from "../domain/errors.ts";
 import type { RunPlan } from "../domain/plan.ts";
 import { fromRecord } from "../io/summary_record.ts";
-import { entry } from "./entry.ts";
+import { threadUrl } from "./entry.ts";
 import type { ResultsSink } from "./exchange.ts";
 import { replay } from "./forward_sink.ts";
 import * as Engine from "./run.ts";
@@ -131,7 +131,9 @@ const executeThreads = (
       );
     const plan = toWire(t.plan);
     const workers = yield* Effect.acquireRelease(
-      Effect.sync(() => Array.from({ length: n }, () => new Worker(entry(), { type: "module" }))),
+      Effect.sync(() =>
+        Array.from({ length: n }, () => new Worker(threadUrl(), { type: "module" }))
+      ),
       (ws) => Effect.sync(() => ws.forEach((w) => w.terminate())),
     );
     workers.forEach((w, k) => {

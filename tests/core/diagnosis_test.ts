@@ -180,6 +180,17 @@ Deno.test("open model with dropped arrivals is server-bound, with the share drop
   assert(d.explanation.startsWith("2500 of 25000 arrivals (10%) were dropped"), d.explanation);
 });
 
+Deno.test("with --precise-pacing, a send lag p99 over 1 ms is client-saturated; with timers, only beyond their grain", () => {
+  const precise = (lag: number) =>
+    Diagnosis.diagnose(open({ scheduleLagP99Ms: lag, precisePacing: true })).verdict;
+  assertEquals(precise(1.2), "client-saturated");
+  assertEquals(precise(1), "pacing-limited");
+  assertEquals(precise(0.3), "pacing-limited");
+  // Timers fire up to ~2 ms late and release a burst: 5 ms of lag is their grain, not a stall.
+  assertEquals(Diagnosis.diagnose(open({ scheduleLagP99Ms: 5 })).verdict, "pacing-limited");
+  assertEquals(Diagnosis.diagnose(open({ scheduleLagP99Ms: 21 })).verdict, "client-saturated");
+});
+
 Deno.test("open model sending late or short of the rate is client-saturated", () => {
   const late = Diagnosis.diagnose(open({ scheduleLagP99Ms: 25 }));
   assertEquals(late.verdict, "client-saturated");

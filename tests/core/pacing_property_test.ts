@@ -38,7 +38,7 @@ Deno.test("pacing: arrival i starts when the integral of the rate reaches i", ()
 const dispatchedAt = (p: Pacing.Plan, endMs: number, checkpoints: ReadonlyArray<number>) =>
   Effect.gen(function* () {
     let count = 0;
-    const fiber = yield* Effect.fork(Pacer.drive(p, endMs, () => Effect.sync(() => count++)));
+    const fiber = yield* Effect.fork(Pacer.drive(p, endMs, () => void count++));
     const seen: number[] = [];
     let now = 0;
     for (const t of checkpoints) {
