@@ -1,6 +1,6 @@
 # Sourced by the benchmarks: starts nginx (${nginx_workers:-1} workers, a 3-byte body) on
 # 127.0.0.1:$nginx_port under $work, pinned with $server_cpu; adds its pid to $pids. $nginx names the
-# binary (default: nginx on PATH).
+# binary (default: nginx on PATH); $nginx_extra is added inside http { } (more servers, TLS files).
 mkdir -p "$work/nginx"
 cat >"$work/nginx.conf" <<CONF
 worker_processes ${nginx_workers:-1};
@@ -20,6 +20,7 @@ http {
     listen 127.0.0.1:$nginx_port reuseport;
     location / { return 200 "ok\n"; }
   }
+${nginx_extra:-}
 }
 CONF
 $server_cpu "${nginx:-nginx}" -c "$work/nginx.conf" -p "$work" &

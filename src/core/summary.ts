@@ -32,6 +32,8 @@ export class Summary {
   readonly statusCounts = new Float64Array(statusSlots);
   /** Count per transport failure reason, in the order of `reasons`. */
   readonly errorCounts = new Float64Array(reasons.length);
+  /** The first failure's message per reason (secrets masked): the summary's line that says why. */
+  readonly why: Array<string | undefined> = new Array(reasons.length).fill(undefined);
   /** Latency from the intended start (corrected for coordinated omission; equals `sent` in the closed model). */
   readonly latency = Histogram.make();
   /**
@@ -105,7 +107,10 @@ export class Summary {
     this.droppedByClient += other.droppedByClient;
     if (other.lag !== undefined) (this.lag ??= Histogram.make()).add(other.lag);
     for (let i = 0; i < statusSlots; i++) this.statusCounts[i]! += other.statusCounts[i]!;
-    for (let i = 0; i < reasons.length; i++) this.errorCounts[i]! += other.errorCounts[i]!;
+    for (let i = 0; i < reasons.length; i++) {
+      this.errorCounts[i]! += other.errorCounts[i]!;
+      this.why[i] ??= other.why[i];
+    }
     if (this.sentOnly === undefined && other.sentOnly !== undefined) {
       this.sentOnly = this.latency.copy();
     }
@@ -172,6 +177,8 @@ export interface Stats {
   readonly statusCodes: Readonly<Record<string, number>>;
   /** Reason → count, for reasons seen. */
   readonly errors: Readonly<Partial<Record<Reason, number>>>;
+  /** Reason → the first such failure's message, where one was kept. */
+  readonly errorMessages: Readonly<Partial<Record<Reason, string>>>;
   readonly dropped: number;
   /** Of `dropped`, those salvo caused by falling behind its plan (see Summary.droppedByClient). */
   readonly droppedByClient: number;
@@ -187,8 +194,11 @@ export const describe = (s: Summary, elapsedMs: number): Stats => {
     if (n > 0) statusCodes[String(code)] = n;
   });
   const errors: Partial<Record<Reason, number>> = {};
+  const errorMessages: Partial<Record<Reason, string>> = {};
   s.errorCounts.forEach((n, i) => {
     if (n > 0) errors[reasons[i]!] = n;
+    const why = s.why[i];
+    if (n > 0 && why !== undefined) errorMessages[reasons[i]!] = why;
   });
   const durationS = elapsedMs / 1000;
   return {
@@ -203,6 +213,7 @@ export const describe = (s: Summary, elapsedMs: number): Stats => {
     latencyUncorrected: latencyStats(s.sent),
     statusCodes,
     errors,
+    errorMessages,
     dropped: s.dropped,
     droppedByClient: s.droppedByClient,
     scheduleLag: s.lag === undefined ? undefined : {

@@ -4,8 +4,9 @@ import { TransportError } from "./http1.ts";
 import { ProtocolError } from "./response_parser.ts";
 
 const messageReasons: ReadonlyArray<readonly [RegExp, Reason]> = [
-  [/lookup address|name or service not known|nodename nor servname|no such host|dns/i, "dns"],
+  // First: a certificate's fault may name a `DnsName(…)`, which is no DNS failure.
   [/certificate|tls|handshake|ssl/i, "tls"],
+  [/lookup address|name or service not known|nodename nor servname|no such host|dns/i, "dns"],
   [/refused/i, "connection_refused"],
   [/reset|broken pipe|aborted/i, "connection_reset"],
   [/timed out/i, "timeout"],

@@ -1,5 +1,6 @@
 // One exchange's bookkeeping, shared by both load models: the run's shared state, settling an
 // exchange into a summary and the results stream, and sending a target (with its redirects).
+import { maskSecrets } from "../core/request.ts";
 import type * as Summary from "../core/summary.ts";
 import { reasonIndex } from "../domain/reason.ts";
 import { classifyIndex } from "./classify.ts";
@@ -59,6 +60,12 @@ export interface Shared {
 
 const timeoutIndex = reasonIndex.timeout;
 
+/** A failure's message on one line, secrets masked, at most 200 characters. */
+export const whyOf = (e: unknown): string => {
+  const text = maskSecrets(e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+};
+
 /** Marks an exchange that threw nothing. */
 export const noError: unique symbol = Symbol("noError");
 
@@ -82,6 +89,8 @@ export const settle = (
   let end = now;
   if (error !== noError) {
     reason = classifyIndex(error, conn.aborted);
+    // Once per reason: what the summary prints to say why (a tls failure names the certificate's fault).
+    if (summary.why[reason] === undefined) summary.why[reason] = whyOf(error);
     // Cut by the watchdog: it ended at its limit, however late the watchdog's timer fired.
     if (conn.aborted === "timeout") end = conn.timeoutAt;
     conn.close();

@@ -1,7 +1,12 @@
-// A TLS connection that skips certificate verification (--insecure), over node:tls: Deno.connectTls
-// always verifies. Adapted to the small part of Deno.Conn the client uses: read, write, close.
-import { connect as tlsConnect, type TLSSocket } from "node:tls";
-import type { ByteConn } from "./byte_conn.ts";
+// TLS without certificate verification (--insecure). Deno.connectTls always verifies, and node:tls
+// (which can skip it) moves data at about half the speed. So the first connection to an endpoint
+// fetches the certificates the server presents (node:tls, unverified), and every connection then
+// goes through Deno's own TLS trusting exactly those certificates, the name not checked. Where that
+// cannot verify (an expired certificate, a CA certificate used as the server's, an issuer the server
+// does not send), the endpoint's connections stay on node:tls.
+import { Buffer } from "node:buffer";
+import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from "node:tls";
+import { type ByteConn, byteConn } from "./byte_conn.ts";
 
 class InsecureTlsConn implements ByteConn {
   private chunks: Uint8Array[] = [];
@@ -61,7 +66,8 @@ class InsecureTlsConn implements ByteConn {
   }
 }
 
-export const connectInsecure = (hostname: string, port: number): Promise<ByteConn> =>
+/** node:tls, verification off: what the probe connects with, and the way when pinning fails. */
+const connectNode = (hostname: string, port: number): Promise<TLSSocket> =>
   new Promise((resolve, reject) => {
     // SNI carries names only; for an address, send none.
     const ip = /^[\d.]+$|:/.test(hostname);
@@ -72,6 +78,73 @@ export const connectInsecure = (hostname: string, port: number): Promise<ByteCon
       rejectUnauthorized: false,
     });
     socket.setNoDelay(true);
-    socket.once("secureConnect", () => resolve(new InsecureTlsConn(socket)));
+    socket.once("secureConnect", () => resolve(socket));
     socket.once("error", reject);
   });
+
+/** The certificates a server presented, leaf first, as PEM. */
+const presented = (socket: TLSSocket): string[] => {
+  const pems: string[] = [];
+  const seen = new Set<string>();
+  let c: PeerCertificate | undefined = socket.getPeerCertificate(true);
+  while (c?.raw !== undefined && !seen.has(c.fingerprint256)) {
+    seen.add(c.fingerprint256);
+    // `raw` is a Uint8Array here, not always a Buffer.
+    const b64 = Buffer.from(c.raw).toString("base64").replace(/.{64}/g, "$&\n");
+    pems.push(`-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`);
+    c = (c as { issuerCertificate?: PeerCertificate }).issuerCertificate;
+  }
+  return pems;
+};
+
+/** Deno's TLS trusting exactly `pems`, whatever name they carry. */
+const connectPinned = (hostname: string, port: number, pems: string[]): Promise<Deno.TlsConn> =>
+  Deno.connectTls({ hostname, port, caCerts: pems, unsafelyDisableHostnameVerification: true });
+
+/** How one endpoint's connections go: through Deno's TLS with these certificates, or node:tls. */
+type Way = { readonly pinned: string[] } | { readonly pinned: undefined };
+
+/** Per endpoint (and per load thread): decided by the first connection, kept for the run. */
+const ways = new Map<string, Promise<Way>>();
+
+/** Fetches the endpoint's certificates, then tries a pinned connection with them. */
+const probe = async (hostname: string, port: number): Promise<Way> => {
+  const socket = await connectNode(hostname, port);
+  const pems = presented(socket);
+  socket.destroy();
+  if (pems.length === 0) return { pinned: undefined };
+  try {
+    const conn = await connectPinned(hostname, port, pems);
+    try {
+      await conn.handshake();
+    } finally {
+      conn.close();
+    }
+    return { pinned: pems };
+  } catch {
+    return { pinned: undefined };
+  }
+};
+
+/** The way for `hostname:port`, probing once; a probe that could not connect is not kept. */
+const wayTo = (hostname: string, port: number): Promise<Way> => {
+  const key = `${hostname}:${port}`;
+  let way = ways.get(key);
+  if (way === undefined) {
+    way = probe(hostname, port);
+    ways.set(key, way);
+    way.catch(() => ways.delete(key));
+  }
+  return way;
+};
+
+/** A connection to `hostname:port` that does not verify the server's certificate. */
+export const connectInsecure = async (hostname: string, port: number): Promise<ByteConn> => {
+  const way = await wayTo(hostname, port);
+  if (way.pinned !== undefined) {
+    const conn = await connectPinned(hostname, port, way.pinned);
+    await conn.handshake();
+    return byteConn(conn);
+  }
+  return new InsecureTlsConn(await connectNode(hostname, port));
+};

@@ -2,7 +2,7 @@
 //
 // Histograms travel in HdrHistogram's V2 compressed form (µs); the exact running moments travel beside
 // them, so that merged means and deviations stay exact too.
-import { Either } from "effect";
+import * as Either from "effect/Either";
 import * as Histogram from "../core/histogram.ts";
 import * as Codec from "../core/histogram_codec.ts";
 import * as Summary from "../core/summary.ts";
@@ -22,6 +22,8 @@ export interface SummaryRecord {
   readonly dropped_client?: number;
   readonly status_codes: Readonly<Record<string, number>>;
   readonly errors: Readonly<Record<string, number>>;
+  /** Reason → the first such failure's message (secrets masked); absent when none was kept. */
+  readonly error_messages?: Readonly<Record<string, string>>;
   /** Latency from the intended start. */
   readonly histogram: string;
   readonly moments: Moments;
@@ -40,8 +42,11 @@ export const toRecord = (s: Summary.Summary): SummaryRecord => {
     if (n > 0) status_codes[String(code)] = n;
   });
   const errors: Record<string, number> = {};
+  const messages: Record<string, string> = {};
   s.errorCounts.forEach((n, i) => {
     if (n > 0) errors[reasons[i]!] = n;
+    const why = s.why[i];
+    if (n > 0 && why !== undefined) messages[reasons[i]!] = why;
   });
   const open = s.sent !== s.latency;
   return {
@@ -52,6 +57,7 @@ export const toRecord = (s: Summary.Summary): SummaryRecord => {
     ...(s.droppedByClient > 0 ? { dropped_client: s.droppedByClient } : {}),
     status_codes,
     errors,
+    ...(Object.keys(messages).length > 0 ? { error_messages: messages } : {}),
     histogram: Codec.encode(s.latency),
     moments: moments(s.latency),
     ...(open
@@ -117,6 +123,15 @@ export const fromRecord = (r: unknown): Either.Either<Summary.Summary, string> =
   for (const [reason, n] of Object.entries(r.errors)) {
     if (!isReason(reason) || !isCount(n)) return Either.left(`bad error count '${reason}'`);
     s.errorCounts[reasonIndex[reason]] = n;
+  }
+  if (r.error_messages !== undefined) {
+    if (!isObject(r.error_messages)) return Either.left("'error_messages' is not an object");
+    for (const [reason, why] of Object.entries(r.error_messages)) {
+      if (!isReason(reason) || typeof why !== "string") {
+        return Either.left(`bad error message '${reason}'`);
+      }
+      s.why[reasonIndex[reason]] = why;
+    }
   }
   const latency = histogramOf(r.histogram, r.moments, "histogram");
   if (Either.isLeft(latency)) return Either.left(latency.left);

@@ -84,6 +84,9 @@ export const render = (s: Stats, h: Heading, distribution: ReadonlyArray<Bin> = 
   if (codes !== "") lines.push(`  status     ${codes}`);
   const errors = tally(s.errors);
   if (errors !== "") lines.push(`  errors     ${errors}`);
+  for (const [reason, why] of Object.entries(s.errorMessages)) {
+    lines.push(`  why        ${reason}: ${why}`);
+  }
   return lines.join("\n");
 };
 

@@ -18,6 +18,13 @@ Deno.test("classify: each kind of failure has its reason", () => {
     ],
     [new Error("dns error: no record found for Query"), "dns"],
     [new Deno.errors.InvalidData("invalid peer certificate: UnknownIssuer"), "tls"],
+    // A certificate for another name names a DnsName: still tls, not dns.
+    [
+      new Deno.errors.InvalidData(
+        'invalid peer certificate: certificate not valid for name "127.0.0.1"; certificate is only valid for DnsName("other.example")',
+      ),
+      "tls",
+    ],
     [new ProtocolError("response is not HTTP/1.x"), "protocol_error"],
     [new TransportError("redirect_limit", "more than 10 redirects"), "redirect_limit"],
     [new Error("something else"), "other"],
