@@ -1,5 +1,5 @@
-// Builds salvo: the compiled binary (`compile`, `compile-all`) or its single-file payload (`bundle`),
-// from the same entry, with the same permissions and the same baked-in commit.
+// Builds salvo: the compiled binary (`compile`, `compile-all`) or its single-file payload (`bundle`);
+// the binary packs that bundle, with the same permissions and the same baked-in commit.
 //
 //   deno run -A scripts/build.ts compile                 dist/salvo for this machine
 //   deno run -A scripts/build.ts compile-all             dist/salvo-<version>-<target>[.exe] for every target, and SHA256SUMS
@@ -8,6 +8,7 @@
 // `deno compile` downloads the runtime it packs (denort). Where that download cannot be made, set
 // DENORT_BIN to a denort binary for the target (one target per run then).
 import pkg from "../package.json" with { type: "json" };
+import { lazyNodeImports } from "./lazy_node_imports.ts";
 
 /** The permissions baked into the binary, and those CI runs the bundle with: network, and the files a user names. */
 export const permissions = ["--allow-net", "--allow-read", "--allow-write"];
@@ -66,20 +67,34 @@ const stage = async (): Promise<string> => {
     };\n`,
   );
   // The load thread's code, bundled on its own and embedded as a string: its Worker then evaluates
-  // 424 KB instead of the whole program.
+  // 424 KB instead of the whole program. Its Worker runs it from a blob: URL, which `createRequire`
+  // refuses: CommonJS modules in it resolve from the program's own main module instead.
   const thread = `${dir}/thread.js`;
   const r = await run(deno, ["bundle", "--quiet", "--output", thread, threadEntry], dir);
   if (!r.ok) fail(`deno bundle (load thread) failed:\n${r.out.trim()}`);
+  const code = lazyNodeImports(await Deno.readTextFile(thread)).replaceAll(
+    "__deno_internal_createRequire(import.meta.url)",
+    "__deno_internal_createRequire(Deno.mainModule)",
+  );
   await Deno.writeTextFile(
     `${dir}/src/engine/thread_code.ts`,
     `// A load thread's code, bundled on its own by scripts/build.ts.\nexport const threadCode: string | undefined = ${
-      JSON.stringify(await Deno.readTextFile(thread))
+      JSON.stringify(code)
     };\n`,
   );
   return dir;
 };
 
+/** The program as one file, its `node:` imports loaded on first use (scripts/lazy_node_imports.ts). */
+const bundle = async (dir: string, out: string): Promise<void> => {
+  const r = await run(deno, ["bundle", "--quiet", "--output", out, entry], dir);
+  if (!r.ok) fail(`deno bundle failed:\n${r.out.trim()}`);
+  await Deno.writeTextFile(out, lazyNodeImports(await Deno.readTextFile(out)));
+};
+
+/** The binary packs the bundle: the same payload CI tests. */
 const compile = async (dir: string, output: string, target?: string): Promise<void> => {
+  await bundle(dir, `${dir}/salvo.js`);
   const args = [
     "compile",
     ...permissions,
@@ -87,7 +102,7 @@ const compile = async (dir: string, output: string, target?: string): Promise<vo
     "--output",
     output,
     ...(target ? ["--target", target] : []),
-    entry,
+    `${dir}/salvo.js`,
   ];
   const r = await run(deno, args, dir);
   if (r.ok) return;
@@ -116,8 +131,7 @@ const main = async (mode: string | undefined, output: string | undefined): Promi
   try {
     if (mode === "bundle") {
       const out = output ?? `${root}dist/salvo.js`;
-      const r = await run(deno, ["bundle", "--quiet", "--output", out, entry], dir);
-      if (!r.ok) fail(`deno bundle failed:\n${r.out.trim()}`);
+      await bundle(dir, out);
       console.log(`${out}: run it with deno run ${permissions.join(" ")} ${out}`);
     } else if (mode === "compile") {
       await compile(dir, `${root}dist/salvo`);

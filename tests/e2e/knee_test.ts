@@ -1,6 +1,6 @@
 // salvo knee against the built-in target with a known capacity, and against one faster than salvo.
 import { assert, assertEquals } from "../assert.ts";
-import { type Json, salvo, startServe } from "./support.ts";
+import { entry, type Json, salvo, startServe } from "./support.ts";
 
 const knee = async (args: ReadonlyArray<string>) => {
   const r = await salvo(["knee", ...args, "-o", "json"]);
@@ -164,7 +164,7 @@ Deno.test("Ctrl-C during knee prints the steps so far and exits 130", async () =
       args: [
         "run",
         "-A",
-        "src/main.ts",
+        entry,
         "knee",
         server.url,
         "--slo",

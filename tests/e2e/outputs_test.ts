@@ -1,7 +1,7 @@
 // Outputs that cannot lie: a failed write stops the run and exits 3, output paths are checked before
 // the first request, and links, FIFOs and devices are written through, never replaced.
 import { assert, assertEquals } from "../assert.ts";
-import { countingServer, salvo } from "./support.ts";
+import { countingServer, entry, salvo } from "./support.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -81,7 +81,7 @@ Deno.test("--results - into a pipe whose reader left (| head -1): exit 3, the ca
   const server = countingServer();
   try {
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "src/main.ts", "run", server.url, "-d", "3s", "--results", "-"],
+      args: ["run", "-A", entry, "run", server.url, "-d", "3s", "--results", "-"],
       cwd: root,
       stdin: "null",
       stdout: "piped",

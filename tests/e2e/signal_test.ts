@@ -1,12 +1,12 @@
 // Interrupts: Ctrl-C and SIGTERM stop the run, print the partial summary, keep files whole, exit 130 / 143.
 import { assert, assertEquals } from "../assert.ts";
-import { countingServer } from "./support.ts";
+import { countingServer, entry } from "./support.ts";
 
 const root = new URL("../../", import.meta.url);
 
 const interrupt = async (args: ReadonlyArray<string>, signal: Deno.Signal, afterMs: number) => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "src/main.ts", "run", ...args],
+    args: ["run", "-A", entry, "run", ...args],
     cwd: root,
     stdin: "null",
     stdout: "piped",
@@ -89,7 +89,7 @@ Deno.test("a second Ctrl-C exits at once, without waiting out the grace", async 
   const server = countingServer(5000);
   try {
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "src/main.ts", "run", server.url, "-c", "1", "-d", "10s", "-q"],
+      args: ["run", "-A", entry, "run", server.url, "-c", "1", "-d", "10s", "-q"],
       cwd: root,
       stdin: "null",
       stdout: "piped",
@@ -183,7 +183,7 @@ Deno.test("after a second Ctrl-C the results file holds whole lines only (the la
       args: [
         "run",
         "-A",
-        "src/main.ts",
+        entry,
         "run",
         server.url,
         "-c",

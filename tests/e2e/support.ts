@@ -2,6 +2,12 @@
 
 const root = new URL("../../", import.meta.url);
 
+/**
+ * What the tests run: src/main.ts, or with SALVO_ENTRY=dist/salvo.js the bundle (the compiled
+ * binary's payload), so the whole suite can check what ships.
+ */
+export const entry = Deno.env.get("SALVO_ENTRY") ?? "src/main.ts";
+
 /** Parsed JSON output: tests read it field by field. */
 // deno-lint-ignore no-explicit-any
 export type Json = any;
@@ -23,7 +29,7 @@ export const salvo = async (
   options: { readonly stdin?: string; readonly killAfterMs?: number } = {},
 ): Promise<Spawned> => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "src/main.ts", ...args],
+    args: ["run", "-A", entry, ...args],
     cwd: root,
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
@@ -64,7 +70,7 @@ export interface ServeProcess {
 
 export const startServe = async (args: ReadonlyArray<string> = []): Promise<ServeProcess> => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "src/main.ts", "serve", "--port", "0", ...args],
+    args: ["run", "-A", entry, "serve", "--port", "0", ...args],
     cwd: root,
     stdin: "null",
     stdout: "piped",

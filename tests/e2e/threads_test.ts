@@ -1,6 +1,6 @@
 // --threads: load threads share a run's work; salvo's counts equal the server's however it is split.
 import { assert, assertEquals } from "../assert.ts";
-import { countingServer, runJson, startServe } from "./support.ts";
+import { countingServer, entry, runJson, startServe } from "./support.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -110,7 +110,7 @@ Deno.test("--results on 3 threads: every line whole, one per request, as many as
 
 const spawn = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
   new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "src/main.ts", "run", ...args],
+    args: ["run", "-A", entry, "run", ...args],
     cwd: root,
     env,
     stdin: "null",
