@@ -14,8 +14,8 @@ const value = fc.oneof(
   fc.integer({ min: 0, max: 2_000_000 }),
   fc.integer({ min: 0, max: highest }),
 );
-const values = fc.array(value, { maxLength: 300 });
-const nonEmpty = fc.array(value, { minLength: 1, maxLength: 300 });
+const values = fc.array(value, { maxLength: 300, size: "medium" });
+const nonEmpty = fc.array(value, { minLength: 1, maxLength: 300, size: "medium" });
 
 /** Nearest rank of percentile k/1000 among n sorted values, in exact integer arithmetic. */
 const nearestRank = (k: number, n: number): number => Math.max(1, Math.ceil((k * n) / 100_000));

@@ -44,8 +44,8 @@ const sameSummary = (a: Summary.Summary, b: Summary.Summary): void => {
 Deno.test("summary of a ++ b equals merge(summary(a), summary(b))", () => {
   fc.assert(
     fc.property(
-      fc.array(result, { maxLength: 200 }),
-      fc.array(result, { maxLength: 200 }),
+      fc.array(result, { maxLength: 200, size: "medium" }),
+      fc.array(result, { maxLength: 200, size: "medium" }),
       (a, b) => {
         sameSummary(Summary.merge(Summary.of(a), Summary.of(b)), Summary.of([...a, ...b]));
       },
@@ -56,7 +56,7 @@ Deno.test("summary of a ++ b equals merge(summary(a), summary(b))", () => {
 
 Deno.test("summary counts are conserved: requests = successes + failures = statuses + errors", () => {
   fc.assert(
-    fc.property(fc.array(result, { maxLength: 300 }), (rs) => {
+    fc.property(fc.array(result, { maxLength: 300, size: "medium" }), (rs) => {
       const s = Summary.of(rs);
       const stats = Summary.describe(s, 1000);
       assertEquals(s.requests, rs.length);

@@ -65,7 +65,7 @@ Deno.test("results split across k threads in any way merge to the summary of one
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 8 }),
-      fc.array(result, { maxLength: 300 }),
+      fc.array(result, { maxLength: 300, size: "medium" }),
       fc.array(fc.nat(50), { minLength: 8, maxLength: 8 }),
       (k, rs, dropped) => {
         const parts = Array.from({ length: k }, (_, t) => {
