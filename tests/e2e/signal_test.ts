@@ -217,3 +217,31 @@ Deno.test("after a second Ctrl-C the results file holds whole lines only (the la
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("Ctrl-C in the open model: every arrival is a line (answered, cut or dropped), and the server saw each request sent", async () => {
+  // 300 ms answers at 400/s keep ~120 requests in flight: the pool is still growing when the signal comes.
+  const server = countingServer(300);
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/results.ndjson`;
+    const r = await interrupt(
+      [server.url, "--rate", "400", "-d", "10s", "--results", file, "-o", "json", "-q"],
+      "SIGINT",
+      1500,
+    );
+    assertEquals(r.code, 130, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    assertEquals(summary.interrupted, true);
+    const lines = (await Deno.readTextFile(file)).trimEnd().split("\n").map((l) => JSON.parse(l));
+    const dropped = lines.filter((l) => l.dropped === true).length;
+    assertEquals(dropped, summary.dropped);
+    assertEquals(lines.length, summary.requests + summary.dropped);
+    assertEquals(summary.requests, server.count());
+    // Those in flight at the signal were answered within the grace or cut as cancelled, never lost.
+    const reasons = new Set(lines.filter((l) => l.dropped !== true).map((l) => l.error ?? "ok"));
+    for (const reason of reasons) assert(reason === "ok" || reason === "cancelled", reason);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
