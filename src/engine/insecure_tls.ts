@@ -101,18 +101,18 @@ const presented = (socket: TLSSocket): string[] => {
 const connectPinned = (hostname: string, port: number, pems: string[]): Promise<Deno.TlsConn> =>
   Deno.connectTls({ hostname, port, caCerts: pems, unsafelyDisableHostnameVerification: true });
 
-/** How one endpoint's connections go: through Deno's TLS with these certificates, or node:tls. */
-type Way = { readonly pinned: string[] } | { readonly pinned: undefined };
-
-/** Per endpoint (and per load thread): decided by the first connection, kept for the run. */
-const ways = new Map<string, Promise<Way>>();
+/**
+ * Per endpoint (and per load thread), decided by the first connection and kept for the run: the
+ * certificates its connections go through Deno's TLS trusting, or undefined for node:tls.
+ */
+const pins = new Map<string, Promise<string[] | undefined>>();
 
 /** Fetches the endpoint's certificates, then tries a pinned connection with them. */
-const probe = async (hostname: string, port: number): Promise<Way> => {
+const probe = async (hostname: string, port: number): Promise<string[] | undefined> => {
   const socket = await connectNode(hostname, port);
   const pems = presented(socket);
   socket.destroy();
-  if (pems.length === 0) return { pinned: undefined };
+  if (pems.length === 0) return undefined;
   try {
     const conn = await connectPinned(hostname, port, pems);
     try {
@@ -120,29 +120,29 @@ const probe = async (hostname: string, port: number): Promise<Way> => {
     } finally {
       conn.close();
     }
-    return { pinned: pems };
+    return pems;
   } catch {
-    return { pinned: undefined };
+    return undefined;
   }
 };
 
-/** The way for `hostname:port`, probing once; a probe that could not connect is not kept. */
-const wayTo = (hostname: string, port: number): Promise<Way> => {
+/** The pin for `hostname:port`, probing once; a probe that could not connect is not kept. */
+const pinFor = (hostname: string, port: number): Promise<string[] | undefined> => {
   const key = `${hostname}:${port}`;
-  let way = ways.get(key);
-  if (way === undefined) {
-    way = probe(hostname, port);
-    ways.set(key, way);
-    way.catch(() => ways.delete(key));
+  let pin = pins.get(key);
+  if (pin === undefined) {
+    pin = probe(hostname, port);
+    pins.set(key, pin);
+    pin.catch(() => pins.delete(key));
   }
-  return way;
+  return pin;
 };
 
 /** A connection to `hostname:port` that does not verify the server's certificate. */
 export const connectInsecure = async (hostname: string, port: number): Promise<ByteConn> => {
-  const way = await wayTo(hostname, port);
-  if (way.pinned !== undefined) {
-    const conn = await connectPinned(hostname, port, way.pinned);
+  const pinned = await pinFor(hostname, port);
+  if (pinned !== undefined) {
+    const conn = await connectPinned(hostname, port, pinned);
     await conn.handshake();
     return byteConn(conn);
   }

@@ -213,9 +213,8 @@ export class OpenLoad implements Load {
       lane.busyMs = 0;
       const want = Math.min(this.permits.size, Math.ceil(busy * poolMargin) + spare);
       // A step of the rate (or of the server's latency) grows the pool over a few ticks, not at once.
-      for (let n = lane.open; n < Math.min(want, lane.open + maxGrowthPerTick); n++) {
-        this.grow(lane);
-      }
+      const target = Math.min(want, lane.open + maxGrowthPerTick);
+      while (lane.open < target) this.grow(lane);
     }
   }
 

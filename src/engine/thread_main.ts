@@ -1,4 +1,4 @@
-// A load thread (a Deno Worker running salvo's own entry): runs its share of the plan with the same
+// A load thread (a Deno Worker running thread_entry.ts, or its embedded bundle): runs its share of the plan with the same
 // engine as a run on one thread, posts snapshots and results to the main thread, then its report.
 import * as Effect from "effect/Effect";
 import * as Fiber from "effect/Fiber";
