@@ -24,7 +24,16 @@ Deno.test("knee finds 400 req/s (±10 %) at p99<100ms on a target of 4 slots × 
       ...["--html", `${dir}/knee.html`, "--results", `${dir}/steps.ndjson`],
     ]);
     const html = await Deno.readTextFile(`${dir}/knee.html`);
-    assert(html.includes(`knee ${Math.round(json.knee_rps)}/s`), "the knee is not marked");
+    assert(
+      html.includes(`knee ${Math.round(json.knee_rps)}/s`),
+      `the knee is not marked: ${
+        JSON.stringify([
+          json.knee_rps,
+          json.limited_by,
+          json.steps.map((s: Json) => [s.offered_rps, s.outcome, s.dropped, s.diagnosis?.verdict]),
+        ])
+      }`,
+    );
     assertEquals(html.match(/<tr><td>/g)?.length, json.steps.length);
     // --results: every judged request, tagged with its step.
     const lines = (await Deno.readTextFile(`${dir}/steps.ndjson`)).trimEnd().split("\n").map((l) =>
