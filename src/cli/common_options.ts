@@ -16,6 +16,12 @@ export const junit = Options.text("junit").pipe(
   Options.optional,
   Options.withDescription("Write the thresholds as JUnit XML to this file"),
 );
+export const html = Options.text("html").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Also write a self-contained HTML report to FILE (atomically): summary, gate, charts",
+  ),
+);
 export const out = Options.text("out").pipe(
   Options.optional,
   Options.withDescription("Also write the JSON summary to FILE (atomically)"),

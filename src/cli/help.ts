@@ -140,8 +140,9 @@ export const commands: ReadonlyArray<CommandHelp> = [
         title: "Output",
         flags: [
           outputFlag,
-          { name: "quiet", alias: "q", help: "no progress line" },
+          { name: "quiet", alias: "q", help: "no live view on stderr" },
           { name: "out", value: "FILE", help: "also write the JSON summary" },
+          { name: "html", value: "FILE", help: "also write an HTML report with charts" },
           { name: "results", value: "FILE|-", help: "one NDJSON line per request" },
           {
             name: "interval",
@@ -216,6 +217,7 @@ export const commands: ReadonlyArray<CommandHelp> = [
         flags: [
           outputFlag,
           { name: "out", value: "FILE", help: "also write the JSON summary" },
+          { name: "html", value: "FILE", help: "also write an HTML report with charts" },
           { name: "skip-invalid", help: "skip lines that do not parse, counted" },
           ...gate.flags,
         ],
@@ -236,6 +238,7 @@ export const commands: ReadonlyArray<CommandHelp> = [
         flags: [
           outputFlag,
           { name: "out", value: "FILE", help: "also write the JSON summary" },
+          { name: "html", value: "FILE", help: "also write an HTML report" },
           ...gate.flags,
         ],
       },

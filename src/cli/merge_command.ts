@@ -4,7 +4,7 @@ import { Effect, Either } from "effect";
 import * as Summary from "../core/summary.ts";
 import { UsageError } from "../domain/errors.ts";
 import { fromRecord } from "../io/summary_record.ts";
-import { junit, out, output, threshold } from "./common_options.ts";
+import { html, junit, out, output, threshold } from "./common_options.ts";
 import * as Report from "./reporting.ts";
 
 const files = Args.text({ name: "file" }).pipe(
@@ -104,7 +104,7 @@ const readPart = (path: string): Effect.Effect<Part, UsageError> =>
 
 export const mergeCommand = Command.make(
   "merge",
-  { files, output, threshold, junit, out },
+  { files, output, threshold, junit, out, html },
   (raw) =>
     Report.reportRead(
       raw,

@@ -1,8 +1,8 @@
 // `salvo report [FILE…|-]`: the summary of results streams (per-request lines or interval records), with thresholds.
 import { Args, Command, Options } from "@effect/cli";
-import { Effect } from "effect";
+import { Effect, Option } from "effect";
 import * as Reader from "../io/results_reader.ts";
-import { junit, out, output, threshold } from "./common_options.ts";
+import { html, junit, out, output, threshold } from "./common_options.ts";
 import * as Report from "./reporting.ts";
 
 const files = Args.text({ name: "file" }).pipe(
@@ -25,12 +25,12 @@ const splitTarget = (target: string | undefined): { method: string; url: string 
 
 export const reportCommand = Command.make(
   "report",
-  { files, skipInvalid, output, threshold, junit, out },
+  { files, skipInvalid, output, threshold, junit, out, html },
   (raw) =>
     Report.reportRead(
       raw,
       Effect.gen(function* () {
-        const read = yield* Reader.read(raw.files, raw.skipInvalid);
+        const read = yield* Reader.read(raw.files, raw.skipInvalid, Option.isSome(raw.html));
         for (const w of read.warnings) yield* Effect.sync(() => console.error(`salvo: ${w}`));
         const source = read.intervalRecords > 0
           ? `${read.intervalRecords} interval record${read.intervalRecords === 1 ? "" : "s"}`
@@ -41,6 +41,7 @@ export const reportCommand = Command.make(
           elapsedMs: (read.endedUs - read.startedUs) / 1000,
           startedUs: read.startedUs,
           endedUs: read.endedUs,
+          timeline: read.timeline,
           load: `from ${source}`,
         };
       }),

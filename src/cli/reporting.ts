@@ -1,7 +1,6 @@
 // Reporting a summary: evaluate thresholds, diagnose a run, print the summary and gate, write files; yields the exit code.
 import { Effect, Option } from "effect";
 import * as Diagnosis from "../core/diagnosis.ts";
-import * as Distribution from "../core/distribution.ts";
 import * as Request from "../core/request.ts";
 import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
@@ -11,8 +10,9 @@ import { busiestThread, cpuShare, type Outcome } from "../engine/run.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
 import { toRecord } from "../io/summary_record.ts";
 import { writeFailure } from "../io/whole_write.ts";
-import * as Gate from "../report/gate.ts";
-import * as Json from "../report/json.ts";
+import type { Row } from "../core/timeline.ts";
+import * as Document from "../report/document.ts";
+import * as Html from "../report/html.ts";
 import * as Junit from "../report/junit.ts";
 import * as Text from "../report/text.ts";
 import { codes, type ExitCode, set as setExitCode } from "./exit_code.ts";
@@ -89,6 +89,8 @@ export interface Files {
   readonly summaryToStderr: boolean;
   /** Where the results stream went (`-` for stdout), to name it when writing it failed. */
   readonly results?: string | undefined;
+  /** The HTML report (--html). */
+  readonly html?: string | undefined;
 }
 
 /** Checks before any work that --out and --junit can be written, so a bad path stops salvo at once. */
@@ -96,6 +98,7 @@ export const checkFiles = (files: Files): Effect.Effect<void, RunError> =>
   Effect.all([
     files.out === undefined ? Effect.void : AtomicFile.check("--out", files.out),
     files.junit === undefined ? Effect.void : AtomicFile.check("--junit", files.junit),
+    files.html === undefined ? Effect.void : AtomicFile.check("--html", files.html),
   ], { discard: true });
 
 /** What is being reported: a run in this process, or results read back from files (report, merge). */
@@ -106,6 +109,10 @@ export interface Subject {
   readonly startedUs: number;
   readonly endedUs: number;
   readonly heading: Text.Heading;
+  /** The run window by window (the live view's timeline, or a results stream's windows). */
+  readonly timeline?: ReadonlyArray<Row> | undefined;
+  /** The plan's arrivals per second in each timeline window (the open model). */
+  readonly intendedRps?: ReadonlyArray<number> | undefined;
   /** Only a run in this process knows how it ran, and so can be diagnosed. */
   readonly run?: { readonly plan: RunPlan; readonly outcome: Outcome };
 }
@@ -148,13 +155,35 @@ export const report = (
       : `--results: cannot write ${
         files.results === "-" ? "stdout" : `'${files.results}'`
       }: ${o.outputFailure}; the run stopped early and the stream is incomplete`;
-    const failed = outputFailure !== undefined || evaluations.some((e) => !e.passed);
-    // A run cut short by its own output says nothing about the server: no diagnosis.
-    const diagnosis = o === undefined || outputFailure !== undefined
-      ? undefined
-      : diagnose(o, stats, evaluations);
-    const warnings = Thresholds.sampleWarnings(thresholds, stats.requests);
-    const gate = Gate.render(evaluations, stats, diagnosis, warnings, outputFailure);
+    const doc = Document.build({
+      summary,
+      record: toRecord(summary),
+      elapsedMs: subject.elapsedMs,
+      startedUs: subject.startedUs,
+      endedUs: subject.endedUs,
+      heading: subject.heading,
+      evaluations,
+      warnings: Thresholds.sampleWarnings(thresholds, stats.requests),
+      outputFailure,
+      // A run cut short by its own output says nothing about the server: no diagnosis.
+      run: run === undefined || o === undefined ? undefined : {
+        request: {
+          method: run.plan.targets[0].method,
+          url: Request.maskUrl(run.plan.targets[0].url),
+          headers: Object.fromEntries(run.plan.targets[0].headers.map(Request.maskHeader)),
+        },
+        targets: run.plan.targets.length,
+        targetRps: o.targetRps,
+        diagnosis: outputFailure === undefined ? diagnose(o, stats, evaluations) : undefined,
+        loopLagP99Ms: o.loopLag.valueAtPercentile(99) / 1000,
+        cpuShare: cpuShare(o),
+        threads: o.threads,
+        interrupted: o.interrupted,
+        aborted: o.aborted,
+      },
+      timeline: subject.timeline,
+      intendedRps: subject.intendedRps,
+    });
     const print = (text: string) =>
       Effect.try({
         try: () => (files.summaryToStderr ? console.error(text) : console.log(text)),
@@ -166,80 +195,30 @@ export const report = (
             }`,
           }),
       });
-    const record = toRecord(summary);
-    const json = Json.toJson(stats, {
-      ...(run === undefined ? {} : {
-        request: {
-          method: run.plan.targets[0].method,
-          url: Request.maskUrl(run.plan.targets[0].url),
-          headers: Object.fromEntries(run.plan.targets[0].headers.map(Request.maskHeader)),
-        },
-        ...(run.plan.targets.length > 1 ? { targets: run.plan.targets.length } : {}),
-      }),
-      started_us: subject.startedUs,
-      ended_us: subject.endedUs,
-      ...(o?.targetRps === undefined ? {} : { target_rps: Number(o.targetRps.toFixed(3)) }),
-      histogram: record.histogram,
-      moments: record.moments,
-      ...(record.histogram_uncorrected === undefined ? {} : {
-        histogram_uncorrected: record.histogram_uncorrected,
-        moments_uncorrected: record.moments_uncorrected,
-      }),
-      thresholds: evaluations.map((e) => ({
-        expression: e.threshold.expression,
-        passed: outputFailure === undefined && e.passed,
-        actual: e.actual,
-        limit: e.threshold.limit,
-        ...(outputFailure === undefined ? {} : { judged: false }),
-      })),
-      ...(diagnosis === undefined || o === undefined ? {} : {
-        diagnosis: {
-          verdict: diagnosis.verdict,
-          explanation: diagnosis.explanation,
-          idle_share: Number(diagnosis.idleShare.toFixed(4)),
-          busy_share: Number(diagnosis.busyShare.toFixed(4)),
-          loop_lag_p99_ms: o.loopLag.valueAtPercentile(99) / 1000,
-          cpu_share: Number(cpuShare(o).toFixed(4)),
-        },
-      }),
-      ...(o === undefined ? {} : {
-        threads: o.threads.map((t) => ({
-          requests: t.requests,
-          cpu_share: Number(t.cpuShare.toFixed(4)),
-          loop_lag_p99_ms: t.loopLagP99Ms,
-        })),
-      }),
-      warnings,
-      ...(o?.interrupted ? { interrupted: true } : {}),
-      ...(o?.aborted ? { aborted: true } : {}),
-      ...(outputFailure === undefined ? {} : { output_failed: outputFailure }),
-    });
     if (output === "json") {
-      yield* print(JSON.stringify(json, null, 2));
+      yield* print(JSON.stringify(doc.json, null, 2));
       // The gate's verdict also goes to stderr, so a CI log shows why without parsing JSON.
-      if (failed) yield* Effect.sync(() => console.error(gate));
+      if (doc.failed) yield* Effect.sync(() => console.error(doc.gate));
     } else {
-      const tail = gate === "" ? "" : `\n\n${gate}`;
-      yield* print(
-        `${Text.render(stats, subject.heading, Distribution.bins(summary.latency))}${tail}${
-          o?.aborted ? "\nstopped early: --abort-on-fail" : ""
-        }`,
-      );
+      yield* print(Text.ofDocument(doc));
+    }
+    if (files.html !== undefined) {
+      yield* AtomicFile.write("--html", files.html, Html.render(doc));
     }
     if (files.out !== undefined) {
-      yield* AtomicFile.write("--out", files.out, JSON.stringify(json, null, 2) + "\n");
+      yield* AtomicFile.write("--out", files.out, JSON.stringify(doc.json, null, 2) + "\n");
     }
     if (files.junit !== undefined) {
       yield* AtomicFile.write(
         "--junit",
         files.junit,
-        Junit.render(evaluations, stats.durationS, Gate.runLine(stats)),
+        Junit.ofDocument(doc),
       );
     }
     if (outputFailure !== undefined) {
       return yield* new RunError({ reason: "output", message: outputFailure });
     }
-    return failed ? codes.thresholdFailed : codes.ok;
+    return doc.failed ? codes.thresholdFailed : codes.ok;
   });
 
 /** The gate options every reporting command takes, as parsed by @effect/cli. */
@@ -248,6 +227,7 @@ export interface GateOptions {
   readonly output: "text" | "json";
   readonly junit: Option.Option<string>;
   readonly out: Option.Option<string>;
+  readonly html: Option.Option<string>;
 }
 
 /**
@@ -270,6 +250,7 @@ export const reportRead = (
     const files = {
       junit: Option.getOrUndefined(gate.junit),
       out: Option.getOrUndefined(gate.out),
+      html: Option.getOrUndefined(gate.html),
       summaryToStderr: false,
     };
     yield* checkFiles(files);
@@ -280,6 +261,7 @@ export const reportRead = (
         elapsedMs: r.elapsedMs,
         startedUs: r.startedUs,
         endedUs: r.endedUs,
+        timeline: r.timeline,
         heading: {
           method: r.method,
           url: r.url,

@@ -1,6 +1,6 @@
 // `salvo run URL`: resolves flags into a plan, runs it, prints the summary.
 import { Command, Options } from "@effect/cli";
-import { Duration, Effect, Option, Ref, Schedule } from "effect";
+import { Effect, Option, Ref } from "effect";
 import * as Pacing from "../core/pacing.ts";
 import * as Request from "../core/request.ts";
 import * as Thresholds from "../core/thresholds.ts";
@@ -12,13 +12,14 @@ import { ResultsSink } from "../io/results_sink.ts";
 import { concurrencyOf, type LoadModel, type RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
 import * as Threads from "../engine/threads.ts";
-import * as Text from "../report/text.ts";
-import { junit, out, output, threshold } from "./common_options.ts";
+import { type Row, Timeline } from "../core/timeline.ts";
+import { html, junit, out, output, threshold } from "./common_options.ts";
 import { set as setExitCode } from "./exit_code.ts";
 import * as FlagRules from "./flag_rules.ts";
 import * as OpenFiles from "./open_files.ts";
 import { optional, requestFlags, requestOptions, resolveRequest } from "./request_options.ts";
 import * as Report from "./reporting.ts";
+import { colourWanted, frameOf, Screen, watch } from "./watch.ts";
 import { resolveThreads, threadsAtMost, threadsOption } from "./threads_option.ts";
 
 const concurrency = Options.text("concurrency").pipe(
@@ -86,7 +87,7 @@ const interval = Options.text("interval").pipe(
 );
 const quiet = Options.boolean("quiet").pipe(
   Options.withAlias("q"),
-  Options.withDescription("No progress line on stderr"),
+  Options.withDescription("No live view on stderr"),
 );
 
 const options = {
@@ -107,6 +108,7 @@ const options = {
   results,
   interval,
   out,
+  html,
   quiet,
 };
 
@@ -201,40 +203,37 @@ export const resolve = (
  */
 const precisePacingSpinMs = 2;
 
-const encoder = new TextEncoder();
-
-/** The terminal's width; a line as wide as it would wrap, and a wrapped line cannot be redrawn. */
-const columns = (): number => {
-  try {
-    return Deno.consoleSize().columns;
-  } catch {
-    return 80;
-  }
+/** The live view's first line: what is sent, and how load is made. */
+const titleOf = (plan: RunPlan): string => {
+  const first = plan.targets[0];
+  const what = plan.targets.length === 1
+    ? `${first.method} ${Request.maskUrl(first.url)}`
+    : `${plan.targets.length} targets`;
+  const m = plan.model;
+  return `${what} · ${
+    m._tag === "Open"
+      ? `${Number((Pacing.valueAt(m.rate, 0) * 1000).toFixed(3))} req/s${
+        m.rate.stages.length > 0 ? " (ramped)" : ""
+      }`
+      : `${concurrencyOf(m)} workers${m.workers.stages.length > 0 ? " (ramped)" : ""}`
+  }`;
 };
 
-/** Redraws the progress line on stderr from the latest snapshot, cut to the terminal's width. */
-const progressLoop = (progress: Ref.Ref<Engine.Snapshot>) =>
-  Ref.get(progress).pipe(
-    Effect.flatMap((s) =>
-      // Nothing to show until the first snapshot of the run.
-      s === Engine.emptySnapshot ? Effect.void : Effect.sync(() =>
-        Deno.stderr.writeSync(
-          encoder.encode(
-            `\r\x1b[2K${
-              Text.progressLine(s.elapsedMs, s.requests, s.failures).slice(
-                0,
-                Math.max(1, columns() - 1),
-              )
-            }`,
-          ),
-        )
-      )
-    ),
-    Effect.repeat(Schedule.spaced(Duration.millis(250))),
-    Effect.asVoid,
-  );
-
-const clearProgress = Effect.sync(() => Deno.stderr.writeSync(encoder.encode("\r\x1b[2K")));
+/** The open model's planned arrivals per second in each window of `rows`. */
+const intendedRps = (
+  plan: RunPlan,
+  rows: ReadonlyArray<Row>,
+): ReadonlyArray<number> | undefined => {
+  const m = plan.model;
+  if (m._tag !== "Open") return undefined;
+  const end = plan.durationMs ?? Number.POSITIVE_INFINITY;
+  return rows.map((r) => {
+    const a = Math.min(r.startMs, end), b = Math.min(r.endMs, end);
+    return r.endMs > r.startMs
+      ? ((Pacing.integral(m.rate, b) - Pacing.integral(m.rate, a)) * 1000) / (r.endMs - r.startMs)
+      : 0;
+  });
+};
 
 const runHandler = (raw: Raw) =>
   Effect.gen(function* () {
@@ -252,34 +251,55 @@ const runHandler = (raw: Raw) =>
       out: Option.getOrUndefined(raw.out),
       summaryToStderr: resultsPath === "-",
       results: resultsPath,
+      html: Option.getOrUndefined(raw.html),
     };
     yield* Report.checkFiles(files);
     const sink = resultsPath === undefined
       ? undefined
       : yield* openResults(resultsPath, plan, intervalMs);
-    const run = Threads.prepare(plan, threads, sink?.sink);
+    const htmlPath = Option.getOrUndefined(raw.html);
+    const live = !raw.quiet && Deno.stderr.isTerminal();
+    // The live view and the HTML report read every snapshot's whole summary; other runs skip it.
+    const detail = live || htmlPath !== undefined;
+    const run = Threads.prepare(plan, threads, sink?.sink, detail);
     const progress = yield* Ref.make<Engine.Snapshot>(Engine.emptySnapshot);
+    const timeline = new Timeline(1000);
     const stopWhen = raw.abortOnFail && thresholds.length > 0
       ? (s: Engine.Snapshot) => thresholds.some((t) => Thresholds.cannotPass(t, snapshotFigures(s)))
       : undefined;
     const execute = run.execute(progress, stopWhen);
-    const load = !raw.quiet && Deno.stderr.isTerminal()
-      ? Effect.scoped(Effect.forkScoped(progressLoop(progress)).pipe(Effect.andThen(execute))).pipe(
-        Effect.ensuring(clearProgress),
+    const title = titleOf(plan);
+    const screen = live
+      ? {
+        screen: new Screen(Deno.stderr),
+        frame: (s: Engine.Snapshot) => frameOf(title, plan, threads, s, timeline),
+        colour: colourWanted(),
+      }
+      : undefined;
+    const load = detail
+      ? Effect.scoped(
+        Effect.forkScoped(watch(progress, timeline, screen)).pipe(Effect.andThen(execute)),
       )
       : execute;
-    const finish = Effect.suspend(() =>
-      Report.report(
-        Report.runSubject(
-          plan,
-          run.outcome(),
-          Math.round((performance.timeOrigin + run.startedAt()) * 1000),
-        ),
+    const finish = Effect.suspend(() => {
+      const o = run.outcome();
+      if (detail) timeline.close(o.elapsedMs, o.summary);
+      return Report.report(
+        {
+          ...Report.runSubject(
+            plan,
+            o,
+            Math.round((performance.timeOrigin + run.startedAt()) * 1000),
+          ),
+          ...(detail
+            ? { timeline: timeline.rows, intendedRps: intendedRps(plan, timeline.rows) }
+            : {}),
+        },
         thresholds,
         raw.output,
         files,
-      )
-    ).pipe(Effect.ensuring(Effect.sync(() => sink?.close())));
+      );
+    }).pipe(Effect.ensuring(Effect.sync(() => sink?.close())));
     // The summary is printed however the run ends, Ctrl-C included (the exit code is then 130).
     const code = yield* load.pipe(
       Effect.onInterrupt(() => Effect.ignore(finish)),

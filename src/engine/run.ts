@@ -29,6 +29,11 @@ export interface Snapshot {
   readonly failures: number;
   /** Largest latency so far, in microseconds. */
   readonly maxUs: number;
+  /**
+   * Only when the run was prepared with `detail` (the live view, the HTML report): everything
+   * counted so far, a copy, and the requests in flight now.
+   */
+  readonly detail?: { readonly summary: Summary.Summary; readonly inFlight: number };
 }
 
 export const emptySnapshot: Snapshot = {
@@ -89,6 +94,8 @@ export interface Run {
   threadCpuEndUs: number;
   interrupted: boolean;
   aborted: boolean;
+  /** Snapshots carry the whole summary so far (see Snapshot.detail). */
+  detail: boolean;
 }
 
 /** How long in-flight requests may finish after an interrupt before their sockets are closed. */
@@ -137,7 +144,12 @@ const loadOf = (plan: RunPlan, shared: Shared, share: Share): Load => {
 };
 
 /** Prepares this thread's `share` of `plan` (the whole of it by default). */
-export const prepare = (plan: RunPlan, results?: ResultsSink, share: Share = whole): Run => {
+export const prepare = (
+  plan: RunPlan,
+  results?: ResultsSink,
+  share: Share = whole,
+  detail = false,
+): Run => {
   const okByStatus = new Uint8Array(1000);
   for (let s = 0; s < 1000; s++) okByStatus[s] = plan.isSuccess(s) ? 1 : 0;
   const model = plan.model;
@@ -173,7 +185,15 @@ export const prepare = (plan: RunPlan, results?: ResultsSink, share: Share = who
     threadCpuEndUs: 0,
     interrupted: false,
     aborted: false,
+    detail,
   };
+};
+
+/** Requests in flight on `connections`: those with an exchange begun and not yet settled. */
+export const inFlight = (connections: ReadonlyArray<{ readonly deadline: number }>): number => {
+  let n = 0;
+  for (const c of connections) if (c.deadline > 0) n++;
+  return n;
 };
 
 const snapshot = (run: Run): Snapshot => {
@@ -189,6 +209,14 @@ const snapshot = (run: Run): Snapshot => {
     successes,
     failures: requests - successes,
     maxUs,
+    ...(run.detail
+      ? {
+        detail: {
+          summary: Summary.mergeAll(run.load.summaries),
+          inFlight: inFlight(run.load.connections),
+        },
+      }
+      : {}),
   };
 };
 

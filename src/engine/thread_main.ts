@@ -63,6 +63,7 @@ export const serve = (): void => {
           fromWire(m.plan),
           m.results ? new ForwardSink(post) : undefined,
           m.share,
+          m.detail,
         );
         const program = Effect.gen(function* () {
           const progress = yield* Ref.make<Snapshot>(emptySnapshot);
@@ -74,6 +75,9 @@ export const serve = (): void => {
                   requests: s.requests,
                   successes: s.successes,
                   maxUs: s.maxUs,
+                  ...(s.detail === undefined ? {} : {
+                    detail: { summary: toRecord(s.detail.summary), inFlight: s.detail.inFlight },
+                  }),
                 })
               ),
               Effect.repeat(Schedule.spaced(snapshotMs)),

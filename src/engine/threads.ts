@@ -3,6 +3,7 @@
 // merges files (histograms added, moments combined).
 import { Deferred, Duration, Effect, Either, Exit, Ref, Schedule } from "effect";
 import * as Codec from "../core/histogram_codec.ts";
+import * as Summary from "../core/summary.ts";
 import { RunError } from "../domain/errors.ts";
 import type { RunPlan } from "../domain/plan.ts";
 import { fromRecord } from "../io/summary_record.ts";
@@ -36,9 +37,10 @@ export const prepare = (
   plan: RunPlan,
   threads: number,
   results: ResultsSink | undefined,
+  detail = false,
 ): Execution => {
   if (threads <= 1) {
-    const run = Engine.prepare(plan, results);
+    const run = Engine.prepare(plan, results, undefined, detail);
     return {
       execute: (progress, stopWhen) => Engine.execute(run, progress, stopWhen),
       outcome: () => Engine.outcome(run),
@@ -49,6 +51,7 @@ export const prepare = (
     plan,
     count: threads,
     sink: results,
+    detail,
     parts: [],
     startedAt: 0,
     cpuStartUs: 0,
@@ -67,6 +70,7 @@ interface Threaded {
   readonly plan: RunPlan;
   readonly count: number;
   readonly sink: ResultsSink | undefined;
+  readonly detail: boolean;
   /** Each thread's part, once it has reported. */
   readonly parts: Array<Engine.Part | undefined>;
   startedAt: number;
@@ -116,7 +120,10 @@ const executeThreads = (
     const failed = yield* Deferred.make<never, RunError>();
     const ready = yield* Effect.forEach(Array.from({ length: n }), () => Deferred.make<void>());
     const done = yield* Effect.forEach(Array.from({ length: n }), () => Deferred.make<void>());
-    const snaps = Array.from({ length: n }, () => ({ requests: 0, successes: 0, maxUs: 0 }));
+    const snaps: Array<Extract<FromThread, { type: "snapshot" }> | undefined> = Array.from(
+      { length: n },
+      () => undefined,
+    );
     const heard = Array.from({ length: n }, () => performance.now());
     const reported = Array.from({ length: n }, () => false);
     const fail = (k: number, why: string) =>
@@ -148,6 +155,7 @@ const executeThreads = (
                 plan,
                 share: { index: k, count: n },
                 results: t.sink !== undefined,
+                detail: t.detail,
               } satisfies ToThread,
             );
             break;
@@ -218,14 +226,28 @@ const executeThreads = (
       Schedule.spaced(monitorMs),
     ));
     const merged = (): Engine.Snapshot => {
-      let requests = 0, successes = 0, maxUs = 0;
+      let requests = 0, successes = 0, maxUs = 0, inFlight = 0;
+      const summary = t.detail ? Summary.empty() : undefined;
       for (const s of snaps) {
+        if (s === undefined) continue;
         requests += s.requests;
         successes += s.successes;
         maxUs = Math.max(maxUs, s.maxUs);
+        if (summary !== undefined && s.detail !== undefined) {
+          const part = fromRecord(s.detail.summary);
+          if (Either.isRight(part)) summary.merge(part.right);
+          inFlight += s.detail.inFlight;
+        }
       }
       const elapsedMs = performance.now() - t.startedAt;
-      return { elapsedMs, requests, successes, failures: requests - successes, maxUs };
+      return {
+        elapsedMs,
+        requests,
+        successes,
+        failures: requests - successes,
+        maxUs,
+        ...(summary === undefined ? {} : { detail: { summary, inFlight } }),
+      };
     };
     yield* Effect.forkScoped(Effect.repeat(
       Effect.suspend(() => {
@@ -250,6 +272,7 @@ const executeThreads = (
         successes: o.summary.successes,
         failures: o.summary.failures,
         maxUs: o.summary.requests > 0 ? o.summary.latency.maxValue : 0,
+        ...(t.detail ? { detail: { summary: o.summary, inFlight: 0 } } : {}),
       });
     })),
   );

@@ -72,6 +72,8 @@ export type ToThread =
     readonly plan: WirePlan;
     readonly share: Share;
     readonly results: boolean;
+    /** Snapshots carry the thread's whole summary so far (the live view, the HTML report). */
+    readonly detail: boolean;
   }
   /** Start the plan's clock at `at` (ms since the epoch). */
   | { readonly type: "go"; readonly at: number }
@@ -90,6 +92,8 @@ export type FromThread =
     readonly requests: number;
     readonly successes: number;
     readonly maxUs: number;
+    /** With `detail`: the thread's summary so far, and its requests in flight. */
+    readonly detail?: { readonly summary: SummaryRecord; readonly inFlight: number };
   }
   /** `fields` holds `fieldsPerResult` numbers per request; `names[i]` is the target of request i. */
   | { readonly type: "results"; readonly fields: Float64Array; readonly names: string[] }

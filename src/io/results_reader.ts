@@ -6,6 +6,7 @@
 // Input with no result at all (empty, or not a results stream) is an error, never a summary of nothing.
 import { Effect, Either } from "effect";
 import * as Summary from "../core/summary.ts";
+import { Bucketer, type Row } from "../core/timeline.ts";
 import { UsageError } from "../domain/errors.ts";
 import { isReason, reasonIndex } from "../domain/reason.ts";
 import { fromRecord } from "./summary_record.ts";
@@ -21,6 +22,8 @@ export interface ReadResults {
   readonly intervalRecords: number;
   readonly skipped: number;
   readonly warnings: ReadonlyArray<string>;
+  /** The results window by window (1 s, or each interval record's length), when asked for. */
+  readonly timeline: ReadonlyArray<Row> | undefined;
 }
 
 const isCount = (x: unknown): x is number =>
@@ -34,6 +37,16 @@ class Folder {
   target: string | undefined;
   requestLines = 0;
   intervalRecords = 0;
+  /** Set when a timeline is wanted; its window is fixed by the first result. */
+  windows: Bucketer | undefined;
+
+  constructor(readonly timeline: boolean) {}
+
+  private window(atUs: number, lengthMs: number): Summary.Summary | undefined {
+    if (!this.timeline) return undefined;
+    this.windows ??= new Bucketer(Math.max(1000, lengthMs));
+    return this.windows.at(atUs);
+  }
 
   /** Folds one parsed line in; returns what is wrong with it, if anything. */
   add(v: unknown): string | undefined {
@@ -46,6 +59,7 @@ class Folder {
       const s = fromRecord(r);
       if (Either.isLeft(s)) return s.left;
       this.summary.merge(s.right);
+      this.window(r.start_us, (r.end_us - r.start_us) / 1000)?.merge(s.right);
       this.span(r.start_us, r.end_us);
       this.intervalRecords++;
     } else if (r.dropped === true) {
@@ -53,6 +67,8 @@ class Folder {
       if (!isTime(r.intended_us)) return "a dropped arrival needs intended_us";
       this.summary.dropped++;
       if (r.by === "client") this.summary.droppedByClient++;
+      const w = this.window(r.intended_us, 1000);
+      if (w !== undefined) w.dropped++;
       this.span(r.intended_us, r.intended_us);
       this.requestLines++;
     } else {
@@ -71,14 +87,9 @@ class Folder {
         return `unknown error reason ${JSON.stringify(error)}`;
       }
       const end = intended_us + latency_us;
-      this.summary.record(
-        status,
-        error === null ? -1 : reasonIndex[error],
-        ok,
-        latency_us,
-        Math.max(0, end - sent_us),
-        bytes,
-      );
+      const reason = error === null ? -1 : reasonIndex[error];
+      this.summary.record(status, reason, ok, latency_us, Math.max(0, end - sent_us), bytes);
+      this.window(end, 1000)?.record(status, reason, ok, latency_us, latency_us, bytes);
       if (lag_us !== undefined) this.summary.recordLag(lag_us);
       this.span(intended_us, end);
       this.requestLines++;
@@ -116,10 +127,11 @@ const usage = (message: string) => new UsageError({ reason: "file", message });
 export const read = (
   paths: ReadonlyArray<string>,
   skipInvalid: boolean,
+  timeline = false,
 ): Effect.Effect<ReadResults, UsageError> =>
   Effect.tryPromise({
     try: async () => {
-      const folder = new Folder();
+      const folder = new Folder(timeline);
       const warnings: string[] = [];
       let skipped = 0;
       for (const path of paths.length === 0 ? ["-"] : paths) {
@@ -170,6 +182,7 @@ export const read = (
         intervalRecords: folder.intervalRecords,
         skipped,
         warnings,
+        timeline: folder.windows?.rows(folder.startedUs),
       };
     },
     catch: (e) => (e instanceof UsageError ? e : usage(`cannot read results: ${String(e)}`)),

@@ -1,6 +1,7 @@
 // JUnit XML for the CI gate: one testcase per threshold, so CI systems show it natively.
 import type { Evaluation } from "../core/thresholds.ts";
-import { line } from "./gate.ts";
+import type { Document } from "./document.ts";
+import { line, runLine } from "./gate.ts";
 
 const escape = (s: string): string =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
@@ -39,3 +40,7 @@ export const render = (
     "",
   ].join("\n");
 };
+
+/** The JUnit report of a document: a testcase per threshold. */
+export const ofDocument = (d: Document): string =>
+  render(d.evaluations, d.stats.durationS, runLine(d.stats));

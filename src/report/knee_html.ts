@@ -1,6 +1,8 @@
 // salvo knee's HTML report: latency and success rate against the offered rate, the SLO drawn, the knee
 // marked. One self-contained file: inline SVG and styles, no script, nothing fetched.
 
+import { escape, fmt, linScale, logScale, logTicks } from "./svg.ts";
+
 export interface Point {
   readonly offeredRps: number;
   readonly achievedRps: number;
@@ -28,32 +30,6 @@ export interface Report {
 
 const width = 720, height = 300, left = 64, right = 16, top = 16, bottom = 44;
 const colours = { pass: "#1a7f37", fail: "#cf222e", client: "#8c959f" } as const;
-
-const escape = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
-const fmt = (x: number): string =>
-  x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2);
-
-/** A log-scaled axis from lo to hi (both > 0) onto [a, b]. */
-const logScale = (lo: number, hi: number, a: number, b: number) => {
-  const l0 = Math.log10(lo), l1 = Math.log10(hi === lo ? lo * 10 : hi);
-  return (v: number) => a + ((Math.log10(Math.max(v, lo)) - l0) / (l1 - l0)) * (b - a);
-};
-const linScale = (lo: number, hi: number, a: number, b: number) => (v: number) =>
-  a + ((v - lo) / (hi - lo || 1)) * (b - a);
-
-/** Ticks at 1, 2, 5 × powers of ten within [lo, hi]. */
-const logTicks = (lo: number, hi: number): number[] => {
-  const ticks: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
-    for (const m of [1, 2, 5]) {
-      const v = m * 10 ** e;
-      if (v >= lo && v <= hi) ticks.push(v);
-    }
-  }
-  return ticks;
-};
 
 interface Series {
   readonly name: string;

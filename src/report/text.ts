@@ -1,5 +1,6 @@
 // The text summary for people: counts, rate, latency percentiles, status codes and failure reasons.
 import type { Bin } from "../core/distribution.ts";
+import type { Document } from "./document.ts";
 import type { LatencyStats, Stats } from "../core/summary.ts";
 import { formatDuration } from "../core/units.ts";
 
@@ -90,7 +91,8 @@ export const render = (s: Stats, h: Heading, distribution: ReadonlyArray<Bin> = 
   return lines.join("\n");
 };
 
-export const progressLine = (elapsedMs: number, requests: number, failures: number): string =>
-  `${formatDuration(elapsedMs)} · ${requests} requests · ${failures} failed · ${
-    rate(elapsedMs > 0 ? requests / (elapsedMs / 1000) : 0)
-  } req/s`;
+/** The whole text report: the summary, the distribution, then the gate. */
+export const ofDocument = (d: Document): string =>
+  `${render(d.stats, d.heading, d.distribution)}${d.gate === "" ? "" : `\n\n${d.gate}`}${
+    d.aborted ? "\nstopped early: --abort-on-fail" : ""
+  }`;

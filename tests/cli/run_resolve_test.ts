@@ -39,6 +39,7 @@ const raw = (over: Partial<Raw> = {}): Raw => ({
   results: Option.none(),
   interval: Option.none(),
   out: Option.none(),
+  html: Option.none(),
   quiet: false,
   ...over,
 });

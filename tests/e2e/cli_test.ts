@@ -170,34 +170,3 @@ Deno.test("--wizard is refused at once without a terminal, instead of waiting fo
   assertEquals(r.code, 2);
   assertEquals(r.stderr, "salvo: --wizard is not supported; see salvo --help\n");
 });
-
-Deno.test("the progress line fits a 30-column terminal and is cleared when the run ends", async () => {
-  if (Deno.build.os !== "linux") return;
-  const server = countingServer();
-  const dir = await Deno.makeTempDir();
-  try {
-    // util-linux `script` gives salvo a pseudo-terminal; its transcript goes to a temporary file.
-    const cmd =
-      `stty cols 30; "${Deno.execPath()}" run -A src/main.ts run ${server.url} -d 1.2s -c 2 >"${dir}/stdout"`;
-    const out = await new Deno.Command("script", {
-      args: ["-qec", cmd, `${dir}/typescript`],
-      cwd: new URL("../../", import.meta.url),
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
-    // The transcript, less the lines `script` adds around it.
-    const screen = (await Deno.readTextFile(`${dir}/typescript`))
-      .replace(/^Script started.*\n/, "").replace(/\n?Script done.*\n?$/, "");
-    const draws = screen.split("\r\x1b[2K");
-    assert(draws.length >= 4, `too few redraws: ${JSON.stringify(screen)}`);
-    for (const d of draws.slice(1)) {
-      assert(d.trimEnd().length < 30, `a redraw wider than the terminal: ${JSON.stringify(d)}`);
-    }
-    // The last thing drawn is the clearing: nothing of the progress line is left on screen.
-    assertEquals(draws.at(-1)!.trim(), "");
-  } finally {
-    await server.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
-});

@@ -1,0 +1,149 @@
+// The one report document: what a run's (or a results file's) report says, built once; the text, JSON,
+// JUnit and HTML outputs all render from it, so they cannot disagree.
+import type { Diagnosis } from "../core/diagnosis.ts";
+import * as Distribution from "../core/distribution.ts";
+import * as Summary from "../core/summary.ts";
+import type * as Thresholds from "../core/thresholds.ts";
+import type { Row } from "../core/timeline.ts";
+import type { SummaryRecord } from "../io/summary_record.ts";
+import * as Gate from "./gate.ts";
+import * as Json from "./json.ts";
+import type { Heading } from "./text.ts";
+
+/** How the run in this process ran: only such a run can be diagnosed. */
+export interface RunFacts {
+  readonly request: {
+    readonly method: string;
+    readonly url: string;
+    readonly headers: Readonly<Record<string, string>>;
+  };
+  readonly targets: number;
+  readonly targetRps: number | undefined;
+  readonly diagnosis: Diagnosis | undefined;
+  readonly loopLagP99Ms: number;
+  readonly cpuShare: number;
+  readonly threads: ReadonlyArray<
+    { readonly requests: number; readonly cpuShare: number; readonly loopLagP99Ms: number }
+  >;
+  readonly interrupted: boolean;
+  readonly aborted: boolean;
+}
+
+export interface Document {
+  readonly heading: Heading;
+  readonly stats: Summary.Stats;
+  readonly evaluations: ReadonlyArray<Thresholds.Evaluation>;
+  /** Why the run's output failed; the run is then not judged (every threshold counts as failed). */
+  readonly outputFailure: string | undefined;
+  readonly failed: boolean;
+  readonly diagnosis: Diagnosis | undefined;
+  readonly warnings: ReadonlyArray<string>;
+  /** The gate's lines: each threshold, the run, the diagnosis. */
+  readonly gate: string;
+  readonly distribution: ReadonlyArray<Distribution.Bin>;
+  /** Latency (ms) at each percentile of HdrHistogram's percentile plot, up to the last recorded. */
+  readonly percentiles: ReadonlyArray<{ readonly percentile: number; readonly ms: number }>;
+  /** The run window by window, when it was watched or read from a results stream. */
+  readonly timeline: ReadonlyArray<Row> | undefined;
+  /** The plan's arrivals per second in each timeline window (the open model). */
+  readonly intendedRps: ReadonlyArray<number> | undefined;
+  readonly aborted: boolean;
+  /** The JSON summary: the schema documented in the README. */
+  readonly json: Record<string, unknown>;
+}
+
+/** Percentiles from 0 to the last recorded value, thicker toward the tail (1 - 10^(-k/4)). */
+const percentilesOf = (s: Summary.Summary): Document["percentiles"] => {
+  const h = s.latency;
+  if (h.totalCount === 0) return [];
+  const out: Array<{ percentile: number; ms: number }> = [];
+  const last = Math.min(99.9999, 100 * (1 - 1 / h.totalCount));
+  for (let k = 0;; k++) {
+    const p = 100 * (1 - 10 ** (-k / 8));
+    if (p > last) break;
+    out.push({ percentile: p, ms: h.valueAtPercentile(p) / 1000 });
+  }
+  out.push({ percentile: 100, ms: h.max / 1000 });
+  return out;
+};
+
+export interface Input {
+  readonly summary: Summary.Summary;
+  readonly record: SummaryRecord;
+  readonly elapsedMs: number;
+  readonly startedUs: number;
+  readonly endedUs: number;
+  readonly heading: Heading;
+  readonly evaluations: ReadonlyArray<Thresholds.Evaluation>;
+  readonly warnings: ReadonlyArray<string>;
+  readonly outputFailure: string | undefined;
+  readonly run: RunFacts | undefined;
+  readonly timeline: ReadonlyArray<Row> | undefined;
+  readonly intendedRps: ReadonlyArray<number> | undefined;
+}
+
+export const build = (i: Input): Document => {
+  const stats = Summary.describe(i.summary, i.elapsedMs);
+  const { run, outputFailure, evaluations, record } = i;
+  const failed = outputFailure !== undefined || evaluations.some((e) => !e.passed);
+  const diagnosis = outputFailure === undefined ? run?.diagnosis : undefined;
+  const json = Json.toJson(stats, {
+    ...(run === undefined ? {} : {
+      request: run.request,
+      ...(run.targets > 1 ? { targets: run.targets } : {}),
+    }),
+    started_us: i.startedUs,
+    ended_us: i.endedUs,
+    ...(run?.targetRps === undefined ? {} : { target_rps: Number(run.targetRps.toFixed(3)) }),
+    histogram: record.histogram,
+    moments: record.moments,
+    ...(record.histogram_uncorrected === undefined ? {} : {
+      histogram_uncorrected: record.histogram_uncorrected,
+      moments_uncorrected: record.moments_uncorrected,
+    }),
+    thresholds: evaluations.map((e) => ({
+      expression: e.threshold.expression,
+      passed: outputFailure === undefined && e.passed,
+      actual: e.actual,
+      limit: e.threshold.limit,
+      ...(outputFailure === undefined ? {} : { judged: false }),
+    })),
+    ...(diagnosis === undefined || run === undefined ? {} : {
+      diagnosis: {
+        verdict: diagnosis.verdict,
+        explanation: diagnosis.explanation,
+        idle_share: Number(diagnosis.idleShare.toFixed(4)),
+        busy_share: Number(diagnosis.busyShare.toFixed(4)),
+        loop_lag_p99_ms: run.loopLagP99Ms,
+        cpu_share: Number(run.cpuShare.toFixed(4)),
+      },
+    }),
+    ...(run === undefined ? {} : {
+      threads: run.threads.map((t) => ({
+        requests: t.requests,
+        cpu_share: Number(t.cpuShare.toFixed(4)),
+        loop_lag_p99_ms: t.loopLagP99Ms,
+      })),
+    }),
+    warnings: i.warnings,
+    ...(run?.interrupted ? { interrupted: true } : {}),
+    ...(run?.aborted ? { aborted: true } : {}),
+    ...(outputFailure === undefined ? {} : { output_failed: outputFailure }),
+  });
+  return {
+    heading: i.heading,
+    stats,
+    evaluations,
+    outputFailure,
+    failed,
+    diagnosis,
+    warnings: i.warnings,
+    gate: Gate.render(evaluations, stats, diagnosis, i.warnings, outputFailure),
+    distribution: Distribution.bins(i.summary.latency),
+    percentiles: percentilesOf(i.summary),
+    timeline: i.timeline,
+    intendedRps: i.intendedRps,
+    aborted: run?.aborted ?? false,
+    json,
+  };
+};
