@@ -42,6 +42,7 @@ export const reportCommand = Command.make(
           startedUs: read.startedUs,
           endedUs: read.endedUs,
           timeline: read.timeline,
+          byTarget: read.byTarget,
           load: `from ${source}`,
         };
       }),

@@ -113,6 +113,10 @@ export interface Subject {
   readonly timeline?: ReadonlyArray<Row> | undefined;
   /** The plan's arrivals per second in each timeline window (the open model). */
   readonly intendedRps?: ReadonlyArray<number> | undefined;
+  /** Each target's summary, when several were named and kept apart. */
+  readonly byTarget?:
+    | ReadonlyArray<{ readonly name: string; readonly summary: Summary.Summary }>
+    | undefined;
   /** Only a run in this process knows how it ran, and so can be diagnosed. */
   readonly run?: { readonly plan: RunPlan; readonly outcome: Outcome };
 }
@@ -134,6 +138,10 @@ export const runSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subjec
     outputFailed: o.outputFailure !== undefined,
   },
   run: { plan, outcome: o },
+  byTarget: o.byTarget?.map((summary, i) => ({
+    name: `${plan.targets[i]!.method} ${Request.maskUrl(plan.targets[i]!.url)}`,
+    summary,
+  })),
 });
 
 /** Evaluates thresholds, diagnoses (a run), prints the summary and the gate, writes files; yields the exit code. */
@@ -183,6 +191,7 @@ export const report = (
       },
       timeline: subject.timeline,
       intendedRps: subject.intendedRps,
+      byTarget: subject.byTarget,
     });
     const print = (text: string) =>
       Effect.try({
@@ -262,6 +271,7 @@ export const reportRead = (
         startedUs: r.startedUs,
         endedUs: r.endedUs,
         timeline: r.timeline,
+        byTarget: r.byTarget,
         heading: {
           method: r.method,
           url: r.url,

@@ -107,6 +107,7 @@ export const settle = (
   const latencyUs = Math.round((end - intended) * 1000);
   const sentLatencyUs = Math.round((end - sentAt) * 1000);
   summary.record(status, reason, ok, latencyUs, sentLatencyUs, bytes);
+  target.summary?.record(status, reason, ok, latencyUs, sentLatencyUs, bytes);
   s.results?.push(
     intended,
     sentAt,

@@ -54,6 +54,8 @@ export interface ThreadFigures {
 /** Everything measured by a run, finished or interrupted. */
 export interface Outcome {
   readonly summary: Summary.Summary;
+  /** Each target's summary, in the plan's order, when the run kept them (several targets, --html). */
+  readonly byTarget: ReadonlyArray<Summary.Summary> | undefined;
   readonly elapsedMs: number;
   /** Most workers (closed) or requests in flight (open) allowed at once. */
   readonly concurrency: number;
@@ -104,8 +106,11 @@ const monitorIntervalMs = 50;
 
 export const userAgent = `salvo/${version}`;
 
-/** Encodes every target once; targets on one origin share an endpoint (and so connections). */
-const targetsOf = (plan: RunPlan): Targets => {
+/**
+ * Encodes every target once; targets on one origin share an endpoint (and so connections). With
+ * `byTarget` (and several targets), each target keeps a summary of its own.
+ */
+const targetsOf = (plan: RunPlan, byTarget: boolean): Targets => {
   const endpoints: Endpoint[] = [];
   const byOrigin = new Map<string, number>();
   const all = plan.targets.map((spec): Target => {
@@ -130,6 +135,7 @@ const targetsOf = (plan: RunPlan): Targets => {
       redirects: plan.followRedirects === undefined
         ? undefined
         : new Redirects(plan.followRedirects, spec, endpoints[e]!, userAgent),
+      summary: byTarget && plan.targets.length > 1 ? Summary.empty() : undefined,
     };
   });
   return { all, endpoints, random: plan.targetsOrder === "random", next: 0 };
@@ -153,7 +159,7 @@ export const prepare = (
   const okByStatus = new Uint8Array(1000);
   for (let s = 0; s < 1000; s++) okByStatus[s] = plan.isSuccess(s) ? 1 : 0;
   const model = plan.model;
-  const targets = targetsOf(plan);
+  const targets = targetsOf(plan, detail);
   // Threads take turns through the targets from different places.
   targets.next = share.index % targets.all.length;
   const shared: Shared = {
@@ -365,6 +371,8 @@ export interface Part {
   readonly cpuMs: number;
   /** It stopped because its share of -n was used up. */
   readonly budgetUsed: boolean;
+  /** Each target's own summary, in the plan's order, when they were kept. */
+  readonly byTarget: ReadonlyArray<Summary.Summary> | undefined;
 }
 
 /** This thread's part, once `execute` has returned. */
@@ -376,6 +384,9 @@ export const partOf = (run: Run): Part => ({
   loopLag: run.loopLag,
   cpuMs: Math.max(0, run.threadCpuEndUs - run.threadCpuStartUs) / 1000,
   budgetUsed: run.shared.issued >= run.shared.maxRequests,
+  byTarget: run.shared.targets.all[0]!.summary === undefined
+    ? undefined
+    : run.shared.targets.all.map((t) => t.summary!),
 });
 
 /** How the run as a whole went, beside what its threads measured. */
@@ -401,6 +412,9 @@ export const combine = (plan: RunPlan, parts: ReadonlyArray<Part>, ending: Endin
   for (const p of parts) loopLag.add(p.loopLag);
   return {
     summary: Summary.mergeAll(parts.map((p) => p.summary)),
+    byTarget: parts.length === 0 || parts.some((p) => p.byTarget === undefined)
+      ? undefined
+      : plan.targets.map((_, i) => Summary.mergeAll(parts.map((p) => p.byTarget![i]!))),
     elapsedMs,
     concurrency: concurrencyOf(model),
     delayMs: model._tag === "Closed" ? model.delayMs : 0,

@@ -1,4 +1,5 @@
 // The requests of a run, encoded once: one target, or many (--targets) taken in turn or at random.
+import type { Summary } from "../core/summary.ts";
 import type { Endpoint } from "./http1.ts";
 import type { Redirects } from "./redirects.ts";
 
@@ -10,6 +11,8 @@ export interface Target {
   /** `"METHOD URL"` as a JSON string, credentials masked, for the results stream. */
   readonly nameJson: string;
   readonly redirects: Redirects | undefined;
+  /** This target's own results, kept only when a report breaks the run down by target. */
+  readonly summary: Summary | undefined;
 }
 
 export interface Targets {

@@ -42,6 +42,7 @@ const reportOf = (run: Run): ThreadReport => {
     loopLag: Codec.encode(p.loopLag),
     cpuMs: p.cpuMs,
     budgetUsed: p.budgetUsed,
+    byTarget: p.byTarget?.map(toRecord),
   };
 };
 

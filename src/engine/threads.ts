@@ -82,19 +82,22 @@ interface Threaded {
 
 /** A thread's report on the main thread's clock, or why it does not decode (a bug). */
 const partFromReport = (r: ThreadReport): Either.Either<Engine.Part, string> =>
-  Either.flatMap(fromRecord(r.summary), (summary) =>
-    Either.map(
-      Either.mapLeft(Codec.decode(r.loopLag), (e) => e.message),
-      (loopLag) => ({
-        summary,
-        startedAt: r.startedAt - performance.timeOrigin,
-        endedAt: r.endedAt - performance.timeOrigin,
-        pausedMs: r.pausedMs,
-        loopLag,
-        cpuMs: r.cpuMs,
-        budgetUsed: r.budgetUsed,
-      }),
-    ));
+  Either.all({
+    summary: fromRecord(r.summary),
+    loopLag: Either.mapLeft(Codec.decode(r.loopLag), (e) => e.message),
+    byTarget: r.byTarget === undefined
+      ? Either.right(undefined)
+      : Either.all(r.byTarget.map(fromRecord)),
+  }).pipe(Either.map(({ summary, loopLag, byTarget }) => ({
+    summary,
+    startedAt: r.startedAt - performance.timeOrigin,
+    endedAt: r.endedAt - performance.timeOrigin,
+    pausedMs: r.pausedMs,
+    loopLag,
+    cpuMs: r.cpuMs,
+    budgetUsed: r.budgetUsed,
+    byTarget,
+  })));
 
 const outcomeOf = (t: Threaded): Engine.Outcome => {
   const parts = t.parts.filter((p): p is Engine.Part => p !== undefined);

@@ -61,6 +61,8 @@ export interface ThreadReport {
   readonly cpuMs: number;
   /** It stopped because its -n share was used up. */
   readonly budgetUsed: boolean;
+  /** Each target's own summary, when they were kept. */
+  readonly byTarget: ReadonlyArray<SummaryRecord> | undefined;
 }
 
 /** Numbers per finished request, in the order ResultsSink.push takes them; times in ms since the epoch. */

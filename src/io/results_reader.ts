@@ -24,6 +24,10 @@ export interface ReadResults {
   readonly warnings: ReadonlyArray<string>;
   /** The results window by window (1 s, or each interval record's length), when asked for. */
   readonly timeline: ReadonlyArray<Row> | undefined;
+  /** Each target's summary (from per-request lines naming several), when a timeline is asked for. */
+  readonly byTarget:
+    | ReadonlyArray<{ readonly name: string; readonly summary: Summary.Summary }>
+    | undefined;
 }
 
 const isCount = (x: unknown): x is number =>
@@ -39,6 +43,8 @@ class Folder {
   intervalRecords = 0;
   /** Set when a timeline is wanted; its window is fixed by the first result. */
   windows: Bucketer | undefined;
+  /** Per target named by per-request lines, when a timeline is wanted. */
+  readonly targets = new Map<string, Summary.Summary>();
 
   constructor(readonly timeline: boolean) {}
 
@@ -90,6 +96,11 @@ class Folder {
       const reason = error === null ? -1 : reasonIndex[error];
       this.summary.record(status, reason, ok, latency_us, Math.max(0, end - sent_us), bytes);
       this.window(end, 1000)?.record(status, reason, ok, latency_us, latency_us, bytes);
+      if (this.timeline && typeof r.target === "string") {
+        let t = this.targets.get(r.target);
+        if (t === undefined) this.targets.set(r.target, t = Summary.empty());
+        t.record(status, reason, ok, latency_us, Math.max(0, end - sent_us), bytes);
+      }
       if (lag_us !== undefined) this.summary.recordLag(lag_us);
       this.span(intended_us, end);
       this.requestLines++;
@@ -183,6 +194,9 @@ export const read = (
         skipped,
         warnings,
         timeline: folder.windows?.rows(folder.startedUs),
+        byTarget: folder.targets.size > 1
+          ? [...folder.targets].map(([name, summary]) => ({ name, summary }))
+          : undefined,
       };
     },
     catch: (e) => (e instanceof UsageError ? e : usage(`cannot read results: ${String(e)}`)),

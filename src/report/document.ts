@@ -47,6 +47,10 @@ export interface Document {
   readonly timeline: ReadonlyArray<Row> | undefined;
   /** The plan's arrivals per second in each timeline window (the open model). */
   readonly intendedRps: ReadonlyArray<number> | undefined;
+  /** Each target's figures, when several were named and kept apart. */
+  readonly targets:
+    | ReadonlyArray<{ readonly name: string; readonly stats: Summary.Stats }>
+    | undefined;
   readonly aborted: boolean;
   /** The JSON summary: the schema documented in the README. */
   readonly json: Record<string, unknown>;
@@ -80,6 +84,9 @@ export interface Input {
   readonly run: RunFacts | undefined;
   readonly timeline: ReadonlyArray<Row> | undefined;
   readonly intendedRps: ReadonlyArray<number> | undefined;
+  readonly byTarget:
+    | ReadonlyArray<{ readonly name: string; readonly summary: Summary.Summary }>
+    | undefined;
 }
 
 export const build = (i: Input): Document => {
@@ -143,6 +150,10 @@ export const build = (i: Input): Document => {
     percentiles: percentilesOf(i.summary),
     timeline: i.timeline,
     intendedRps: i.intendedRps,
+    targets: i.byTarget?.map((t) => ({
+      name: t.name,
+      stats: Summary.describe(t.summary, i.elapsedMs),
+    })),
     aborted: run?.aborted ?? false,
     json,
   };

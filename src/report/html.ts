@@ -71,6 +71,24 @@ const counts = (title: string, entries: ReadonlyArray<readonly [string, number]>
   return `<h2>${escape(title)}</h2><table class="counts"><tbody>${rows.join("")}</tbody></table>`;
 };
 
+/** A row per target: its requests, success, throughput, latency and status codes. */
+const byTarget = (d: Document): string => {
+  if (d.targets === undefined || d.targets.length < 2) return "";
+  const ms = (x: number) => Number(x.toFixed(3));
+  const rows = d.targets.map(({ name, stats: s }) =>
+    `<tr><th>${escape(name)}</th><td>${s.requests}</td><td>${
+      (s.successRate * 100).toFixed(1)
+    }%</td><td>${s.rps.toFixed(1)}</td><td>${ms(s.latency.p50)}</td><td>${
+      ms(s.latency.p90)
+    }</td><td>${ms(s.latency.p99)}</td><td>${ms(s.latency.max)}</td><td>${
+      escape(Object.entries(s.statusCodes).map(([c, n]) => `${c} ×${n}`).join(" "))
+    }</td></tr>`
+  );
+  return `<h2>By target</h2><table class="targets"><thead><tr><th>target</th><th>requests</th><th>success</th><th>req/s</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>status</th></tr></thead><tbody>${
+    rows.join("")
+  }</tbody></table>`;
+};
+
 /** The percentile plot's x: how many nines, -log10(1 - p/100), capped where 100 % would be infinite. */
 const nines = (p: number): number => (p >= 100 ? 6 : -Math.log10(1 - p / 100));
 
@@ -216,6 +234,7 @@ ${summaryTable(d)}
 ${verdict}
 ${gate(d)}
 ${charts(d).join("\n")}
+${byTarget(d)}
 ${distribution}
 ${status}
 ${errors}

@@ -210,3 +210,61 @@ Deno.test("merge --html of two runs' summaries: the percentile plot and the merg
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("--targets on 2 threads: the HTML report breaks the run down by target as the server counted", async () => {
+  const seen = new Map<string, number>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
+    const path = new URL(req.url).pathname;
+    seen.set(path, (seen.get(path) ?? 0) + 1);
+    return new Response("ok", { status: path === "/b" ? 404 : 200 });
+  });
+  const base = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`;
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/targets.txt`, `GET ${base}/a\n\nGET ${base}/b\n`);
+    const html = `${dir}/report.html`, results = `${dir}/results.ndjson`;
+    const r = await salvo([
+      "run",
+      "--targets",
+      `${dir}/targets.txt`,
+      "-n",
+      "400",
+      "-c",
+      "4",
+      "-t",
+      "2",
+      "--html",
+      html,
+      "--results",
+      results,
+      "-q",
+      "-o",
+      "json",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout);
+    /** The "By target" table: target → [requests, statuses]. */
+    const table = (text: string) =>
+      Object.fromEntries<unknown>(
+        [...text.matchAll(
+          /<tr><th>GET [^<]*(\/[ab])<\/th><td>(\d+)<\/td>.*?<td>([^<]*)<\/td><\/tr>/g,
+        )]
+          .map((m) => [m[1]!, [Number(m[2]), m[3]!]]),
+      );
+    const expected: Record<string, unknown> = {
+      "/a": [seen.get("/a"), `200 ×${seen.get("/a")}`],
+      "/b": [seen.get("/b"), `404 ×${seen.get("/b")}`],
+    };
+    assertEquals(seen.get("/a")! + seen.get("/b")!, json.requests);
+    assertEquals(table(await Deno.readTextFile(html)), expected);
+    // The same breakdown from the results stream, read back.
+    const again = `${dir}/again.html`;
+    const rr = await salvo(["report", results, "--html", again, "-o", "json"]);
+    assertEquals(rr.code, 0, rr.stderr);
+    assertEquals(table(await Deno.readTextFile(again)), expected);
+    await check(dir, html, json, ["throughput", "failures", "latency", "percentiles"]);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -10,6 +10,7 @@ const target = (endpoint: number): Target => ({
   endpoint,
   nameJson: `"t${endpoint}"`,
   redirects: undefined,
+  summary: undefined,
 });
 
 Deno.test("arrival queue: any mix of pushes and shifts gives back arrivals oldest first, each with its target", () => {

@@ -59,6 +59,8 @@ const part = (summary: Summary.Summary, at: number): Engine.Part => ({
   loopLag: Histogram.make(),
   cpuMs: 500,
   budgetUsed: false,
+  // One target, kept apart: its merge must be the run's.
+  byTarget: [summary],
 });
 
 Deno.test("results split across k threads in any way merge to the summary of one fold of all", () => {
@@ -75,12 +77,19 @@ Deno.test("results split across k threads in any way merge to the summary of one
           assert(Either.isRight(back), String(back));
           return part(back.right, t);
         });
-        const merged = Engine.combine(plan, parts, {
+        const outcome = Engine.combine(plan, parts, {
           cpuMs: 0,
           interrupted: false,
           aborted: false,
           outputFailure: undefined,
-        }).summary;
+        });
+        const merged = outcome.summary;
+        const target = outcome.byTarget![0]!;
+        assertEquals([target.requests, target.successes], [merged.requests, merged.successes]);
+        assert(
+          Histogram.sameCounts(target.latency, merged.latency),
+          "the target's latency differs",
+        );
         const one = fold(rs, dropped.slice(0, k).reduce((a, b) => a + b, 0));
         assertEquals(
           [merged.requests, merged.successes, merged.bytes, merged.dropped],
