@@ -211,7 +211,7 @@ const measure = (
     const loopLagP99Ms = o.loopLag.valueAtPercentile(99) / 1000;
     const outcome = Knee.judge(evaluations.every((e) => e.passed), {
       cpuShare,
-      loopLagP99Ms,
+      loopLagMs: o.loopLag.valueAtPercentile(90) / 1000,
       scheduleLagP99Ms: stats.scheduleLag?.p99 ?? 0,
       dropped: stats.dropped,
       slotsNeeded: (rate * stats.latencyUncorrected.mean) / 1000,

@@ -115,7 +115,7 @@ Deno.test("knee: search() runs each step in turn; with steps of D it takes steps
 Deno.test("knee: judge() says client when salvo was the limit, whatever the SLO said", () => {
   const calm = {
     cpuShare: 0.3,
-    loopLagP99Ms: 1,
+    loopLagMs: 1,
     scheduleLagP99Ms: 2,
     dropped: 0,
     slotsNeeded: 40,
@@ -123,7 +123,7 @@ Deno.test("knee: judge() says client when salvo was the limit, whatever the SLO 
   };
   assertEquals(Knee.judge(true, calm), "pass");
   assertEquals(Knee.judge(false, calm), "fail");
-  for (const busy of [{ cpuShare: 0.95 }, { loopLagP99Ms: 25 }, { scheduleLagP99Ms: 20 }]) {
+  for (const busy of [{ cpuShare: 0.95 }, { loopLagMs: 25 }, { scheduleLagP99Ms: 20 }]) {
     assertEquals(Knee.judge(true, { ...calm, ...busy }), "client", JSON.stringify(busy));
     assertEquals(Knee.judge(false, { ...calm, ...busy }), "client", JSON.stringify(busy));
   }
