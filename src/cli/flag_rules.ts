@@ -44,6 +44,17 @@ export const rules: ReadonlyArray<Rule> = [
       "--insecure skips certificate checks and --cacert adds a CA to check against: give one of them",
   },
   {
+    flag: "--connect-to",
+    without: "--unix-socket",
+    message: "--connect-to and --unix-socket both say where to connect: give one of them",
+  },
+  {
+    flag: "--insecure",
+    without: "--connect-to",
+    message:
+      "--insecure cannot be used with --connect-to: trust the server's CA with --cacert instead",
+  },
+  {
     flag: "--targets-order",
     needs: "--targets",
     message: "--targets-order needs --targets FILE",

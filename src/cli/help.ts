@@ -63,6 +63,14 @@ const request: ReadonlyArray<Group> = [
     ],
   },
   {
+    title: "Connection",
+    flags: [
+      { name: "connect-to", value: "HOST:PORT", help: "connect there; Host and SNI from the URL" },
+      { name: "unix-socket", value: "PATH", help: "send over a unix socket (http://)" },
+      { name: "no-keepalive", help: "a connection per request, its connect timed" },
+    ],
+  },
+  {
     title: "TLS",
     flags: [
       { name: "insecure", alias: "k", help: "do not verify the server's certificate" },

@@ -65,6 +65,21 @@ const targetsFormat = Options.choice("targets-format", ["auto", "http", "json", 
     "--targets format: http (vegeta's text), json (vegeta's JSON: header lists, base64 body), ndjson (salvo's: headers, text body); auto tells them apart",
   ),
 );
+const connectTo = Options.text("connect-to").pipe(
+  Options.optional,
+  Options.withDescription(
+    "Connect to HOST:PORT instead of the URL's host; the URL's host stays in Host and TLS's SNI",
+  ),
+);
+const unixSocket = Options.text("unix-socket").pipe(
+  Options.optional,
+  Options.withDescription("Send over this unix socket (http:// URLs; Host from the URL)"),
+);
+const noKeepalive = Options.boolean("no-keepalive").pipe(
+  Options.withDescription(
+    "A new connection per request (Connection: close); connect and TLS handshake times reported apart",
+  ),
+);
 const skipInvalid = Options.boolean("skip-invalid").pipe(
   Options.withDescription(
     "Skip and count malformed --targets entries instead of stopping at the first",
@@ -182,6 +197,9 @@ export const requestOptions = {
   targetsOrder,
   targetsFormat,
   skipInvalid,
+  connectTo,
+  unixSocket,
+  noKeepalive,
 };
 
 export type RequestRaw = Command.Command.ParseConfig<typeof requestOptions>;
@@ -197,13 +215,42 @@ export const requestFlags = (raw: RequestRaw): ReadonlyArray<string> =>
     ["--targets-order", Option.isSome(raw.targetsOrder)],
     ["--targets-format", Option.isSome(raw.targetsFormat)],
     ["--skip-invalid", raw.skipInvalid],
+    ["--connect-to", Option.isSome(raw.connectTo)],
+    ["--unix-socket", Option.isSome(raw.unixSocket)],
   ] as const).filter(([, given]) => given).map(([flag]) => flag);
 
 /** The part of a run's plan that says what to send. */
 export type RequestPlan = Pick<
   RunPlan,
-  "targets" | "targetsOrder" | "timeoutMs" | "tls" | "followRedirects" | "isSuccess"
+  "targets" | "targetsOrder" | "timeoutMs" | "tls" | "transport" | "followRedirects" | "isSuccess"
 >;
+
+const flagError = (message: string) => new UsageError({ reason: "flag", message });
+
+/** --connect-to HOST:PORT (an IPv6 address in brackets). */
+const parseConnectTo = (
+  text: string,
+): Either.Either<{ hostname: string; port: number }, UsageError> => {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[^:\s\[\]]+):(\d{1,5})$/.exec(text);
+  const port = m === null ? 0 : Number(m[2]);
+  return m === null || port < 1 || port > 65535
+    ? Either.left(flagError(`--connect-to: '${text}' is not HOST:PORT, like 127.0.0.1:8080`))
+    : Either.right({ hostname: m[1]!.replace(/^\[|\]$/g, ""), port });
+};
+
+/** --unix-socket PATH: it must be a socket now, or every request would fail the same way. */
+const checkSocket = (path: string): Effect.Effect<string, UsageError> =>
+  Effect.tryPromise({
+    try: () => Deno.stat(path),
+    catch: (e) =>
+      flagError(`--unix-socket: no socket at '${path}' (${e instanceof Error ? e.message : e})`),
+  }).pipe(
+    Effect.filterOrFail(
+      (info) => info.isSocket === true,
+      () => flagError(`--unix-socket: '${path}' is not a socket`),
+    ),
+    Effect.as(path),
+  );
 
 /** Resolves the request flags, reading the files they name; the first problem found is reported. */
 export const resolveRequest = (raw: RequestRaw): Effect.Effect<RequestPlan, UsageError> =>
@@ -224,31 +271,40 @@ export const resolveRequest = (raw: RequestRaw): Effect.Effect<RequestPlan, Usag
     const caCerts = yield* optional(raw.cacert, (path) => Either.right(path)).pipe(
       Effect.flatMap((path) => path === undefined ? Effect.succeed(undefined) : readCaCert(path)),
     );
+    const to = yield* optional(raw.connectTo, parseConnectTo);
+    const socket = Option.isSome(raw.unixSocket)
+      ? yield* checkSocket(raw.unixSocket.value)
+      : undefined;
     if (timeoutMs === 0) {
       return yield* new UsageError({
         reason: "duration",
         message: "--timeout must be longer than 0",
       });
     }
+    const targets = yield* Option.match(raw.targets, {
+      onNone: () =>
+        Effect.map(
+          Request.parseUrl(Option.getOrThrow(raw.url)),
+          (target) => [{ method: methodName, url: target, headers, body: requestBody }] as const,
+        ),
+      onSome: (path) =>
+        readTargets(
+          raw.skipInvalid,
+          Option.getOrElse(raw.targetsFormat, () => "auto" as const),
+          path,
+          headers,
+          requestBody,
+        ),
+    });
+    if (socket !== undefined && targets.some((t) => t.url.protocol === "https:")) {
+      return yield* flagError("--unix-socket carries http:// only, in clear; the URL is https://");
+    }
     return {
-      targets: yield* Option.match(raw.targets, {
-        onNone: () =>
-          Effect.map(
-            Request.parseUrl(Option.getOrThrow(raw.url)),
-            (target) => [{ method: methodName, url: target, headers, body: requestBody }] as const,
-          ),
-        onSome: (path) =>
-          readTargets(
-            raw.skipInvalid,
-            Option.getOrElse(raw.targetsFormat, () => "auto" as const),
-            path,
-            headers,
-            requestBody,
-          ),
-      }),
+      targets,
       targetsOrder: Option.getOrElse(raw.targetsOrder, () => "round-robin" as const),
       timeoutMs,
       tls: { caCerts, insecure: raw.insecure },
+      transport: { connectTo: to, unixSocket: socket, keepAlive: !raw.noKeepalive },
       followRedirects: Option.getOrUndefined(raw.followRedirects),
       isSuccess: isSuccess ?? Status.defaultSuccess,
     };

@@ -54,6 +54,19 @@ export class Summary {
   /** How late sends went out against the plan, in microseconds; only the open model has a plan. */
   lag: Histogram.Histogram | undefined;
 
+  /**
+   * How long each new connection took to connect (TCP, or the unix socket), and its TLS handshake,
+   * µs; kept only when connects are timed (a connection per request, --no-keepalive).
+   */
+  connect: Histogram.Histogram | undefined;
+  tls: Histogram.Histogram | undefined;
+
+  /** Records one connect and its TLS handshake (`tlsUs` < 0: none). */
+  recordConnect(connectUs: number, tlsUs: number): void {
+    (this.connect ??= Histogram.make()).record(connectUs);
+    if (tlsUs >= 0) (this.tls ??= Histogram.make()).record(tlsUs);
+  }
+
   /** Records how late one send went out (open model). */
   recordLag(lateUs: number): void {
     (this.lag ??= Histogram.make()).record(lateUs);
@@ -106,6 +119,8 @@ export class Summary {
     this.dropped += other.dropped;
     this.droppedByClient += other.droppedByClient;
     if (other.lag !== undefined) (this.lag ??= Histogram.make()).add(other.lag);
+    if (other.connect !== undefined) (this.connect ??= Histogram.make()).add(other.connect);
+    if (other.tls !== undefined) (this.tls ??= Histogram.make()).add(other.tls);
     for (let i = 0; i < statusSlots; i++) this.statusCounts[i]! += other.statusCounts[i]!;
     for (let i = 0; i < reasons.length; i++) {
       this.errorCounts[i]! += other.errorCounts[i]!;
@@ -161,6 +176,24 @@ export const latencyStats = (h: Histogram.Histogram): LatencyStats => ({
   max: h.max / 1000,
 });
 
+/** A timing's count and percentiles, in ms. */
+export interface TimingStats {
+  readonly count: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+const timing = (h: Histogram.Histogram | undefined): TimingStats | undefined =>
+  h === undefined ? undefined : {
+    count: h.totalCount,
+    p50: h.valueAtPercentile(50) / 1000,
+    p90: h.valueAtPercentile(90) / 1000,
+    p99: h.valueAtPercentile(99) / 1000,
+    max: h.max / 1000,
+  };
+
 /** What a report shows: the summary's counts plus what derives from them and the elapsed time. */
 export interface Stats {
   readonly requests: number;
@@ -182,6 +215,9 @@ export interface Stats {
   readonly dropped: number;
   /** Of `dropped`, those salvo caused by falling behind its plan (see Summary.droppedByClient). */
   readonly droppedByClient: number;
+  /** New connections and their connect and TLS handshake times, ms (--no-keepalive only). */
+  readonly connect: TimingStats | undefined;
+  readonly tls: TimingStats | undefined;
   /** How late sends went out against the plan, in ms (open model only). */
   readonly scheduleLag:
     | { readonly p50: number; readonly p99: number; readonly max: number }
@@ -216,6 +252,8 @@ export const describe = (s: Summary, elapsedMs: number): Stats => {
     errorMessages,
     dropped: s.dropped,
     droppedByClient: s.droppedByClient,
+    connect: timing(s.connect),
+    tls: timing(s.tls),
     scheduleLag: s.lag === undefined ? undefined : {
       p50: s.lag.valueAtPercentile(50) / 1000,
       p99: s.lag.valueAtPercentile(99) / 1000,

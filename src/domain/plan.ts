@@ -35,6 +35,22 @@ export type LoadModel =
     readonly spinMs?: number;
   };
 
+/** How requests reach the server, when not as the URL says over a kept-alive connection. */
+export interface Transport {
+  /** Connect here instead of the URL's host and port, which stay in Host and SNI (--connect-to). */
+  readonly connectTo: { readonly hostname: string; readonly port: number } | undefined;
+  /** Connect over this unix socket, HTTP/1.1 in clear; Host from the URL (--unix-socket). */
+  readonly unixSocket: string | undefined;
+  /** A new connection per request, asked with `Connection: close`; connect times measured (--no-keepalive). */
+  readonly keepAlive: boolean;
+}
+
+export const defaultTransport: Transport = {
+  connectTo: undefined,
+  unixSocket: undefined,
+  keepAlive: true,
+};
+
 export interface RunPlan {
   /** What to send: one request, or many (--targets), taken in turn or at random. */
   readonly targets: readonly [RequestSpec, ...RequestSpec[]];
@@ -47,6 +63,7 @@ export interface RunPlan {
   readonly timeoutMs: number;
   /** For https: extra trusted certificates (PEM, from --cacert), or no verification at all (--insecure). */
   readonly tls: { readonly caCerts: ReadonlyArray<string> | undefined; readonly insecure: boolean };
+  readonly transport: Transport;
   /** Follow redirects to the target's own origin (`same`), to any host (`any`), or not at all. */
   readonly followRedirects: "same" | "any" | undefined;
   /** Decides whether a response status counts as a success. */

@@ -107,6 +107,11 @@ export const settle = (
   const latencyUs = Math.round((end - intended) * 1000);
   const sentLatencyUs = Math.round((end - sentAt) * 1000);
   summary.record(status, reason, ok, latencyUs, sentLatencyUs, bytes);
+  // A connection per request (--no-keepalive): the connect this exchange made, timed apart.
+  if (conn.connectUs >= 0) {
+    summary.recordConnect(conn.connectUs, conn.tlsUs);
+    conn.connectUs = -1;
+  }
   target.summary?.record(status, reason, ok, latencyUs, sentLatencyUs, bytes);
   s.results?.push(
     intended,

@@ -17,6 +17,12 @@ export interface Endpoint {
   readonly caCerts?: ReadonlyArray<string>;
   /** Skip certificate verification (--insecure). */
   readonly insecure?: boolean;
+  /** Where to connect instead of hostname:port, the hostname still verified and sent as SNI. */
+  readonly connectTo?: { readonly hostname: string; readonly port: number };
+  /** Connect over this unix socket instead. */
+  readonly unixSocket?: string;
+  /** Close after each response, and time each connect and TLS handshake (--no-keepalive). */
+  readonly closeEach?: boolean;
 }
 
 export class TransportError extends Error {
@@ -59,6 +65,12 @@ export class Connection {
   bytes = 0;
   /** The last response's Location header, when the connection was made to follow redirects. */
   location: string | undefined;
+  /**
+   * With `closeEach`: how long the last connect took (TCP, µs) and its TLS handshake (µs; -1 for
+   * none), until the exchange that used it is settled; -1 when there is nothing to report.
+   */
+  connectUs = -1;
+  tlsUs = -1;
 
   /** The unawaited write in flight: its length and connection (see `exchange`). */
   private writing = 0;
@@ -105,8 +117,13 @@ export class Connection {
   }
 
   private async connect(): Promise<ByteConn> {
-    const { hostname, port, tls, caCerts, insecure } = this.endpoint;
-    const pending: Promise<ByteConn> = tls && insecure
+    const { hostname, port, tls, caCerts, insecure, connectTo, unixSocket, closeEach } =
+      this.endpoint;
+    const pending: Promise<ByteConn> = unixSocket !== undefined
+      ? this.timed(Deno.connect({ transport: "unix", path: unixSocket }), closeEach).then(byteConn)
+      : connectTo !== undefined || (closeEach && !insecure)
+      ? this.split(connectTo ?? { hostname, port })
+      : tls && insecure
       ? connectInsecure(hostname, port)
       : tls
       ? Deno.connectTls({ hostname, port, ...(caCerts ? { caCerts: [...caCerts] } : {}) }).then(
@@ -132,6 +149,41 @@ export class Connection {
     }
     this.conn = conn;
     return conn;
+  }
+
+  /** `connecting`, timed into `connectUs` when asked. */
+  private async timed<C>(connecting: Promise<C>, time = false): Promise<C> {
+    const t0 = performance.now();
+    const c = await connecting;
+    if (time) {
+      this.connectUs = Math.round((performance.now() - t0) * 1000);
+      this.tlsUs = -1;
+    }
+    return c;
+  }
+
+  /**
+   * TCP to `to`, then TLS on it for the URL's host (its name verified, and sent as SNI): how
+   * --connect-to reaches another address, and how --no-keepalive times the connect and the handshake
+   * apart.
+   */
+  private async split(to: { readonly hostname: string; readonly port: number }): Promise<ByteConn> {
+    const { hostname, tls, caCerts, closeEach } = this.endpoint;
+    const tcp = await this.timed(Deno.connect(to), closeEach);
+    tcp.setNoDelay(true);
+    if (!tls) return byteConn(tcp);
+    const t0 = performance.now();
+    try {
+      const conn = await Deno.startTls(tcp, {
+        hostname,
+        ...(caCerts ? { caCerts: [...caCerts] } : {}),
+      });
+      if (closeEach) this.tlsUs = Math.round((performance.now() - t0) * 1000);
+      return byteConn(conn);
+    } catch (e) {
+      tcp.close();
+      throw e;
+    }
   }
 
   /**
@@ -246,7 +298,7 @@ export class Connection {
     this.location = parser.location;
     this.bytes = this.receivedBytes - (this.end - this.start);
     this.served++;
-    if (parser.close) this.close();
+    if (parser.close || this.endpoint.closeEach) this.close();
     return Progress.Done;
   }
 }

@@ -113,8 +113,13 @@ export const userAgent = `salvo/${version}`;
 const targetsOf = (plan: RunPlan, byTarget: boolean): Targets => {
   const endpoints: Endpoint[] = [];
   const byOrigin = new Map<string, number>();
+  const { connectTo, unixSocket, keepAlive } = plan.transport;
   const all = plan.targets.map((spec): Target => {
-    const { url, method, headers, body } = spec;
+    const { url, method, body } = spec;
+    // A connection per request: asked of the server too, so that it closes its side at once.
+    const headers = keepAlive || spec.headers.some(([k]) => k.toLowerCase() === "connection")
+      ? spec.headers
+      : [...spec.headers, ["Connection", "close"] as const];
     let e = byOrigin.get(url.origin);
     if (e === undefined) {
       e = endpoints.length;
@@ -125,6 +130,9 @@ const targetsOf = (plan: RunPlan, byTarget: boolean): Targets => {
         tls: url.protocol === "https:",
         insecure: plan.tls.insecure,
         ...(plan.tls.caCerts === undefined ? {} : { caCerts: plan.tls.caCerts }),
+        ...(connectTo === undefined ? {} : { connectTo }),
+        ...(unixSocket === undefined ? {} : { unixSocket }),
+        ...(keepAlive ? {} : { closeEach: true }),
       });
     }
     return {

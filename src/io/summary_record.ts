@@ -32,6 +32,9 @@ export interface SummaryRecord {
   readonly moments_uncorrected?: Moments;
   /** How late sends went out against the plan (the open model), µs. */
   readonly histogram_lag?: string;
+  /** Connect and TLS handshake times of new connections (--no-keepalive), µs. */
+  readonly histogram_connect?: string;
+  readonly histogram_tls?: string;
 }
 
 const moments = (h: Histogram.Histogram): Moments => ({ mean_us: h.mean, m2: h.m2 });
@@ -64,6 +67,8 @@ export const toRecord = (s: Summary.Summary): SummaryRecord => {
       ? { histogram_uncorrected: Codec.encode(s.sent), moments_uncorrected: moments(s.sent) }
       : {}),
     ...(s.lag === undefined ? {} : { histogram_lag: Codec.encode(s.lag) }),
+    ...(s.connect === undefined ? {} : { histogram_connect: Codec.encode(s.connect) }),
+    ...(s.tls === undefined ? {} : { histogram_tls: Codec.encode(s.tls) }),
   };
 };
 
@@ -154,6 +159,13 @@ export const fromRecord = (r: unknown): Either.Either<Summary.Summary, string> =
     const lag = histogramOf(r.histogram_lag, undefined, "histogram_lag");
     if (Either.isLeft(lag)) return Either.left(lag.left);
     s.lag = lag.right;
+  }
+  for (const k of ["connect", "tls"] as const) {
+    const text = r[`histogram_${k}`];
+    if (text === undefined) continue;
+    const h = histogramOf(text, undefined, `histogram_${k}`);
+    if (Either.isLeft(h)) return Either.left(h.left);
+    s[k] = h.right;
   }
   return Either.right(s);
 };

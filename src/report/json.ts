@@ -1,5 +1,5 @@
 // The JSON summary: the schema documented in the README; keys are only ever added, never renamed.
-import type { LatencyStats, Stats } from "../core/summary.ts";
+import type { LatencyStats, Stats, TimingStats } from "../core/summary.ts";
 
 const round = (x: number, digits = 3): number => {
   const f = 10 ** digits;
@@ -16,6 +16,14 @@ const latency = (l: LatencyStats) => ({
   p99: round(l.p99),
   p99_9: round(l.p99_9),
   max: round(l.max),
+});
+
+const timing = (t: TimingStats) => ({
+  count: t.count,
+  p50: round(t.p50),
+  p90: round(t.p90),
+  p99: round(t.p99),
+  max: round(t.max),
 });
 
 export const toJson = (s: Stats, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -35,6 +43,8 @@ export const toJson = (s: Stats, extra: Record<string, unknown> = {}): Record<st
   ...(s.dropped === 0 ? {} : {
     dropped_by: { server: s.dropped - s.droppedByClient, client: s.droppedByClient },
   }),
+  ...(s.connect === undefined ? {} : { connect_ms: timing(s.connect) }),
+  ...(s.tls === undefined ? {} : { tls_handshake_ms: timing(s.tls) }),
   ...(s.scheduleLag === undefined ? {} : {
     schedule_lag_ms: {
       p50: round(s.scheduleLag.p50),

@@ -1,7 +1,7 @@
 // The text summary for people: counts, rate, latency percentiles, status codes and failure reasons.
 import type { Bin } from "../core/distribution.ts";
 import type { Document } from "./document.ts";
-import type { LatencyStats, Stats } from "../core/summary.ts";
+import type { LatencyStats, Stats, TimingStats } from "../core/summary.ts";
 import { formatDuration } from "../core/units.ts";
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -80,6 +80,16 @@ export const render = (s: Stats, h: Heading, distribution: ReadonlyArray<Bin> = 
   } else {
     lines.push(...latencyLines("latency", s.latency));
   }
+  const timing = (label: string, t: TimingStats | undefined) => {
+    if (t === undefined) return;
+    lines.push(
+      `  ${label.padEnd(10)} ${t.count} · p50 ${formatDuration(t.p50)} · p90 ${
+        formatDuration(t.p90)
+      } · p99 ${formatDuration(t.p99)} · max ${formatDuration(t.max)}`,
+    );
+  };
+  timing("connect", s.connect);
+  timing("tls", s.tls);
   lines.push(...distributionLines(distribution));
   const codes = tally(s.statusCodes);
   if (codes !== "") lines.push(`  status     ${codes}`);

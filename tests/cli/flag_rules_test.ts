@@ -22,6 +22,9 @@ const argv: Readonly<Record<string, ReadonlyArray<string>>> = {
   "--threshold": ["--threshold", "requests>=1"],
   "--interval": ["--interval", "1s"],
   "--results": ["--results", "-"],
+  "--connect-to": ["--connect-to", "127.0.0.1:9"],
+  // Refused before it is looked at: no such socket is needed.
+  "--unix-socket": ["--unix-socket", "no-such.sock"],
 };
 
 Deno.test("every rule names flags the CLI knows", () => {

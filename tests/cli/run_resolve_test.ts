@@ -40,6 +40,9 @@ const raw = (over: Partial<Raw> = {}): Raw => ({
   interval: Option.none(),
   out: Option.none(),
   html: Option.none(),
+  connectTo: Option.none(),
+  unixSocket: Option.none(),
+  noKeepalive: false,
   quiet: false,
   ...over,
 });
@@ -101,6 +104,8 @@ Deno.test("resolve: every broken flag combination of the rule table is refused w
     "--threshold": { threshold: ["requests>=1"] },
     "--interval": { interval: Option.some("1s") },
     "--results": { results: Option.some("-") },
+    "--connect-to": { connectTo: Option.some("127.0.0.1:9") },
+    "--unix-socket": { unixSocket: Option.some("no-such.sock") },
   };
   for (const rule of FlagRules.rules) {
     const flags = [rule.flag, ...(rule.without === undefined ? [] : [rule.without])];

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { Either } from "effect";
 import * as Histogram from "../../src/core/histogram.ts";
 import * as Summary from "../../src/core/summary.ts";
-import type { RunPlan } from "../../src/domain/plan.ts";
+import { defaultTransport, type RunPlan } from "../../src/domain/plan.ts";
 import { reasons } from "../../src/domain/reason.ts";
 import * as Engine from "../../src/engine/run.ts";
 import { fromRecord, toRecord } from "../../src/io/summary_record.ts";
@@ -29,6 +29,7 @@ const plan: RunPlan = {
   maxRequests: undefined,
   timeoutMs: 1000,
   tls: { caCerts: undefined, insecure: false },
+  transport: defaultTransport,
   followRedirects: undefined,
   isSuccess: (s) => s < 400,
 };
