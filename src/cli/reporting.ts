@@ -165,7 +165,7 @@ export const report = (
       }: ${o.outputFailure}; the run stopped early and the stream is incomplete`;
     const doc = Document.build({
       summary,
-      record: toRecord(summary),
+      record: () => toRecord(summary),
       elapsedMs: subject.elapsedMs,
       startedUs: subject.startedUs,
       endedUs: subject.endedUs,

@@ -141,8 +141,8 @@ const executeThreads = (
       );
     const plan = toWire(t.plan);
     const workers = yield* Effect.acquireRelease(
-      Effect.sync(() =>
-        Array.from({ length: n }, () => new Worker(threadUrl(), { type: "module" }))
+      Effect.promise(threadUrl).pipe(
+        Effect.map((u) => Array.from({ length: n }, () => new Worker(u, { type: "module" }))),
       ),
       (ws) => Effect.sync(() => ws.forEach((w) => w.terminate())),
     );

@@ -73,7 +73,8 @@ const percentilesOf = (s: Summary.Summary): Document["percentiles"] => {
 
 export interface Input {
   readonly summary: Summary.Summary;
-  readonly record: SummaryRecord;
+  /** The summary as a record (its histograms encoded): asked for only when the JSON is. */
+  readonly record: () => SummaryRecord;
   readonly elapsedMs: number;
   readonly startedUs: number;
   readonly endedUs: number;
@@ -91,52 +92,57 @@ export interface Input {
 
 export const build = (i: Input): Document => {
   const stats = Summary.describe(i.summary, i.elapsedMs);
-  const { run, outputFailure, evaluations, record } = i;
+  const { run, outputFailure, evaluations } = i;
   const failed = outputFailure !== undefined || evaluations.some((e) => !e.passed);
   const diagnosis = outputFailure === undefined ? run?.diagnosis : undefined;
-  const json = Json.toJson(stats, {
-    ...(run === undefined ? {} : {
-      request: run.request,
-      ...(run.targets > 1 ? { targets: run.targets } : {}),
-    }),
-    started_us: i.startedUs,
-    ended_us: i.endedUs,
-    ...(run?.targetRps === undefined ? {} : { target_rps: Number(run.targetRps.toFixed(3)) }),
-    histogram: record.histogram,
-    moments: record.moments,
-    ...(record.histogram_uncorrected === undefined ? {} : {
-      histogram_uncorrected: record.histogram_uncorrected,
-      moments_uncorrected: record.moments_uncorrected,
-    }),
-    thresholds: evaluations.map((e) => ({
-      expression: e.threshold.expression,
-      passed: outputFailure === undefined && e.passed,
-      actual: e.actual,
-      limit: e.threshold.limit,
-      ...(outputFailure === undefined ? {} : { judged: false }),
-    })),
-    ...(diagnosis === undefined || run === undefined ? {} : {
-      diagnosis: {
-        verdict: diagnosis.verdict,
-        explanation: diagnosis.explanation,
-        idle_share: Number(diagnosis.idleShare.toFixed(4)),
-        busy_share: Number(diagnosis.busyShare.toFixed(4)),
-        loop_lag_p99_ms: run.loopLagP99Ms,
-        cpu_share: Number(run.cpuShare.toFixed(4)),
-      },
-    }),
-    ...(run === undefined ? {} : {
-      threads: run.threads.map((t) => ({
-        requests: t.requests,
-        cpu_share: Number(t.cpuShare.toFixed(4)),
-        loop_lag_p99_ms: t.loopLagP99Ms,
+  // Built when first read: a text summary then never loads the histogram codec (zlib) at all.
+  const toJson = () => {
+    const record = i.record();
+    return Json.toJson(stats, {
+      ...(run === undefined ? {} : {
+        request: run.request,
+        ...(run.targets > 1 ? { targets: run.targets } : {}),
+      }),
+      started_us: i.startedUs,
+      ended_us: i.endedUs,
+      ...(run?.targetRps === undefined ? {} : { target_rps: Number(run.targetRps.toFixed(3)) }),
+      histogram: record.histogram,
+      moments: record.moments,
+      ...(record.histogram_uncorrected === undefined ? {} : {
+        histogram_uncorrected: record.histogram_uncorrected,
+        moments_uncorrected: record.moments_uncorrected,
+      }),
+      thresholds: evaluations.map((e) => ({
+        expression: e.threshold.expression,
+        passed: outputFailure === undefined && e.passed,
+        actual: e.actual,
+        limit: e.threshold.limit,
+        ...(outputFailure === undefined ? {} : { judged: false }),
       })),
-    }),
-    warnings: i.warnings,
-    ...(run?.interrupted ? { interrupted: true } : {}),
-    ...(run?.aborted ? { aborted: true } : {}),
-    ...(outputFailure === undefined ? {} : { output_failed: outputFailure }),
-  });
+      ...(diagnosis === undefined || run === undefined ? {} : {
+        diagnosis: {
+          verdict: diagnosis.verdict,
+          explanation: diagnosis.explanation,
+          idle_share: Number(diagnosis.idleShare.toFixed(4)),
+          busy_share: Number(diagnosis.busyShare.toFixed(4)),
+          loop_lag_p99_ms: run.loopLagP99Ms,
+          cpu_share: Number(run.cpuShare.toFixed(4)),
+        },
+      }),
+      ...(run === undefined ? {} : {
+        threads: run.threads.map((t) => ({
+          requests: t.requests,
+          cpu_share: Number(t.cpuShare.toFixed(4)),
+          loop_lag_p99_ms: t.loopLagP99Ms,
+        })),
+      }),
+      warnings: i.warnings,
+      ...(run?.interrupted ? { interrupted: true } : {}),
+      ...(run?.aborted ? { aborted: true } : {}),
+      ...(outputFailure === undefined ? {} : { output_failed: outputFailure }),
+    });
+  };
+  let json: Record<string, unknown> | undefined;
   return {
     heading: i.heading,
     stats,
@@ -155,6 +161,8 @@ export const build = (i: Input): Document => {
       stats: Summary.describe(t.summary, i.elapsedMs),
     })),
     aborted: run?.aborted ?? false,
-    json,
+    get json() {
+      return json ??= toJson();
+    },
   };
 };
