@@ -8,6 +8,7 @@
 // `deno compile` downloads the runtime it packs (denort). Where that download cannot be made, set
 // DENORT_BIN to a denort binary for the target (one target per run then).
 import pkg from "../package.json" with { type: "json" };
+import { trimBundle } from "./trim_bundle.ts";
 import { lazyNodeImports } from "./lazy_node_imports.ts";
 
 /** The permissions baked into the binary, and those CI runs the bundle with: network, and the files a user names. */
@@ -106,10 +107,19 @@ const bundle = async (dir: string, out: string): Promise<void> => {
     if (f.isFile && chunk.test(f.name)) await Deno.remove(`${to}${f.name}`);
   }
   const main = entry.slice(entry.lastIndexOf("/") + 1).replace(/\.ts$/, ".js");
+  let parsers = 0, probes = 0;
   for await (const f of Deno.readDir(split)) {
     if (!f.isFile) continue;
-    const code = lazyNodeImports(await Deno.readTextFile(`${split}/${f.name}`));
-    await Deno.writeTextFile(f.name === main ? out : `${to}${f.name}`, code);
+    const trimmed = trimBundle(lazyNodeImports(await Deno.readTextFile(`${split}/${f.name}`)));
+    parsers += trimmed.parsers;
+    probes += trimmed.probes;
+    await Deno.writeTextFile(f.name === main ? out : `${to}${f.name}`, trimmed.code);
+  }
+  // @effect/cli or Effect changed: look again (scripts/trim_bundle.ts).
+  if (parsers !== 3 || probes < 2) {
+    fail(
+      `expected @effect/cli's 3 file parsers and Effect's 2 probes, found ${parsers}, ${probes}`,
+    );
   }
 };
 

@@ -2,10 +2,13 @@
 // the same run, and how long after the process starts its first request reaches a server.
 //
 //   npx -y deno@2.9.6 task bundle && npx -y deno@2.9.6 run -A scripts/startup.ts [ROUNDS]
+import { permissions, v8Flags } from "./build.ts";
+
 const rounds = Number(Deno.args[0] ?? 10);
 const deno = Deno.execPath();
 const bundle = new URL("../dist/salvo.js", import.meta.url).pathname;
-const perms = ["--allow-net", "--allow-read", "--allow-write"];
+// What the compiled binary bakes in: its permissions and its V8 flags.
+const perms = [...permissions, v8Flags];
 const hello = await Deno.makeTempFile({ suffix: ".js" });
 await Deno.writeTextFile(hello, 'console.log("hello");\n');
 

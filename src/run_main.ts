@@ -1,26 +1,42 @@
-// Runs the salvo CLI under Effect: signals, the platform layers, runMain, the exit code.
-// Deep imports keep the rest of @effect/platform-node (HTTP client, sockets, workers) out of the process.
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem";
-import * as NodePath from "@effect/platform-node/NodePath";
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime";
-import * as NodeTerminal from "@effect/platform-node/NodeTerminal";
+// Runs the salvo CLI under Effect: the platform layers, the fiber, signals, the exit code.
+// No @effect/platform-node: each of its layers loaded one of Deno's Node modules before the first request.
+import * as FileSystem from "@effect/platform/FileSystem";
+import * as Path from "@effect/platform/Path";
 import { Effect, Layer } from "effect";
 import { exitCodeOf, main } from "./cli/app.ts";
+import * as Terminal from "./cli/terminal.ts";
 
+/**
+ * What @effect/platform-node's `runMain` does (run the fiber, interrupt it on SIGINT or SIGTERM, exit
+ * with its code), with Deno's own signal API: its `process.on` loaded Deno's node:process (~8 ms) at
+ * the moment the first request was ready to go out.
+ */
 export const runMain = (args: ReadonlyArray<string>): void => {
+  // @effect/cli asks for a file system only to check path-typed options, and salvo declares none (its
+  // files are read by its own code): a file system that does nothing keeps node:fs, which
+  // NodeFileSystem loads as its module is evaluated, out of the path to the first request. Paths are
+  // @effect/platform's own POSIX ones, for the same reason (node:path); the terminal is Deno's
+  // (src/cli/terminal.ts).
+  const platform = Layer.mergeAll(FileSystem.layerNoop({}), Path.layer, Terminal.layer);
   let signal: string | undefined;
-  for (const s of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(s, () => {
+  // Effect's timers alone would not hold the process open while the fiber waits on a promise.
+  const keepAlive = setInterval(() => {}, 2 ** 31 - 1);
+  const fiber = Effect.runFork(main(args).pipe(Effect.provide(platform)));
+  const listeners = (["SIGINT", "SIGTERM"] as const).map((s) => {
+    const listener = () => {
       if (signal !== undefined && s === "SIGINT") Deno.exit(130); // a second Ctrl-C exits at once
+      if (signal !== undefined) return;
       signal = s;
-    });
-  }
-  const platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer);
-  main(args).pipe(
-    Effect.provide(platform),
-    NodeRuntime.runMain({
-      disableErrorReporting: true,
-      teardown: (exit, onExit) => onExit(exitCodeOf(exit, signal)),
-    }),
-  );
+      fiber.unsafeInterruptAsFork(fiber.id());
+    };
+    Deno.addSignalListener(s, listener);
+    return [s, listener] as const;
+  });
+  fiber.addObserver((exit) => {
+    for (const [s, listener] of listeners) Deno.removeSignalListener(s, listener);
+    clearInterval(keepAlive);
+    const code = exitCodeOf(exit, signal);
+    // A clean exit lets what is still pending (an output's last write) finish by itself.
+    if (code !== 0 || signal !== undefined) Deno.exit(code);
+  });
 };

@@ -193,9 +193,9 @@ export const prepare = (
     loopLag: Histogram.make(),
     startedAt: 0,
     endedAt: 0,
-    cpuStartUs: 0,
+    cpuStartUs: -1,
     cpuEndUs: 0,
-    threadCpuStartUs: 0,
+    threadCpuStartUs: -1,
     threadCpuEndUs: 0,
     interrupted: false,
     aborted: false,
@@ -287,8 +287,13 @@ export const execute = (
       const { plan, shared, load } = run;
       yield* Effect.promise(() => load.warm());
       run.startedAt = startAt === undefined ? performance.now() : yield* Effect.promise(startAt);
-      run.cpuStartUs = cpuUs();
-      run.threadCpuStartUs = threadCpuUs();
+      // The CPU clock's first reading loads Deno's node:process (~10 ms): it is read once the load
+      // is under way (a timer after the first sends), so the first request never waits for it.
+      setTimeout(() => {
+        if (run.endedAt !== 0) return;
+        run.cpuStartUs = cpuUs();
+        run.threadCpuStartUs = threadCpuUs();
+      }, 0);
       if (plan.durationMs !== undefined) shared.endAt = run.startedAt + plan.durationMs;
       run.watchdog.scan();
       const fiber = yield* Effect.forkScoped(load.drive(run.startedAt));
@@ -345,6 +350,11 @@ export const execute = (
       if (run.endedAt === 0) run.endedAt = performance.now();
       run.cpuEndUs = cpuUs();
       run.threadCpuEndUs = threadCpuUs();
+      // Ended before the start was read: too short to have measured any CPU.
+      if (run.cpuStartUs < 0) {
+        run.cpuStartUs = run.cpuEndUs;
+        run.threadCpuStartUs = run.threadCpuEndUs;
+      }
       run.watchdog.stop();
       for (const c of run.load.connections) c.close();
       run.shared.results?.finish(run.endedAt);

@@ -1,0 +1,34 @@
+// The Terminal service @effect/cli asks for: salvo never prompts (its --wizard is refused), so this one
+// answers the size and display from Deno's own API and quits any read. @effect/platform-node's reads
+// `process.stdin` and `process.stdout` as it is built, which loaded Deno's node:process before a
+// run's first request could go out.
+import * as Terminal from "@effect/platform/Terminal";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+
+const size = () => {
+  try {
+    return Deno.consoleSize();
+  } catch {
+    return { columns: 80, rows: 24 };
+  }
+};
+
+const encoder = new TextEncoder();
+
+export const layer: Layer.Layer<Terminal.Terminal> = Layer.succeed(
+  Terminal.Terminal,
+  Terminal.Terminal.of({
+    columns: Effect.sync(() => size().columns),
+    rows: Effect.sync(() => size().rows),
+    isTTY: Effect.sync(() => Deno.stdout.isTerminal()),
+    readInput: Effect.dieMessage("salvo reads no input from the terminal"),
+    readLine: Effect.fail(new Terminal.QuitException()),
+    display: (text) =>
+      Effect.sync(() => {
+        const bytes = encoder.encode(text);
+        let at = 0;
+        while (at < bytes.length) at += Deno.stdout.writeSync(bytes.subarray(at));
+      }),
+  }),
+);
