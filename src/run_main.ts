@@ -7,17 +7,20 @@ import { exitCodeOf, main } from "./cli/app.ts";
 import * as Terminal from "./cli/terminal.ts";
 
 /**
+ * The services @effect/cli asks for. It needs a file system only to check path-typed options, and
+ * salvo declares none (its files are read by its own code): one that does nothing keeps node:fs,
+ * which @effect/platform-node's loads as its module is evaluated, out of the path to the first
+ * request. Paths are @effect/platform's own POSIX ones, for the same reason (node:path); the terminal
+ * is Deno's (src/cli/terminal.ts).
+ */
+export const platform = Layer.mergeAll(FileSystem.layerNoop({}), Path.layer, Terminal.layer);
+
+/**
  * What @effect/platform-node's `runMain` does (run the fiber, interrupt it on SIGINT or SIGTERM, exit
  * with its code), with Deno's own signal API: its `process.on` loaded Deno's node:process (~8 ms) at
  * the moment the first request was ready to go out.
  */
 export const runMain = (args: ReadonlyArray<string>): void => {
-  // @effect/cli asks for a file system only to check path-typed options, and salvo declares none (its
-  // files are read by its own code): a file system that does nothing keeps node:fs, which
-  // NodeFileSystem loads as its module is evaluated, out of the path to the first request. Paths are
-  // @effect/platform's own POSIX ones, for the same reason (node:path); the terminal is Deno's
-  // (src/cli/terminal.ts).
-  const platform = Layer.mergeAll(FileSystem.layerNoop({}), Path.layer, Terminal.layer);
   let signal: string | undefined;
   // Effect's timers alone would not hold the process open while the fiber waits on a promise.
   const keepAlive = setInterval(() => {}, 2 ** 31 - 1);

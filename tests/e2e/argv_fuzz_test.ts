@@ -1,16 +1,13 @@
 // Fuzz the CLI with arbitrary argv: it exits 0, 1 or 2 only, with one stderr line for 2 and never a stack trace.
 // In-process for 1,000 cases (every run targets a closed loopback port, one request at most), and a
 // few spawned processes to check the real entry point too.
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem";
-import * as NodePath from "@effect/platform-node/NodePath";
-import * as NodeTerminal from "@effect/platform-node/NodeTerminal";
-import { Effect, Layer } from "effect";
+import { Effect } from "effect";
 import fc from "fast-check";
 import { main } from "../../src/cli/app.ts";
+import { platform } from "../../src/run_main.ts";
 import { assert } from "../assert.ts";
 import { closedPort, salvo } from "./support.ts";
 
-const platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer);
 const target = `http://127.0.0.1:${closedPort()}/`;
 
 /** Flags that cannot make a run long or send elsewhere; time and count flags are fixed at the end. */
