@@ -2,7 +2,8 @@
 // No @effect/platform-node: each of its layers loaded one of Deno's Node modules before the first request.
 import * as FileSystem from "@effect/platform/FileSystem";
 import * as Path from "@effect/platform/Path";
-import { Effect, Layer } from "effect";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
 import { exitCodeOf, main } from "./cli/app.ts";
 import * as Terminal from "./cli/terminal.ts";
 

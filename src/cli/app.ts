@@ -1,6 +1,10 @@
 // The salvo command tree and how its outcome becomes an exit code and one-line errors.
 import { Command } from "@effect/cli";
-import { Cause, Console, Effect, Exit, Option } from "effect";
+import * as Cause from "effect/Cause";
+import * as Console from "effect/Console";
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Option from "effect/Option";
 import { maskSecrets } from "../core/request.ts";
 import { versionLine } from "../version.ts";
 import { UsageError } from "../domain/errors.ts";

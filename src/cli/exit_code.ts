@@ -1,5 +1,8 @@
 // The process exit code a command asks for, as a service: commands set it, main exits with it.
-import { Context, Effect, Layer, Ref } from "effect";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as Ref from "effect/Ref";
 
 /** Documented exit codes (README and --help). */
 export const codes = {

@@ -149,6 +149,12 @@ export const commands: ReadonlyArray<CommandHelp> = [
         flags: [
           outputFlag,
           { name: "quiet", alias: "q", help: "no live view on stderr" },
+          {
+            name: "color",
+            value: "WHEN",
+            default: "auto",
+            help: "live view colour: always, never",
+          },
           { name: "out", value: "FILE", help: "also write the JSON summary" },
           { name: "html", value: "FILE", help: "also write an HTML report with charts" },
           { name: "results", value: "FILE|-", help: "one NDJSON line per request" },

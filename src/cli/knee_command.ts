@@ -1,6 +1,8 @@
 // `salvo knee URL --slo …`: the highest arrival rate the server sustains within the SLO.
 import { Command, Options } from "@effect/cli";
-import { Effect, Option, Ref } from "effect";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
+import * as Ref from "effect/Ref";
 import * as Knee from "../core/knee.ts";
 import * as Pacing from "../core/pacing.ts";
 import * as Request from "../core/request.ts";

@@ -1,6 +1,7 @@
 // `salvo merge FILE…`: merges JSON summaries from several runs or machines exactly, with thresholds.
 import { Args, Command } from "@effect/cli";
-import { Effect, Either } from "effect";
+import * as Effect from "effect/Effect";
+import * as Either from "effect/Either";
 import * as Summary from "../core/summary.ts";
 import { UsageError } from "../domain/errors.ts";
 import { fromRecord } from "../io/summary_record.ts";

@@ -1,6 +1,7 @@
 // Connections are open files: the open-file limit (ulimit -n) checked before a run, and the open
 // model's default --max-in-flight fitted under it.
-import { Effect, Option } from "effect";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
 import { parseCount } from "../core/units.ts";
 import { UsageError } from "../domain/errors.ts";
 import { openFileLimit, reservedFor } from "../io/fd_limit.ts";

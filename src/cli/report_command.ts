@@ -1,6 +1,7 @@
 // `salvo report [FILE…|-]`: the summary of results streams (per-request lines or interval records), with thresholds.
 import { Args, Command, Options } from "@effect/cli";
-import { Effect, Option } from "effect";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
 import * as Reader from "../io/results_reader.ts";
 import { html, junit, out, output, threshold } from "./common_options.ts";
 import * as Report from "./reporting.ts";

@@ -1,5 +1,6 @@
 // Reporting a summary: evaluate thresholds, diagnose a run, print the summary and gate, write files; yields the exit code.
-import { Effect, Option } from "effect";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
 import * as Diagnosis from "../core/diagnosis.ts";
 import * as Request from "../core/request.ts";
 import * as Summary from "../core/summary.ts";

@@ -1,6 +1,8 @@
 // What to send, as `run` and `knee` take it: the URL or --targets, method, headers, body, TLS, timeout.
 import { Args, Command, Options } from "@effect/cli";
-import { Effect, Either, Option } from "effect";
+import * as Effect from "effect/Effect";
+import * as Either from "effect/Either";
+import * as Option from "effect/Option";
 import * as Request from "../core/request.ts";
 import * as Status from "../core/status.ts";
 import * as Targets from "../core/targets.ts";

@@ -1,6 +1,8 @@
 // `salvo run URL`: resolves flags into a plan, runs it, prints the summary.
 import { Command, Options } from "@effect/cli";
-import { Effect, Option, Ref } from "effect";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
+import * as Ref from "effect/Ref";
 import * as Pacing from "../core/pacing.ts";
 import * as Request from "../core/request.ts";
 import * as Thresholds from "../core/thresholds.ts";
@@ -85,6 +87,12 @@ const interval = Options.text("interval").pipe(
     "With --results: write one record per window of this length (counts and histogram) instead of a line per request",
   ),
 );
+const color = Options.choice("color", ["auto", "always", "never"]).pipe(
+  Options.withDefault("auto" as const),
+  Options.withDescription(
+    "Colour in the live view: auto (a terminal without NO_COLOR), always, never",
+  ),
+);
 const quiet = Options.boolean("quiet").pipe(
   Options.withAlias("q"),
   Options.withDescription("No live view on stderr"),
@@ -110,6 +118,7 @@ const options = {
   out,
   html,
   quiet,
+  color,
 };
 
 type Raw = Command.Command.ParseConfig<typeof options>;
@@ -273,7 +282,7 @@ const runHandler = (raw: Raw) =>
       ? {
         screen: new Screen(Deno.stderr),
         frame: (s: Engine.Snapshot) => frameOf(title, plan, threads, s, timeline),
-        colour: colourWanted(),
+        colour: colourWanted(raw.color),
       }
       : undefined;
     const load = detail

@@ -1,6 +1,8 @@
 // `salvo serve`: runs the built-in target on loopback until interrupted, then reports its count.
 import { Command, Options } from "@effect/cli";
-import { Console, Effect, Option } from "effect";
+import * as Console from "effect/Console";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
 import { UsageError } from "../domain/errors.ts";
 import { parseDuration } from "../core/units.ts";
 import * as Target from "../serve/target.ts";

@@ -1,6 +1,7 @@
 // --threads: how many load threads share a run's work, by default one per usable core.
 import { Options } from "@effect/cli";
-import { Effect, Option } from "effect";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
 import { parseCount } from "../core/units.ts";
 import { UsageError } from "../domain/errors.ts";
 import { concurrencyOf, type LoadModel } from "../domain/plan.ts";

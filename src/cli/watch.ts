@@ -138,5 +138,9 @@ export const watch = (
       }),
   );
 
-/** Colour on a terminal unless NO_COLOR is set (no-color.org): Deno reads it, no permission needed. */
-export const colourWanted = (): boolean => !Deno.noColor;
+/**
+ * Whether the view is coloured: `auto` on a terminal unless NO_COLOR is set (no-color.org; Deno reads
+ * it, no permission needed). The view is only ever drawn on a terminal.
+ */
+export const colourWanted = (choice: "auto" | "always" | "never"): boolean =>
+  choice === "always" || (choice === "auto" && !Deno.noColor);

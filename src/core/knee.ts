@@ -9,7 +9,7 @@
 // Steps, at most (see `maxSteps`): 1 + ⌈log_growth(maxRate/startRate)⌉ growing (or
 // ⌈log_growth(startRate/minRate)⌉ shrinking), then ⌈log2((growth − 1)/precision)⌉ bisecting: the
 // bracket starts at most `growth` wide and each step halves it.
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { saturatedCpuShare, saturatedLagMs } from "./diagnosis.ts";
 import { minimumSamples, type Threshold } from "./thresholds.ts";
 

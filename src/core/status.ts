@@ -1,5 +1,5 @@
 // Which HTTP statuses count as success: `200-299,304` style ranges, parsed once into a predicate.
-import { Either } from "effect";
+import * as Either from "effect/Either";
 import { UsageError } from "../domain/errors.ts";
 
 /** The default: any status below 400 succeeds. */

@@ -7,7 +7,7 @@
 // json (vegeta's JSON): one `{"method", "url", "header", "body"}` object per line; header maps a name
 // to a list of values; body is base64; method is required.
 // In both JSON forms an unknown key or a wrong type is an error naming the line, never ignored.
-import { Either } from "effect";
+import * as Either from "effect/Either";
 import { UsageError } from "../domain/errors.ts";
 import { maskSecrets, parseHeader, parseMethod, parseUrl } from "./request.ts";
 

@@ -12,7 +12,7 @@
 //              | "%"                                      ; success_rate, error_rate: optional (else 0..1)
 //
 // Counts and rps take plain numbers. Latencies are compared in milliseconds, rates as fractions 0..1.
-import { Either } from "effect";
+import * as Either from "effect/Either";
 import { UsageError } from "../domain/errors.ts";
 
 export type Op = "<" | "<=" | ">" | ">=" | "==" | "!=";

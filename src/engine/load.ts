@@ -1,5 +1,5 @@
 // One interface for both load models, which a load thread runs: closed-model workers or open-model arrivals.
-import type { Effect } from "effect";
+import type * as Effect from "effect/Effect";
 import type * as Summary from "../core/summary.ts";
 import type { Connection } from "./http1.ts";
 

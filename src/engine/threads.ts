@@ -1,7 +1,13 @@
 // Runs a plan on N load threads: Deno Workers, each running its share with the same engine, supervised
 // by the main thread as Effect fibers in one scope; their figures are merged exactly, as `salvo merge`
 // merges files (histograms added, moments combined).
-import { Deferred, Duration, Effect, Either, Exit, Ref, Schedule } from "effect";
+import * as Deferred from "effect/Deferred";
+import * as Duration from "effect/Duration";
+import * as Effect from "effect/Effect";
+import * as Either from "effect/Either";
+import * as Exit from "effect/Exit";
+import * as Ref from "effect/Ref";
+import * as Schedule from "effect/Schedule";
 import * as Codec from "../core/histogram_codec.ts";
 import * as Summary from "../core/summary.ts";
 import { RunError } from "../domain/errors.ts";

@@ -4,7 +4,7 @@
 // renamed over it, so a reader never sees half a file. A symlink is followed: its target is replaced
 // that way and the link itself is kept. A device, FIFO or socket (`/dev/stdout`, a named pipe) is
 // written in place, never renamed over. A directory, or a directory salvo cannot write in, is refused.
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { RunError } from "../domain/errors.ts";
 
 /** What a path resolves to for writing: its final target and how to write it. */

@@ -1,6 +1,6 @@
 // A stream output named by the user: a file (created or truncated) or stdout for '-', opened before
 // the run so that an unwritable path stops salvo before its first request.
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { RunError } from "../domain/errors.ts";
 
 export interface OutputStream {

@@ -4,7 +4,8 @@
 // its newline that does not parse is a cut-short write (a crash): it is reported once and ignored.
 // Any other bad line stops with its file and line number, or with --skip-invalid is skipped and counted.
 // Input with no result at all (empty, or not a results stream) is an error, never a summary of nothing.
-import { Effect, Either } from "effect";
+import * as Effect from "effect/Effect";
+import * as Either from "effect/Either";
 import * as Summary from "../core/summary.ts";
 import { Bucketer, type Row } from "../core/timeline.ts";
 import { UsageError } from "../domain/errors.ts";

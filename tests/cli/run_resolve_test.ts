@@ -44,6 +44,7 @@ const raw = (over: Partial<Raw> = {}): Raw => ({
   unixSocket: Option.none(),
   noKeepalive: false,
   quiet: false,
+  color: "auto",
   ...over,
 });
 

@@ -146,3 +146,32 @@ Deno.test("live view: on a 30-column terminal every line fits, and nothing is le
     await server.stop();
   }
 });
+
+Deno.test("live view: --color always colours despite NO_COLOR, --color never does not colour", async () => {
+  const server = countingServer(0);
+  // deno-lint-ignore no-control-regex
+  const sgr = /\x1b\[[0-9;]*m/;
+  try {
+    const always = await onTerminal(
+      [server.url, "-c", "1", "-d", "700ms", "--color", "always"],
+      80,
+      24,
+      undefined,
+      {
+        NO_COLOR: "1",
+      },
+    );
+    assertEquals(always.code, 0, always.screen.slice(-2000));
+    assert(sgr.test(always.screen), "no colour with --color always");
+    const never = await onTerminal(
+      [server.url, "-c", "1", "-d", "700ms", "--color", "never"],
+      80,
+      24,
+    );
+    assertEquals(never.code, 0, never.screen.slice(-2000));
+    assert(framesOf(never.screen).length >= 1, "no view drawn");
+    assert(!sgr.test(never.screen), "colour with --color never");
+  } finally {
+    await server.stop();
+  }
+});
