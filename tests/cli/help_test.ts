@@ -87,3 +87,28 @@ Deno.test("help fits the screen: salvo --help in 24 lines, run --help in 60, no 
   assertEquals(Help.suggest("concurency", ["concurrency", "rate"]), "concurrency");
   assertEquals(Help.suggest("xyz", ["concurrency", "rate"]), undefined);
 });
+
+Deno.test("the README shows salvo --help and salvo run --help as they print", async () => {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  // The fenced blocks, each as its lines joined: a fence opens with ``` (and a language, maybe).
+  const blocks: string[] = [];
+  let open: string[] | undefined;
+  for (const line of readme.split("\n")) {
+    if (line.startsWith("```")) {
+      if (open === undefined) open = [];
+      else {
+        blocks.push(open.join("\n"));
+        open = undefined;
+      }
+    } else open?.push(line);
+  }
+  for (const args of [["--help"], ["run", "--help"]]) {
+    const r = await salvo(args);
+    // The version line names the commit, which the README cannot know.
+    const printed = r.stdout.trimEnd().replace(/\(commit [^,]+,/, "(commit …,");
+    assert(
+      blocks.includes(printed),
+      `the README lacks salvo ${args.join(" ")} as printed:\n${printed}`,
+    );
+  }
+});
