@@ -1,6 +1,6 @@
 // `run`'s flags → plan, directly: what each flag becomes, and what is refused, without a process.
 import { Effect, Either, Option } from "effect";
-import { resolve } from "../../src/cli/run_command.ts";
+import { resolve } from "../../src/cli/run_plan.ts";
 import * as FlagRules from "../../src/cli/flag_rules.ts";
 import { usableCores } from "../../src/io/cpu_quota.ts";
 import { assert, assertEquals } from "../assert.ts";
