@@ -166,6 +166,7 @@ export const report = (
       }: ${o.outputFailure}; the run stopped early and the stream is incomplete`;
     const doc = Document.build({
       summary,
+      stats,
       record: () => toRecord(summary),
       elapsedMs: subject.elapsedMs,
       startedUs: subject.startedUs,

@@ -5,10 +5,13 @@
 import * as Terminal from "@effect/platform/Terminal";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
+import { writeWhole } from "../io/whole_write.ts";
 
-const size = () => {
+/** The terminal's size; 80×24 when it cannot be asked, or says 0 (a terminal that does not know). */
+export const consoleSize = (): { columns: number; rows: number } => {
   try {
-    return Deno.consoleSize();
+    const { columns, rows } = Deno.consoleSize();
+    return { columns: columns > 0 ? columns : 80, rows: rows > 0 ? rows : 24 };
   } catch {
     return { columns: 80, rows: 24 };
   }
@@ -19,16 +22,11 @@ const encoder = new TextEncoder();
 export const layer: Layer.Layer<Terminal.Terminal> = Layer.succeed(
   Terminal.Terminal,
   Terminal.Terminal.of({
-    columns: Effect.sync(() => size().columns),
-    rows: Effect.sync(() => size().rows),
+    columns: Effect.sync(() => consoleSize().columns),
+    rows: Effect.sync(() => consoleSize().rows),
     isTTY: Effect.sync(() => Deno.stdout.isTerminal()),
     readInput: Effect.dieMessage("salvo reads no input from the terminal"),
     readLine: Effect.fail(new Terminal.QuitException()),
-    display: (text) =>
-      Effect.sync(() => {
-        const bytes = encoder.encode(text);
-        let at = 0;
-        while (at < bytes.length) at += Deno.stdout.writeSync(bytes.subarray(at));
-      }),
+    display: (text) => Effect.sync(() => writeWhole(Deno.stdout, encoder.encode(text))),
   }),
 );

@@ -12,6 +12,7 @@ import type { RunPlan } from "../domain/plan.ts";
 import type * as Engine from "../engine/run.ts";
 import { writeWhole } from "../io/whole_write.ts";
 import * as Live from "../report/live.ts";
+import { consoleSize } from "./terminal.ts";
 
 /** How often the view is redrawn (it reads the run's snapshots, published every 250 ms). */
 export const redrawMs = 250;
@@ -57,17 +58,6 @@ export const frameOf = (
 };
 
 const encoder = new TextEncoder();
-
-/** The terminal's size, as the view reads it; 80×24 when it cannot be asked. */
-const size = (): { columns: number; rows: number } => {
-  try {
-    const { columns, rows } = Deno.consoleSize();
-    // A terminal that does not say its size reports 0.
-    return { columns: columns > 0 ? columns : 80, rows: rows > 0 ? rows : 24 };
-  } catch {
-    return { columns: 80, rows: 24 };
-  }
-};
 
 /** Draws frames in place on a terminal: each one over the last, nothing scrolls. */
 export class Screen {
@@ -124,7 +114,7 @@ export const watch = (
             if (s.detail === undefined) return;
             timeline.push(s.elapsedMs, s.detail.summary);
             if (screen === undefined) return;
-            const { columns, rows } = size();
+            const { columns, rows } = consoleSize();
             screen.screen.draw(Live.render(screen.frame(s), columns, rows, screen.colour));
           })
         ),

@@ -181,7 +181,10 @@ export class Connection {
       if (closeEach) this.tlsUs = Math.round((performance.now() - t0) * 1000);
       return byteConn(conn);
     } catch (e) {
-      tcp.close();
+      // The handshake's error is the one to report, whatever closing the socket says.
+      try {
+        tcp.close();
+      } catch { /* startTls may have taken it already */ }
       throw e;
     }
   }

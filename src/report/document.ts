@@ -73,6 +73,8 @@ const percentilesOf = (s: Summary.Summary): Document["percentiles"] => {
 
 export interface Input {
   readonly summary: Summary.Summary;
+  /** What the summary says over `elapsedMs` (Summary.describe), as the thresholds were judged on. */
+  readonly stats: Summary.Stats;
   /** The summary as a record (its histograms encoded): asked for only when the JSON is. */
   readonly record: () => SummaryRecord;
   readonly elapsedMs: number;
@@ -91,7 +93,7 @@ export interface Input {
 }
 
 export const build = (i: Input): Document => {
-  const stats = Summary.describe(i.summary, i.elapsedMs);
+  const stats = i.stats;
   const { run, outputFailure, evaluations } = i;
   const failed = outputFailure !== undefined || evaluations.some((e) => !e.passed);
   const diagnosis = outputFailure === undefined ? run?.diagnosis : undefined;

@@ -1,28 +1,8 @@
 // Faults at the target are data: each is counted under its reason, the run goes on, counts stay exact.
 import { assert, assertEquals } from "../assert.ts";
-import { runJson, tcpServer } from "./support.ts";
+import { rawServer, runJson, tcpServer } from "./support.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
-
-/** A raw server that counts request heads and answers each with `answer(n, conn)`; false closes the connection. */
-const rawServer = (answer: (n: number, conn: Deno.TcpConn) => Promise<boolean>) => {
-  let requests = 0;
-  const server = tcpServer(async (conn) => {
-    const buf = new Uint8Array(4096);
-    let pending = "";
-    for (;;) {
-      const n = await conn.read(buf);
-      if (n === null) return;
-      pending += new TextDecoder().decode(buf.subarray(0, n));
-      let end;
-      while ((end = pending.indexOf("\r\n\r\n")) >= 0) {
-        pending = pending.slice(end + 4);
-        if (!(await answer(++requests, conn))) return;
-      }
-    }
-  });
-  return { ...server, requests: () => requests };
-};
 
 Deno.test("a reset in the middle of a response is connection_reset, and the worker reconnects", async () => {
   const net = await import("node:net");

@@ -149,6 +149,26 @@ export const tcpServer = (onConn: (conn: Deno.TcpConn) => Promise<void>) => {
   };
 };
 
+/** A raw server that counts request heads and answers each with `answer(n, conn)`; false closes the connection. */
+export const rawServer = (answer: (n: number, conn: Deno.TcpConn) => Promise<boolean>) => {
+  let requests = 0;
+  const server = tcpServer(async (conn) => {
+    const buf = new Uint8Array(4096);
+    let pending = "";
+    for (;;) {
+      const n = await conn.read(buf);
+      if (n === null) return;
+      pending += new TextDecoder().decode(buf.subarray(0, n));
+      let end;
+      while ((end = pending.indexOf("\r\n\r\n")) >= 0) {
+        pending = pending.slice(end + 4);
+        if (!(await answer(++requests, conn))) return;
+      }
+    }
+  });
+  return { ...server, requests: () => requests };
+};
+
 /** A loopback port with nothing listening on it. */
 export const closedPort = (): number => {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
