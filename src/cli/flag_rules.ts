@@ -1,6 +1,9 @@
 // Which `run` flags go together: every flag given is either used or refused, never silently ignored.
 
-/** A flag that means nothing without another (`needs`), or that contradicts one (`without`). */
+/**
+ * A flag that means nothing without another (`needs`), or that contradicts one (`without`); either
+ * may name alternatives, `--a|--b`: any one of them.
+ */
 export interface Rule {
   readonly flag: string;
   readonly needs?: string;
@@ -31,6 +34,27 @@ export const rules: ReadonlyArray<Rule> = [
     flag: "--max-in-flight",
     needs: "--rate",
     message: "--max-in-flight bounds the open model (--rate); without --rate, -c sets the workers",
+  },
+  {
+    flag: "--http2",
+    without: "--h2c",
+    message: "--http2 is HTTP/2 over TLS (https://) and --h2c over cleartext (http://): give one",
+  },
+  {
+    flag: "--streams",
+    needs: "--http2|--h2c",
+    message: "-m sets the streams per HTTP/2 connection: it needs --http2 or --h2c",
+  },
+  {
+    flag: "--no-keepalive",
+    without: "--http2|--h2c",
+    message:
+      "--no-keepalive opens a connection per request; HTTP/2 multiplexes streams on kept connections",
+  },
+  {
+    flag: "--follow-redirects",
+    without: "--http2|--h2c",
+    message: "--follow-redirects is HTTP/1.1 only for now: drop it, or --http2/--h2c",
   },
   {
     flag: "--body",
@@ -83,9 +107,10 @@ export const rules: ReadonlyArray<Rule> = [
 ];
 
 /** The message of the first rule `given` breaks, or undefined when the flags go together. */
-export const check = (given: ReadonlySet<string>): string | undefined =>
-  rules.find((r) =>
+export const check = (given: ReadonlySet<string>): string | undefined => {
+  const any = (flags: string) => flags.split("|").some((f) => given.has(f));
+  return rules.find((r) =>
     given.has(r.flag) &&
-    ((r.needs !== undefined && !given.has(r.needs)) ||
-      (r.without !== undefined && given.has(r.without)))
+    ((r.needs !== undefined && !any(r.needs)) || (r.without !== undefined && any(r.without)))
   )?.message;
+};

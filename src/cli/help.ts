@@ -68,6 +68,15 @@ const request: ReadonlyArray<Group> = [
       { name: "connect-to", value: "HOST:PORT", help: "connect there; Host and SNI from the URL" },
       { name: "unix-socket", value: "PATH", help: "send over a unix socket (http://)" },
       { name: "no-keepalive", help: "a connection per request, its connect timed" },
+      { name: "http2", help: "HTTP/2 over TLS, by ALPN (https://)" },
+      { name: "h2c", help: "HTTP/2 in cleartext, prior knowledge (http://)" },
+      {
+        name: "streams",
+        alias: "m",
+        value: "N",
+        default: "1",
+        help: "streams per HTTP/2 connection",
+      },
     ],
   },
   {
@@ -177,6 +186,7 @@ export const commands: ReadonlyArray<CommandHelp> = [
       "salvo run http://127.0.0.1:8080/health -c 8 -d 3s --delay 5ms",
       "salvo run http://127.0.0.1:8080/ -n 1000 --threshold p99<50ms --junit gate.xml",
       "salvo run http://127.0.0.1:8080/ --rate 500 -d 30s -o json | jq .latency_ms",
+      "salvo run http://127.0.0.1:8080/ --h2c -c 4 -m 25 -d 10s",
     ],
     exits: gateExits,
   },

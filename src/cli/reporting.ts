@@ -6,7 +6,7 @@ import * as Request from "../core/request.ts";
 import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
 import { RunError, type UsageError } from "../domain/errors.ts";
-import type { LoadModel, RunPlan } from "../domain/plan.ts";
+import type { LoadModel, RunPlan, Transport } from "../domain/plan.ts";
 import { busiestThread, cpuShare, type Outcome } from "../engine/run.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
 import { toRecord } from "../io/summary_record.ts";
@@ -73,14 +73,20 @@ export const diagnose = (
     }),
   });
 
-const loadLine = (m: LoadModel, o: Outcome): string =>
-  m._tag === "Open"
+const loadLine = (m: LoadModel, o: Outcome, t: Transport): string =>
+  (m._tag === "Open"
     ? `${
       m.rate.stages.length > 0 ? "ramped rate" : `${Number((m.rate.start * 1000).toFixed(3))} req/s`
     }, up to ${m.maxInFlight} in flight`
+    : t.http2
+    ? `${o.concurrency / t.streams} connection${
+      o.concurrency === t.streams ? "" : "s"
+    } × ${t.streams} stream${t.streams === 1 ? "" : "s"}${
+      m.workers.stages.length > 0 ? " (ramped)" : ""
+    }`
     : `${o.concurrency} worker${o.concurrency === 1 ? "" : "s"}${
       m.workers.stages.length > 0 ? " (ramped)" : ""
-    }`;
+    }`) + (t.http2 ? " · HTTP/2" : "");
 
 /** Where a report goes besides stdout. */
 export interface Files {
@@ -133,7 +139,7 @@ export const runSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subjec
       ? Request.maskUrl(plan.targets[0].url)
       : `${plan.targets.length} targets, ${plan.targetsOrder}`,
     headers: plan.targets.length === 1 ? plan.targets[0].headers.map(Request.maskHeader) : [],
-    load: loadLine(plan.model, o),
+    load: loadLine(plan.model, o, plan.transport),
     targetRps: o.targetRps,
     interrupted: o.interrupted,
     outputFailed: o.outputFailure !== undefined,

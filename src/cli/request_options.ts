@@ -6,7 +6,7 @@ import * as Option from "effect/Option";
 import * as Request from "../core/request.ts";
 import * as Status from "../core/status.ts";
 import * as Targets from "../core/targets.ts";
-import { parseDuration } from "../core/units.ts";
+import { parseCount, parseDuration } from "../core/units.ts";
 import { UsageError } from "../domain/errors.ts";
 import type { RequestSpec, RunPlan } from "../domain/plan.ts";
 
@@ -81,6 +81,17 @@ const noKeepalive = Options.boolean("no-keepalive").pipe(
   Options.withDescription(
     "A new connection per request (Connection: close); connect and TLS handshake times reported apart",
   ),
+);
+const http2 = Options.boolean("http2").pipe(
+  Options.withDescription("HTTP/2 over TLS, agreed by ALPN (https:// URLs)"),
+);
+const h2c = Options.boolean("h2c").pipe(
+  Options.withDescription("HTTP/2 in cleartext with prior knowledge (http:// URLs)"),
+);
+const streams = Options.text("streams").pipe(
+  Options.withAlias("m"),
+  Options.optional,
+  Options.withDescription("Concurrent streams per HTTP/2 connection (default 1)"),
 );
 const skipInvalid = Options.boolean("skip-invalid").pipe(
   Options.withDescription(
@@ -202,6 +213,9 @@ export const requestOptions = {
   connectTo,
   unixSocket,
   noKeepalive,
+  http2,
+  h2c,
+  streams,
 };
 
 export type RequestRaw = Command.Command.ParseConfig<typeof requestOptions>;
@@ -219,6 +233,11 @@ export const requestFlags = (raw: RequestRaw): ReadonlyArray<string> =>
     ["--skip-invalid", raw.skipInvalid],
     ["--connect-to", Option.isSome(raw.connectTo)],
     ["--unix-socket", Option.isSome(raw.unixSocket)],
+    ["--no-keepalive", raw.noKeepalive],
+    ["--http2", raw.http2],
+    ["--h2c", raw.h2c],
+    ["--streams", Option.isSome(raw.streams)],
+    ["--follow-redirects", Option.isSome(raw.followRedirects)],
   ] as const).filter(([, given]) => given).map(([flag]) => flag);
 
 /** The part of a run's plan that says what to send. */
@@ -226,6 +245,9 @@ export type RequestPlan = Pick<
   RunPlan,
   "targets" | "targetsOrder" | "timeoutMs" | "tls" | "transport" | "followRedirects" | "isSuccess"
 >;
+
+/** Streams per connection at most: servers allow about 100 to 256 at once (nginx 128). */
+const maxStreams = 1000;
 
 const flagError = (message: string) => new UsageError({ reason: "flag", message });
 
@@ -301,12 +323,32 @@ export const resolveRequest = (raw: RequestRaw): Effect.Effect<RequestPlan, Usag
     if (socket !== undefined && targets.some((t) => t.url.protocol === "https:")) {
       return yield* flagError("--unix-socket carries http:// only, in clear; the URL is https://");
     }
+    if (raw.http2 && targets.some((t) => t.url.protocol !== "https:")) {
+      return yield* flagError(
+        "--http2 is HTTP/2 over TLS and needs an https:// URL; for cleartext HTTP/2 use --h2c",
+      );
+    }
+    if (raw.h2c && targets.some((t) => t.url.protocol !== "http:")) {
+      return yield* flagError(
+        "--h2c is cleartext HTTP/2 and needs an http:// URL; over TLS use --http2",
+      );
+    }
+    const streamCount = yield* optional(raw.streams, (s) => parseCount("--streams", s, 1));
+    if (streamCount !== undefined && streamCount > maxStreams) {
+      return yield* flagError(`--streams: at most ${maxStreams} per connection`);
+    }
     return {
       targets,
       targetsOrder: Option.getOrElse(raw.targetsOrder, () => "round-robin" as const),
       timeoutMs,
       tls: { caCerts, insecure: raw.insecure },
-      transport: { connectTo: to, unixSocket: socket, keepAlive: !raw.noKeepalive },
+      transport: {
+        connectTo: to,
+        unixSocket: socket,
+        keepAlive: !raw.noKeepalive,
+        http2: raw.http2 || raw.h2c,
+        streams: streamCount ?? 1,
+      },
       followRedirects: Option.getOrUndefined(raw.followRedirects),
       isSuccess: isSuccess ?? Status.defaultSuccess,
     };

@@ -43,12 +43,18 @@ export interface Transport {
   readonly unixSocket: string | undefined;
   /** A new connection per request, asked with `Connection: close`; connect times measured (--no-keepalive). */
   readonly keepAlive: boolean;
+  /** HTTP/2: over TLS agreed by ALPN for https:// (--http2), with prior knowledge for http:// (--h2c). */
+  readonly http2: boolean;
+  /** Concurrent streams per HTTP/2 connection (-m): the closed model runs -c × this many workers. */
+  readonly streams: number;
 }
 
 export const defaultTransport: Transport = {
   connectTo: undefined,
   unixSocket: undefined,
   keepAlive: true,
+  http2: false,
+  streams: 1,
 };
 
 export interface RunPlan {

@@ -11,6 +11,12 @@ export const reasons = [
   "tls",
   "protocol_error",
   "redirect_limit",
+  // HTTP/2: the server reset the stream as refused, cut it with GOAWAY, broke flow control, or
+  // reset it for another reason.
+  "refused_stream",
+  "goaway",
+  "flow_control",
+  "stream_reset",
   "other",
 ] as const;
 

@@ -7,7 +7,8 @@ import * as Pacing from "../core/pacing.ts";
 import * as Summary from "../core/summary.ts";
 import type { Curve } from "../domain/plan.ts";
 import { noError, settle, type Shared } from "./exchange.ts";
-import { Connection, Progress } from "./http1.ts";
+import type { Channel } from "./channel.ts";
+import { Progress } from "./http1.ts";
 import type { Load, Share } from "./load.ts";
 import { part } from "./load.ts";
 import { isRedirect } from "./redirects.ts";
@@ -34,7 +35,7 @@ const maxSummaries = 64;
 
 export class Worker {
   /** One connection per endpoint of the run's targets, opened when first needed. */
-  readonly connections: Connection[];
+  readonly connections: Channel[];
   /** Time spent in --delay pauses between requests, in ms: tells pacing from server time. */
   pausedMs = 0;
   /** performance.now() when the pause in progress began; 0 when not pausing. */
@@ -51,9 +52,7 @@ export class Worker {
     readonly index: number,
     readonly summary: Summary.Summary,
   ) {
-    this.connections = shared.targets.endpoints.map((e) =>
-      new Connection(e, shared.followRedirects)
-    );
+    this.connections = shared.targets.endpoints.map((_, e) => shared.channels.make(e));
   }
 
   /** Sends up to `limit` requests back to back. */
@@ -71,14 +70,17 @@ export class Worker {
       conn.begin(now + s.timeoutMs);
       let error: unknown = noError;
       try {
-        // `conn.exchange(t.request, t.head)`, with its steady state inlined: no async call of its
-        // own per request on the hot path (a few per cent of throughput against a fast server).
-        let progress = conn.sendSmall(t.request, t.head);
-        while (progress === Progress.More) progress = conn.received(await conn.readMore());
-        if (progress !== Progress.Done) {
-          await conn.exchange(t.request, t.head, progress === Progress.Retry);
+        if (conn.h2) await conn.send(t.h2!);
+        else {
+          // `conn.exchange(t.request, t.head)`, with its steady state inlined: no async call of its
+          // own per request on the hot path (a few per cent of throughput against a fast server).
+          let progress = conn.sendSmall(t.request, t.head);
+          while (progress === Progress.More) progress = conn.received(await conn.readMore());
+          if (progress !== Progress.Done) {
+            await conn.exchange(t.request, t.head, progress === Progress.Retry);
+          }
+          if (t.redirects !== undefined && isRedirect(conn.status)) await t.redirects.follow(conn);
         }
-        if (t.redirects !== undefined && isRedirect(conn.status)) await t.redirects.follow(conn);
       } catch (e) {
         error = e;
       }
@@ -123,7 +125,7 @@ const workerLoop = (w: Worker, delayMs: number): Effect.Effect<void> => {
 export class ClosedLoad implements Load {
   readonly workers: ReadonlyArray<Worker>;
   readonly summaries: ReadonlyArray<Summary.Summary>;
-  readonly connections: ReadonlyArray<Connection>;
+  readonly connections: ReadonlyArray<Channel>;
   readonly interruptToStop = true;
 
   constructor(
@@ -133,14 +135,16 @@ export class ClosedLoad implements Load {
     concurrency: number,
     share: Share,
   ) {
-    const n = part(concurrency, share);
+    // Over HTTP/2 each of this thread's connections carries `streams` workers, one stream each.
+    const streams = shared.channels.streams;
+    const n = part(concurrency, share) * streams;
     this.summaries = Array.from({ length: Math.min(n, maxSummaries) }, () => Summary.empty());
     this.workers = Array.from(
       { length: n },
       (_, j) =>
         new Worker(
           shared,
-          share.index + j * share.count,
+          (share.index + Math.floor(j / streams) * share.count) * streams + j % streams,
           this.summaries[j % this.summaries.length]!,
         ),
     );
@@ -164,7 +168,8 @@ export class ClosedLoad implements Load {
 
   tick(elapsedMs: number): void {
     if (this.curve.stages.length > 0) {
-      this.shared.active = Math.round(Pacing.valueAt(this.curve, elapsedMs));
+      this.shared.active = Math.round(Pacing.valueAt(this.curve, elapsedMs)) *
+        this.shared.channels.streams;
     }
   }
 

@@ -4,7 +4,8 @@ import { maskSecrets } from "../core/request.ts";
 import type * as Summary from "../core/summary.ts";
 import { reasonIndex } from "../domain/reason.ts";
 import { classifyIndex } from "./classify.ts";
-import { type Connection, Progress } from "./http1.ts";
+import type { Channel, Channels } from "./channel.ts";
+import { Progress } from "./http1.ts";
 import { isRedirect } from "./redirects.ts";
 import type { Target, Targets } from "./target.ts";
 
@@ -56,6 +57,8 @@ export interface Shared {
   readonly results: ResultsSink | undefined;
   /** Connections read Location headers (--follow-redirects). */
   readonly followRedirects: boolean;
+  /** Makes each worker's or pool slot's channel to an endpoint. */
+  readonly channels: Channels;
 }
 
 const timeoutIndex = reasonIndex.timeout;
@@ -75,7 +78,7 @@ export const noError: unique symbol = Symbol("noError");
  */
 export const settle = (
   s: Shared,
-  conn: Connection,
+  conn: Channel,
   summary: Summary.Summary,
   intended: number,
   sentAt: number,
@@ -129,7 +132,8 @@ export const settle = (
 };
 
 /** Sends `t` over `conn` (following redirects when asked); throws what the exchange threw. */
-export const send = async (conn: Connection, t: Target): Promise<void> => {
+export const send = async (conn: Channel, t: Target): Promise<void> => {
+  if (conn.h2) return conn.send(t.h2!);
   // `conn.exchange`, its steady state first: no async call of its own when the connection is open.
   let progress = conn.sendSmall(t.request, t.head);
   while (progress === Progress.More) progress = conn.received(await conn.readMore());

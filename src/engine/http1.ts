@@ -23,6 +23,8 @@ export interface Endpoint {
   readonly unixSocket?: string;
   /** Close after each response, and time each connect and TLS handshake (--no-keepalive). */
   readonly closeEach?: boolean;
+  /** Speak HTTP/2 (engine/h2_session.ts): over TLS with ALPN when `tls`, with prior knowledge when not. */
+  readonly http2?: boolean;
 }
 
 export class TransportError extends Error {
@@ -38,6 +40,8 @@ const maxBuffer = 64 * 1024;
 const smallRequest = 4096;
 
 export class Connection {
+  /** Not an HTTP/2 channel (engine/channel.ts). */
+  readonly h2 = false;
   private conn: ByteConn | undefined;
   private buf = new Uint8Array(initialBuffer);
   private readonly parser = new ResponseParser();
@@ -99,6 +103,11 @@ export class Connection {
   abort(as: "timeout" | "cancelled" = "timeout"): void {
     this.aborted = as;
     this.rejectConnect?.(new TransportError("timeout", "connect timed out"));
+    this.close();
+  }
+
+  /** At the end of the run. */
+  shutdown(): void {
     this.close();
   }
 

@@ -67,7 +67,7 @@ class InsecureTlsConn implements ByteConn {
 }
 
 /** node:tls, verification off: what the probe connects with, and the way when pinning fails. */
-const connectNode = (hostname: string, port: number): Promise<TLSSocket> =>
+const connectNode = (hostname: string, port: number, alpn?: string[]): Promise<TLSSocket> =>
   new Promise((resolve, reject) => {
     // SNI carries names only; for an address, send none.
     const ip = /^[\d.]+$|:/.test(hostname);
@@ -76,6 +76,7 @@ const connectNode = (hostname: string, port: number): Promise<TLSSocket> =>
       port,
       servername: ip ? "" : hostname,
       rejectUnauthorized: false,
+      ...(alpn === undefined ? {} : { ALPNProtocols: alpn }),
     });
     socket.setNoDelay(true);
     socket.once("secureConnect", () => resolve(socket));
@@ -98,8 +99,19 @@ const presented = (socket: TLSSocket): string[] => {
 };
 
 /** Deno's TLS trusting exactly `pems`, whatever name they carry. */
-const connectPinned = (hostname: string, port: number, pems: string[]): Promise<Deno.TlsConn> =>
-  Deno.connectTls({ hostname, port, caCerts: pems, unsafelyDisableHostnameVerification: true });
+const connectPinned = (
+  hostname: string,
+  port: number,
+  pems: string[],
+  alpn?: string[],
+): Promise<Deno.TlsConn> =>
+  Deno.connectTls({
+    hostname,
+    port,
+    caCerts: pems,
+    unsafelyDisableHostnameVerification: true,
+    ...(alpn === undefined ? {} : { alpnProtocols: alpn }),
+  });
 
 /**
  * Per endpoint (and per load thread), decided by the first connection and kept for the run: the
@@ -139,12 +151,25 @@ const pinFor = (hostname: string, port: number): Promise<string[] | undefined> =
 };
 
 /** A connection to `hostname:port` that does not verify the server's certificate. */
-export const connectInsecure = async (hostname: string, port: number): Promise<ByteConn> => {
+export const connectInsecure = async (hostname: string, port: number): Promise<ByteConn> =>
+  (await connectInsecureAlpn(hostname, port)).conn;
+
+/** The same, offering `alpn` protocols: also says which one the server chose (null: none). */
+export const connectInsecureAlpn = async (
+  hostname: string,
+  port: number,
+  alpn?: string[],
+): Promise<{ conn: ByteConn; protocol: string | null }> => {
   const pinned = await pinFor(hostname, port);
   if (pinned !== undefined) {
-    const conn = await connectPinned(hostname, port, pinned);
-    await conn.handshake();
-    return byteConn(conn);
+    const conn = await connectPinned(hostname, port, pinned, alpn);
+    const { alpnProtocol } = await conn.handshake();
+    return { conn: byteConn(conn), protocol: alpnProtocol };
   }
-  return new InsecureTlsConn(await connectNode(hostname, port));
+  const socket = await connectNode(hostname, port, alpn);
+  const chosen = socket.alpnProtocol;
+  return {
+    conn: new InsecureTlsConn(socket),
+    protocol: typeof chosen === "string" ? chosen : null,
+  };
 };

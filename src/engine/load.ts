@@ -1,7 +1,7 @@
 // One interface for both load models, which a load thread runs: closed-model workers or open-model arrivals.
 import type * as Effect from "effect/Effect";
 import type * as Summary from "../core/summary.ts";
-import type { Connection } from "./http1.ts";
+import type { Channel } from "./channel.ts";
 
 /** This thread's part of a run split across `count` load threads; `index` counts from 0. */
 export interface Share {
@@ -20,7 +20,7 @@ export const part = (total: number, s: Share): number =>
 
 export interface Load {
   /** Every connection, busy or idle: the watchdog checks them all, and they are closed at the end. */
-  readonly connections: ReadonlyArray<Connection>;
+  readonly connections: ReadonlyArray<Channel>;
   /** What the exchanges fold into. */
   readonly summaries: ReadonlyArray<Summary.Summary>;
   /** Opens what must be open before the clock starts. */

@@ -5,7 +5,7 @@ import * as Pacing from "../core/pacing.ts";
 import * as Summary from "../core/summary.ts";
 import { ArrivalQueue } from "./arrival_queue.ts";
 import { noError, send, settle, type Shared } from "./exchange.ts";
-import { Connection } from "./http1.ts";
+import type { Channel } from "./channel.ts";
 import type { Load, Share } from "./load.ts";
 import * as Pacer from "./pacer.ts";
 import { Permits } from "./permits.ts";
@@ -24,7 +24,7 @@ const maxConnecting = 4;
 /** One endpoint's connections: idle ones, arrivals waiting for one, and how many are opening. */
 interface Lane {
   readonly endpoint: number;
-  readonly idle: Connection[];
+  readonly idle: Channel[];
   readonly waiting: ArrivalQueue;
   /** Connections made for this endpoint, whatever they are doing. */
   open: number;
@@ -50,7 +50,7 @@ export class OpenLoad implements Load {
   readonly summaries = [this.summary];
   readonly interruptToStop = false;
   /** Every connection opened, idle or busy: the watchdog checks them all. */
-  readonly connections: Connection[] = [];
+  readonly connections: Channel[] = [];
   private readonly lanes: Lane[];
   readonly permits: Permits;
   /** The pacer has dispatched the whole plan: arrivals still waiting are sent, not dropped. */
@@ -114,7 +114,7 @@ export class OpenLoad implements Load {
    * Sends on `conn` the arrival given, then those waiting for this endpoint, oldest first, until none
    * waits; the connection is then idle.
    */
-  private async serve(lane: Lane, conn: Connection, intended: number, t: Target): Promise<void> {
+  private async serve(lane: Lane, conn: Channel, intended: number, t: Target): Promise<void> {
     const s = this.shared;
     for (;;) {
       s.issued++;
@@ -224,11 +224,8 @@ export class OpenLoad implements Load {
     return 0;
   }
 
-  private make(lane: Lane): Connection {
-    const c = new Connection(
-      this.shared.targets.endpoints[lane.endpoint]!,
-      this.shared.followRedirects,
-    );
+  private make(lane: Lane): Channel {
+    const c = this.shared.channels.make(lane.endpoint);
     this.connections.push(c);
     lane.open++;
     return c;

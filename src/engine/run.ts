@@ -14,6 +14,8 @@ import { version } from "../version.ts";
 import * as Request from "../core/request.ts";
 import { ClosedLoad } from "./closed.ts";
 import type { ResultsSink, Shared } from "./exchange.ts";
+import { Channels } from "./channel.ts";
+import { encodeH2 } from "./h2_session.ts";
 import { encodeRequest, type Endpoint } from "./http1.ts";
 import { type Load, part, type Share, whole } from "./load.ts";
 import { OpenLoad } from "./open.ts";
@@ -113,7 +115,7 @@ export const userAgent = `salvo/${version}`;
 const targetsOf = (plan: RunPlan, byTarget: boolean): Targets => {
   const endpoints: Endpoint[] = [];
   const byOrigin = new Map<string, number>();
-  const { connectTo, unixSocket, keepAlive } = plan.transport;
+  const { connectTo, unixSocket, keepAlive, http2 } = plan.transport;
   const all = plan.targets.map((spec): Target => {
     const { url, method, body } = spec;
     // A connection per request: asked of the server too, so that it closes its side at once.
@@ -133,10 +135,12 @@ const targetsOf = (plan: RunPlan, byTarget: boolean): Targets => {
         ...(connectTo === undefined ? {} : { connectTo }),
         ...(unixSocket === undefined ? {} : { unixSocket }),
         ...(keepAlive ? {} : { closeEach: true }),
+        ...(http2 ? { http2: true } : {}),
       });
     }
     return {
       request: encodeRequest(method, url, headers, body, userAgent),
+      h2: http2 ? encodeH2(method, url, spec.headers, body, userAgent) : undefined,
       head: method === "HEAD",
       endpoint: e,
       nameJson: JSON.stringify(`${method} ${Request.maskUrl(url)}`),
@@ -177,12 +181,19 @@ export const prepare = (
       ? Number.POSITIVE_INFINITY
       : part(plan.maxRequests, share),
     endAt: Number.POSITIVE_INFINITY,
-    active: model._tag === "Closed" ? Pacing.valueAt(model.workers, 0) : Number.POSITIVE_INFINITY,
+    active: model._tag === "Closed"
+      ? Pacing.valueAt(model.workers, 0) * plan.transport.streams
+      : Number.POSITIVE_INFINITY,
     targets,
     timeoutMs: plan.timeoutMs,
     okByStatus,
     results,
     followRedirects: plan.followRedirects !== undefined,
+    channels: new Channels(
+      targets.endpoints,
+      plan.followRedirects !== undefined,
+      plan.transport.http2 ? plan.transport.streams : 1,
+    ),
   };
   const load = loadOf(plan, shared, share);
   return {
@@ -356,7 +367,7 @@ export const execute = (
         run.threadCpuStartUs = run.threadCpuEndUs;
       }
       run.watchdog.stop();
-      for (const c of run.load.connections) c.close();
+      for (const c of run.load.connections) c.shutdown();
       run.shared.results?.finish(run.endedAt);
       return Ref.set(progress, snapshot(run));
     })),
@@ -434,7 +445,8 @@ export const combine = (plan: RunPlan, parts: ReadonlyArray<Part>, ending: Endin
       ? undefined
       : plan.targets.map((_, i) => Summary.mergeAll(parts.map((p) => p.byTarget![i]!))),
     elapsedMs,
-    concurrency: concurrencyOf(model),
+    // Over HTTP/2 the closed model keeps -c connections × -m streams busy.
+    concurrency: concurrencyOf(model) * (model._tag === "Closed" ? plan.transport.streams : 1),
     delayMs: model._tag === "Closed" ? model.delayMs : 0,
     // The plan's rate over its whole duration, unless the run was cut short: the last arrival comes
     // up to one interval before the end, so the elapsed time can fall a little short of it.

@@ -1,10 +1,13 @@
 // The requests of a run, encoded once: one target, or many (--targets) taken in turn or at random.
 import type { Summary } from "../core/summary.ts";
+import type { H2Request } from "./h2_session.ts";
 import type { Endpoint } from "./http1.ts";
 import type { Redirects } from "./redirects.ts";
 
 export interface Target {
   readonly request: Uint8Array;
+  /** The same request as HTTP/2 fields, when the run speaks HTTP/2. */
+  readonly h2: H2Request | undefined;
   readonly head: boolean;
   /** Index into the run's endpoints: targets on one origin share connections. */
   readonly endpoint: number;

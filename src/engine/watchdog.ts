@@ -6,14 +6,14 @@
 // The timer fires a millisecond or more late when the event loop is busy (hundreds of exchanges cut
 // at once), so the figures do not hang on it: a timed-out exchange is recorded as ending at its limit,
 // and a response that arrives after the limit, before the watchdog got to it, is a timeout too.
-import type { Connection } from "./http1.ts";
+import type { Channel } from "./channel.ts";
 
 export class Watchdog {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
 
   constructor(
-    private readonly connections: ReadonlyArray<Connection>,
+    private readonly connections: ReadonlyArray<Channel>,
     private readonly timeoutMs: number,
   ) {}
 

@@ -36,7 +36,7 @@ Deno.test("help: the table names exactly the flags @effect/cli parses, for every
     // deno-lint-ignore no-control-regex
     const text = HelpDoc.toAnsiText(doc).replace(/\x1b\[[0-9;]*m/g, "");
     const parsed = new Set(
-      [...text.matchAll(/^\(?(?:-(\w), )?(--[a-z-]+)/gm)].map((m) =>
+      [...text.matchAll(/^\(?(?:-(\w), )?(--[a-z0-9-]+)/gm)].map((m) =>
         `${m[2]}${m[1] ? ` -${m[1]}` : ""}`
       )
         .filter((f) => !builtIn.has(f.split(" ")[0]!)),

@@ -43,6 +43,9 @@ const raw = (over: Partial<Raw> = {}): Raw => ({
   connectTo: Option.none(),
   unixSocket: Option.none(),
   noKeepalive: false,
+  http2: false,
+  h2c: false,
+  streams: Option.none(),
   quiet: false,
   color: "auto",
   ...over,
@@ -107,9 +110,14 @@ Deno.test("resolve: every broken flag combination of the rule table is refused w
     "--results": { results: Option.some("-") },
     "--connect-to": { connectTo: Option.some("127.0.0.1:9") },
     "--unix-socket": { unixSocket: Option.some("no-such.sock") },
+    "--no-keepalive": { noKeepalive: true },
+    "--http2": { http2: true },
+    "--h2c": { h2c: true },
+    "--streams": { streams: Option.some("4") },
+    "--follow-redirects": { followRedirects: Option.some("same") },
   };
   for (const rule of FlagRules.rules) {
-    const flags = [rule.flag, ...(rule.without === undefined ? [] : [rule.without])];
+    const flags = [rule.flag, ...(rule.without === undefined ? [] : [rule.without.split("|")[0]!])];
     const r = run(Object.assign({}, ...flags.map((f) => given[f]!)));
     assert(Either.isLeft(r), `${flags.join(" ")} was accepted`);
     assertEquals(r.left.message, rule.message);

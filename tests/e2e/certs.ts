@@ -34,6 +34,8 @@ export interface Certs {
   readonly otherName: CertPair;
   /** Self-signed, not a CA, for pinned.example only: what --insecure can pin. */
   readonly pinnable: CertPair;
+  /** Issued by the CA for localhost and 127.0.0.1, valid now: what --cacert verifies. */
+  readonly valid: CertPair;
   readonly dir: string;
 }
 
@@ -138,6 +140,7 @@ export const makeCerts = async (): Promise<Certs> => {
     "20200102000000Z",
   ]);
   await issue("other", "other.example", "subjectAltName=DNS:other.example", ["-days", "2"]);
+  await issue("valid", "localhost", localNames, ["-days", "2"]);
   return {
     dir,
     caFile: `${dir}/ca.crt`,
@@ -145,6 +148,7 @@ export const makeCerts = async (): Promise<Certs> => {
     expired: await pair(dir, "expired"),
     otherName: await pair(dir, "other"),
     pinnable: await pair(dir, "pinned"),
+    valid: await pair(dir, "valid"),
   };
 };
 

@@ -6,6 +6,7 @@ import type { Target } from "../../src/engine/target.ts";
 
 const target = (endpoint: number): Target => ({
   request: new Uint8Array(0),
+  h2: undefined,
   head: false,
   endpoint,
   nameJson: `"t${endpoint}"`,

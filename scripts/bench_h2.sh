@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Benchmark: HTTP/2 in cleartext (h2c) against nginx, salvo against h2load, alternating runs, and
+# node:http2 under Deno as the engine salvo did not choose. Prints each round, nginx's share of its
+# core in each run (its headroom: under 100 %, the client was the limit), and the median ratios.
+#
+#   bash scripts/bench_h2.sh [rounds=5] [seconds=3]
+#
+# Cases (issue 18's): -c 10 -m 10 and -c 50 -m 1. nginx (one worker) on core 0, every client on
+# core 1 with one thread. Needs nginx and h2load (apt-get install -y nginx nghttp2-client).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-5}
+secs=${2:-3}
+deno=${DENO:-$(npx -y deno@2.9.6 eval 'console.log(Deno.execPath())')}
+for tool in nginx h2load; do
+  command -v "$tool" >/dev/null ||
+    { echo "bench_h2: '$tool' not found; apt-get install -y nginx nghttp2-client" >&2; exit 2; }
+done
+server_cpu="" client_cpu=""
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  server_cpu="taskset -c 0"
+  client_cpu="taskset -c 1"
+fi
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+nginx_port=18491 h2_port=18492
+nginx_extra="  server { listen 127.0.0.1:$h2_port http2; location / { return 200 \"ok\\n\"; } }"
+source scripts/nginx.sh
+sleep 1
+url=http://127.0.0.1:$h2_port/
+worker=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
+
+# CPU ticks (user + system) of the nginx worker so far.
+ticks() { awk '{print $14 + $15}' "/proc/$worker/stat"; }
+hz=$(getconf CLK_TCK)
+# Runs "$@" and prints its req/s, then nginx's core share during it.
+measured() {
+  local t0 t1 a b rps
+  t0=$(date +%s.%N) a=$(ticks)
+  rps=$("$@")
+  t1=$(date +%s.%N) b=$(ticks)
+  printf '%s %s\n' "$rps" "$(awk -v a="$a" -v b="$b" -v t0="$t0" -v t1="$t1" -v hz="$hz" \
+    'BEGIN {printf "%.0f", 100 * (b - a) / hz / (t1 - t0)}')"
+}
+h2load_rps() {
+  $client_cpu h2load -t1 -c"$1" -m"$2" -D"$secs" "$url" | awk '/^finished in/ {print $4}'
+}
+salvo_rps() {
+  $client_cpu $deno run -A src/main.ts run "$url" --h2c -t 1 -c "$1" -m "$2" -d "${secs}s" -q -o json |
+    sed -n 's/^  "rps": \([0-9.]*\),$/\1/p'
+}
+node_rps() { $client_cpu $deno run -A scripts/bench_node_http2.ts "$url" "$1" "$2" "$secs"; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+for case in "10 10" "50 1"; do
+  set -- $case
+  c=$1 m=$2
+  ratios=() node_ratios=()
+  echo "== h2c, -c $c -m $m: $rounds rounds of ${secs}s, ${client_cpu:-unpinned} (nginx's core share in brackets)"
+  for i in $(seq "$rounds"); do
+    read -r h hcpu < <(measured h2load_rps "$c" "$m")
+    read -r s scpu < <(measured salvo_rps "$c" "$m")
+    read -r n ncpu < <(measured node_rps "$c" "$m")
+    r=$(awk -v s="$s" -v h="$h" 'BEGIN {printf "%.3f", s / h}')
+    nr=$(awk -v n="$n" -v h="$h" 'BEGIN {printf "%.3f", n / h}')
+    ratios+=("$r") node_ratios+=("$nr")
+    printf '  round %d: h2load %7.0f [%s%%]  salvo %7.0f [%s%%]  node:http2 %7.0f [%s%%]  salvo/h2load %s\n' \
+      "$i" "$h" "$hcpu" "$s" "$scpu" "$n" "$ncpu" "$r"
+  done
+  printf '  median salvo/h2load: %s   median node:http2/h2load: %s\n' \
+    "$(printf '%s\n' "${ratios[@]}" | median)" "$(printf '%s\n' "${node_ratios[@]}" | median)"
+done

@@ -1,0 +1,711 @@
+// One HTTP/2 connection: many streams over it, frames written in batches, flow control, SETTINGS, PING and GOAWAY.
+//
+// Requests become streams; each stream's end settles a promise. Frames queued during one turn of
+// the event loop go out in one write (a microtask flushes them), so ten streams cost one write op,
+// not ten. The read loop parses frames as they arrive (core/h2/frame.ts) and decodes each header
+// block with HPACK (core/hpack/), reading only `:status` of what need not enter the table.
+import {
+  defaultMaxFrameSize,
+  ErrorCode,
+  errorName,
+  Flag,
+  frameTooLarge,
+  FrameType,
+  FrameWriter,
+  parseFrames,
+  preface,
+  Setting,
+  u32,
+  unpad,
+  unpadded,
+} from "../core/h2/frame.ts";
+import { Decoder } from "../core/hpack/decoder.ts";
+import { Encoder } from "../core/hpack/encoder.ts";
+import type { Reason } from "../domain/reason.ts";
+import { type ByteConn, byteConn } from "./byte_conn.ts";
+import { type Endpoint, TransportError } from "./http1.ts";
+import { connectInsecureAlpn } from "./insecure_tls.ts";
+
+/** One request as HTTP/2 sends it: its header fields (byte strings, pseudo-headers first) and body. */
+export interface H2Request {
+  readonly fields: ReadonlyArray<readonly [string, string]>;
+  readonly body: Uint8Array | undefined;
+}
+
+/** Fields HTTP/2 forbids or carries otherwise (RFC 9113 §8.2.2; Host becomes :authority). */
+const connectionSpecific = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "te",
+]);
+
+/** A string as UTF-8, one char per octet: how HPACK's tables hold it. */
+const octets = (s: string): string => {
+  let out = "";
+  for (const b of new TextEncoder().encode(s)) out += String.fromCharCode(b);
+  return out;
+};
+
+/** Encodes a request for HTTP/2 once per run: pseudo-headers, User-Agent unless set, then the user's fields. */
+export const encodeH2 = (
+  method: string,
+  url: URL,
+  headers: ReadonlyArray<readonly [string, string]>,
+  body: Uint8Array | undefined,
+  userAgent: string,
+): H2Request => {
+  const given = headers.map(([k, v]) => [k.toLowerCase(), v] as const);
+  const has = (n: string) => given.some(([k]) => k === n);
+  const fields: Array<readonly [string, string]> = [
+    [":method", method],
+    [":scheme", url.protocol.slice(0, -1)],
+    [":authority", given.find(([k]) => k === "host")?.[1] ?? url.host],
+    [":path", `${url.pathname || "/"}${url.search}`],
+  ];
+  if (!has("user-agent")) fields.push(["user-agent", userAgent]);
+  for (const f of given) if (!connectionSpecific.has(f[0])) fields.push(f);
+  if (body !== undefined && !has("content-length")) {
+    fields.push(["content-length", String(body.length)]);
+  }
+  return { fields: fields.map(([k, v]) => [octets(k), octets(v)] as const), body };
+};
+
+/** A stream that ended without a response. `unprocessed`: the server never acted on it, so it may go again. */
+export class H2Error extends TransportError {
+  constructor(reason: Reason, message: string, readonly unprocessed = false) {
+    super(reason, message);
+  }
+}
+
+/** What a stream reports its end to: the status and the bytes its response took. */
+export interface StreamOwner {
+  status: number;
+  bytes: number;
+  /** The stream in flight for this owner, so that it can be cancelled. */
+  stream: Stream | undefined;
+}
+
+/** The windows this side announces: large, so that the server never waits for a WINDOW_UPDATE. */
+const ourWindow = 2 ** 30 - 1;
+/** A window is topped up once this much of it has been used. */
+const topUpAt = 2 ** 29;
+/** The server's limit on streams until its SETTINGS arrive (RFC 9113 suggests no fewer than 100). */
+const assumedMaxStreams = 100;
+/** Stream ids stop here, a little short of 2^31: the session then takes no new streams. */
+const lastId = 2 ** 31 - 64;
+
+export class Stream {
+  id = 0;
+  status = 0;
+  bytes = 0;
+  /** Bytes of the server's DATA since this stream's window was last topped up. */
+  used = 0;
+  /** Body bytes sent so far, and what the server's window for this stream still allows. */
+  sent = 0;
+  window = 0;
+  constructor(
+    readonly session: H2Session,
+    readonly owner: StreamOwner,
+    readonly request: H2Request,
+    readonly resolve: () => void,
+    readonly reject: (e: Error) => void,
+  ) {}
+}
+
+/** Opens the socket an HTTP/2 session runs over: TLS with ALPN h2 (--http2), or cleartext (--h2c). */
+const openSocket = async (e: Endpoint): Promise<ByteConn> => {
+  if (e.unixSocket !== undefined) {
+    return byteConn(await Deno.connect({ transport: "unix", path: e.unixSocket }));
+  }
+  const to = e.connectTo ?? { hostname: e.hostname, port: e.port };
+  if (!e.tls) {
+    const tcp = await Deno.connect(to);
+    tcp.setNoDelay(true);
+    return byteConn(tcp);
+  }
+  let chosen: { conn: ByteConn; protocol: string | null } | undefined;
+  try {
+    chosen = await connectTls(e, to, ["h2"]);
+  } catch (error) {
+    // A server that offers none of our protocols may end the handshake with this alert instead.
+    if (!String(error).includes("NoApplicationProtocol")) throw error;
+  }
+  if (chosen?.protocol !== "h2") {
+    chosen?.conn.close();
+    throw new TransportError(
+      "protocol_error",
+      `the server did not agree to HTTP/2 (TLS ALPN chose ${
+        chosen?.protocol ?? "nothing"
+      }); without --http2 salvo speaks HTTP/1.1`,
+    );
+  }
+  return chosen.conn;
+};
+
+/** TLS offering `alpnProtocols`: the connection, and the protocol the server chose. */
+const connectTls = async (
+  e: Endpoint,
+  to: { readonly hostname: string; readonly port: number },
+  alpnProtocols: string[],
+): Promise<{ conn: ByteConn; protocol: string | null }> => {
+  if (e.insecure) return connectInsecureAlpn(e.hostname, e.port, alpnProtocols);
+  const ca = e.caCerts ? { caCerts: [...e.caCerts] } : {};
+  let tls: Deno.TlsConn;
+  if (e.connectTo === undefined) {
+    tls = await Deno.connectTls({ hostname: e.hostname, port: e.port, alpnProtocols, ...ca });
+  } else {
+    const tcp = await Deno.connect(to);
+    tcp.setNoDelay(true);
+    tls = await Deno.startTls(tcp, { hostname: e.hostname, alpnProtocols, ...ca });
+  }
+  try {
+    return { protocol: (await tls.handshake()).alpnProtocol, conn: byteConn(tls) };
+  } catch (error) {
+    tls.close();
+    throw error;
+  }
+};
+
+export class H2Session {
+  private readonly streams = new Map<number, Stream>();
+  /** Streams waiting for the server's concurrency limit, oldest first. */
+  private readonly queued: Stream[] = [];
+  /** Streams with body left to send, waiting for window. */
+  private readonly blocked = new Set<Stream>();
+  private nextId = 1;
+  private out = new FrameWriter();
+  private spare = new FrameWriter();
+  private writing = false;
+  private flushQueued = false;
+  private buf = new Uint8Array(64 * 1024);
+  private start = 0;
+  private end = 0;
+  private readonly encoder = new Encoder();
+  private readonly decoder = new Decoder();
+  /** Each request's header block, reusable while the encoder's table is as it was. */
+  private readonly blocks = new Map<H2Request, { block: Uint8Array; inserts: number }>();
+  private peerMaxStreams = assumedMaxStreams;
+  private peerWindow = 65535;
+  private peerMaxFrame = defaultMaxFrameSize;
+  private sendWindow = 65535;
+  /** Bytes of DATA received since the connection's window was last topped up. */
+  private used = 0;
+  /** A header block split over CONTINUATION frames: its stream (0: none), parts and flags. */
+  private blockStream = 0;
+  private blockParts: Uint8Array[] = [];
+  private blockEndStream = false;
+  private blockBytes = 0;
+  private status = 0;
+  /** The server's GOAWAY: streams above `last` were never processed. */
+  goaway: { readonly last: number; readonly code: number } | undefined;
+  closed = false;
+
+  private constructor(private readonly conn: ByteConn) {
+    const w = this.out;
+    w.raw(preface);
+    w.settings([[Setting.EnablePush, 0], [Setting.InitialWindowSize, ourWindow]]);
+    w.words(FrameType.WindowUpdate, 0, 0, ourWindow - 65535);
+    this.flush();
+    this.readLoop();
+  }
+
+  /** Connects and sends the preface; requests may follow at once (the server's SETTINGS need not have come). */
+  static async open(e: Endpoint): Promise<H2Session> {
+    return new H2Session(await openSocket(e));
+  }
+
+  /** Takes new streams: open, no GOAWAY, stream ids left. */
+  get usable(): boolean {
+    return !this.closed && this.goaway === undefined && this.nextId < lastId;
+  }
+
+  /** Nothing in flight or waiting. */
+  get idle(): boolean {
+    return this.streams.size === 0 && this.queued.length === 0;
+  }
+
+  /** Sends `request` on a new stream; resolves when its response has ended (owner.status set). */
+  request(request: H2Request, owner: StreamOwner): Promise<void> {
+    if (!this.usable) {
+      return Promise.reject(new H2Error("goaway", "the connection takes no new streams", true));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const s = new Stream(this, owner, request, resolve, reject);
+      owner.stream = s;
+      if (this.streams.size >= this.peerMaxStreams) this.queued.push(s);
+      else this.begin(s);
+    });
+  }
+
+  /** Cuts `s` short (a timeout, an interrupt): RST_STREAM CANCEL, and its promise rejects with `why`. */
+  cancel(s: Stream, why: Error): void {
+    if (s.id === 0) {
+      const i = this.queued.indexOf(s);
+      if (i >= 0) this.queued.splice(i, 1);
+    } else if (this.streams.get(s.id) === s) {
+      this.streams.delete(s.id);
+      this.blocked.delete(s);
+      if (!this.closed) {
+        this.out.words(FrameType.RstStream, 0, s.id, ErrorCode.Cancel);
+        this.queueFlush();
+      }
+      this.next();
+    } else return;
+    this.end_(s, why);
+  }
+
+  /** Closes the socket; whatever is in flight fails as closed. */
+  close(): void {
+    this.fail(new H2Error("connection_closed", "connection closed"));
+  }
+
+  private begin(s: Stream): void {
+    s.id = this.nextId;
+    this.nextId += 2;
+    s.window = this.peerWindow;
+    this.streams.set(s.id, s);
+    const body = s.request.body;
+    const hasBody = body !== undefined && body.length > 0;
+    const block = this.block(s.request);
+    const w = this.out;
+    const max = this.peerMaxFrame;
+    if (block.length <= max) {
+      w.frame(FrameType.Headers, Flag.EndHeaders | (hasBody ? 0 : Flag.EndStream), s.id, block);
+    } else {
+      w.frame(FrameType.Headers, hasBody ? 0 : Flag.EndStream, s.id, block, 0, max);
+      for (let at = max; at < block.length; at += max) {
+        const end = Math.min(block.length, at + max);
+        w.frame(
+          FrameType.Continuation,
+          end === block.length ? Flag.EndHeaders : 0,
+          s.id,
+          block,
+          at,
+          end,
+        );
+      }
+    }
+    if (hasBody) this.pump(s);
+    this.queueFlush();
+  }
+
+  /** The request's header block: encoded once, then reused while the encoder's table stays put. */
+  private block(request: H2Request): Uint8Array {
+    const e = this.encoder;
+    const cached = this.blocks.get(request);
+    if (cached !== undefined && cached.inserts === e.table.inserts && !e.pendingUpdate) {
+      return cached.block;
+    }
+    const before = e.table.inserts;
+    const pending = e.pendingUpdate;
+    const block = e.encode(request.fields);
+    // Reusable only if encoding it changed nothing: every field was already indexed.
+    if (e.table.inserts === before && !pending) {
+      this.blocks.set(request, { block, inserts: before });
+    } else this.blocks.delete(request);
+    return block;
+  }
+
+  /** Sends as much of `s`'s body as the windows allow; what is left waits for WINDOW_UPDATE. */
+  private pump(s: Stream): void {
+    const body = s.request.body!;
+    while (s.sent < body.length) {
+      const n = Math.min(body.length - s.sent, s.window, this.sendWindow, this.peerMaxFrame);
+      if (n <= 0) {
+        this.blocked.add(s);
+        return;
+      }
+      const end = s.sent + n;
+      this.out.frame(
+        FrameType.Data,
+        end === body.length ? Flag.EndStream : 0,
+        s.id,
+        body,
+        s.sent,
+        end,
+      );
+      s.sent = end;
+      s.window -= n;
+      this.sendWindow -= n;
+    }
+    this.blocked.delete(s);
+  }
+
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(this.flush);
+  }
+
+  /** Writes everything queued, in one write; what is queued meanwhile goes in the next. */
+  private readonly flush = (): void => {
+    this.flushQueued = false;
+    if (this.writing || this.out.length === 0 || this.closed) return;
+    const w = this.out;
+    this.out = this.spare;
+    this.spare = w;
+    this.writing = true;
+    this.writeAll(w.take()).then(() => {
+      this.writing = false;
+      if (this.out.length > 0) this.flush();
+    }, (e) => this.fail(e));
+  };
+
+  private async writeAll(bytes: Uint8Array): Promise<void> {
+    let at = 0;
+    while (at < bytes.length) at += await this.conn.write(at === 0 ? bytes : bytes.subarray(at));
+  }
+
+  private async readLoop(): Promise<void> {
+    try {
+      while (!this.closed) {
+        if (this.end === this.buf.length) this.makeRoom();
+        const n = await this.conn.read(this.buf.subarray(this.end));
+        if (n === 0) {
+          this.fail(new H2Error("connection_closed", "the server closed the connection"));
+          return;
+        }
+        this.end += n;
+        const at = parseFrames(this.buf, this.start, this.end, defaultMaxFrameSize, this);
+        if (at === frameTooLarge) {
+          this.connectionError(ErrorCode.FrameSizeError, "protocol_error", "frame too large");
+          return;
+        }
+        this.start = at;
+        if (this.start === this.end) this.start = this.end = 0;
+      }
+    } catch (e) {
+      this.fail(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  private makeRoom(): void {
+    if (this.start > 0) {
+      this.buf.copyWithin(0, this.start, this.end);
+      this.end -= this.start;
+      this.start = 0;
+    } else {
+      const bigger = new Uint8Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+  }
+
+  /** Each frame as the parser finds it (core/h2/frame.ts's FrameSink). */
+  frame(
+    type: number,
+    flags: number,
+    id: number,
+    buf: Uint8Array,
+    start: number,
+    end: number,
+  ): void {
+    if (this.closed) return;
+    if (this.blockStream !== 0 && type !== FrameType.Continuation) {
+      this.connectionError(ErrorCode.ProtocolError, "protocol_error", "header block interrupted");
+      return;
+    }
+    switch (type) {
+      case FrameType.Data:
+        return this.data(flags, id, buf, start, end);
+      case FrameType.Headers: {
+        const from = unpad(type, flags, buf, start, end);
+        if (from < 0 || id === 0) {
+          return this.connectionError(ErrorCode.ProtocolError, "protocol_error", "bad HEADERS");
+        }
+        const endStream = (flags & Flag.EndStream) !== 0;
+        if (flags & Flag.EndHeaders) {
+          return this.headerBlock(id, endStream, buf, from, unpadded.end, end - start + 9);
+        }
+        this.blockStream = id;
+        this.blockParts = [buf.slice(from, unpadded.end)];
+        this.blockEndStream = endStream;
+        this.blockBytes = end - start + 9;
+        return;
+      }
+      case FrameType.Continuation: {
+        if (id !== this.blockStream || id === 0) {
+          return this.connectionError(
+            ErrorCode.ProtocolError,
+            "protocol_error",
+            "stray CONTINUATION",
+          );
+        }
+        this.blockParts.push(buf.slice(start, end));
+        this.blockBytes += end - start + 9;
+        if ((flags & Flag.EndHeaders) === 0) return;
+        const parts = this.blockParts;
+        const whole = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+        let at = 0;
+        for (const p of parts) {
+          whole.set(p, at);
+          at += p.length;
+        }
+        this.blockStream = 0;
+        this.blockParts = [];
+        return this.headerBlock(id, this.blockEndStream, whole, 0, whole.length, this.blockBytes);
+      }
+      case FrameType.RstStream: {
+        const s = this.streams.get(id);
+        if (end - start !== 4) {
+          return this.connectionError(ErrorCode.FrameSizeError, "protocol_error", "bad RST_STREAM");
+        }
+        if (s !== undefined) this.resetByServer(s, u32(buf, start));
+        return;
+      }
+      case FrameType.Settings:
+        return this.settings(flags, id, buf, start, end);
+      case FrameType.Ping:
+        if (end - start !== 8 || id !== 0) {
+          return this.connectionError(ErrorCode.FrameSizeError, "protocol_error", "bad PING");
+        }
+        if ((flags & Flag.Ack) === 0) {
+          this.out.frame(FrameType.Ping, Flag.Ack, 0, buf, start, end);
+          this.queueFlush();
+        }
+        return;
+      case FrameType.Goaway:
+        if (end - start < 8) {
+          return this.connectionError(ErrorCode.FrameSizeError, "protocol_error", "bad GOAWAY");
+        }
+        return this.goAway(u32(buf, start) & 0x7fffffff, u32(buf, start + 4));
+      case FrameType.WindowUpdate: {
+        if (end - start !== 4) {
+          return this.connectionError(
+            ErrorCode.FrameSizeError,
+            "protocol_error",
+            "bad WINDOW_UPDATE",
+          );
+        }
+        const increment = u32(buf, start) & 0x7fffffff;
+        if (id === 0) this.sendWindow += increment;
+        else {
+          const s = this.streams.get(id);
+          if (s !== undefined) s.window += increment;
+        }
+        for (const s of [...this.blocked]) this.pump(s);
+        this.queueFlush();
+        return;
+      }
+      case FrameType.PushPromise:
+        // This side said SETTINGS_ENABLE_PUSH 0.
+        return this.connectionError(ErrorCode.ProtocolError, "protocol_error", "PUSH_PROMISE");
+      default:
+        // PRIORITY, and frame types this side does not know: ignored (§5.5).
+        return;
+    }
+  }
+
+  private data(flags: number, id: number, buf: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    this.used += length;
+    if (this.used > ourWindow) {
+      return this.connectionError(
+        ErrorCode.FlowControlError,
+        "flow_control",
+        "DATA beyond the window",
+      );
+    }
+    if (unpad(FrameType.Data, flags, buf, start, end) < 0) {
+      return this.connectionError(ErrorCode.ProtocolError, "protocol_error", "bad padding");
+    }
+    if (this.used >= topUpAt) {
+      this.out.words(FrameType.WindowUpdate, 0, 0, this.used);
+      this.used = 0;
+      this.queueFlush();
+    }
+    const s = this.streams.get(id);
+    if (s === undefined) return;
+    s.bytes += length + 9;
+    s.used += length;
+    if (s.used > ourWindow) {
+      this.out.words(FrameType.RstStream, 0, id, ErrorCode.FlowControlError);
+      this.queueFlush();
+      return this.resetByServer(
+        s,
+        ErrorCode.FlowControlError,
+        "the server sent DATA beyond the stream's window",
+      );
+    }
+    if (flags & Flag.EndStream) this.complete(s);
+    else if (s.used >= topUpAt) {
+      this.out.words(FrameType.WindowUpdate, 0, id, s.used);
+      s.used = 0;
+      this.queueFlush();
+    }
+  }
+
+  private readonly onField = (name: string, value: string): void => {
+    if (name === ":status") this.status = Number(value);
+  };
+  private readonly skipField = (name: string): boolean => name !== ":status";
+
+  private headerBlock(
+    id: number,
+    endStream: boolean,
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    wireBytes: number,
+  ): void {
+    this.status = 0;
+    // Every block is decoded, a cancelled stream's too: the table must stay in step with the server's.
+    const error = this.decoder.decode(buf, start, end, this.onField, this.skipField);
+    if (error !== undefined) {
+      return this.connectionError(ErrorCode.CompressionError, "protocol_error", `HPACK: ${error}`);
+    }
+    const s = this.streams.get(id);
+    if (s === undefined) return;
+    s.bytes += wireBytes;
+    const status = this.status;
+    if (s.status === 0) {
+      // 1xx heads come before the response's own; a head without a valid :status is malformed.
+      if (status >= 100 && status < 200 && !endStream) return;
+      if (status < 200 || status > 999) {
+        this.out.words(FrameType.RstStream, 0, id, ErrorCode.ProtocolError);
+        this.queueFlush();
+        return this.resetByServer(s, ErrorCode.ProtocolError, "a response without a valid :status");
+      }
+      s.status = status;
+    }
+    if (endStream) this.complete(s);
+  }
+
+  private settings(flags: number, id: number, buf: Uint8Array, start: number, end: number): void {
+    if (id !== 0 || (end - start) % 6 !== 0 || (flags & Flag.Ack && end > start)) {
+      return this.connectionError(ErrorCode.FrameSizeError, "protocol_error", "bad SETTINGS");
+    }
+    if (flags & Flag.Ack) return;
+    for (let at = start; at < end; at += 6) {
+      const key = (buf[at]! << 8) | buf[at + 1]!;
+      const value = u32(buf, at + 2);
+      if (key === Setting.HeaderTableSize) this.encoder.setLimit(value);
+      else if (key === Setting.MaxConcurrentStreams) this.peerMaxStreams = value;
+      else if (key === Setting.InitialWindowSize) {
+        if (value > 2 ** 31 - 1) {
+          return this.connectionError(
+            ErrorCode.FlowControlError,
+            "flow_control",
+            "window too large",
+          );
+        }
+        for (const s of this.streams.values()) s.window += value - this.peerWindow;
+        this.peerWindow = value;
+      } else if (key === Setting.MaxFrameSize) {
+        if (value < defaultMaxFrameSize || value > 2 ** 24 - 1) {
+          return this.connectionError(
+            ErrorCode.ProtocolError,
+            "protocol_error",
+            "bad MAX_FRAME_SIZE",
+          );
+        }
+        this.peerMaxFrame = value;
+      }
+    }
+    this.out.settings([], Flag.Ack);
+    for (const s of [...this.blocked]) this.pump(s);
+    this.next();
+    this.queueFlush();
+  }
+
+  /**
+   * The server is going away: streams above `last` were never processed and go again elsewhere;
+   * those at or below it finish here; the socket closes once they have.
+   */
+  private goAway(last: number, code: number): void {
+    this.goaway = { last, code };
+    const why = `the server sent GOAWAY (${errorName(code)})`;
+    for (const s of [...this.streams.values()]) {
+      if (s.id > last) this.drop(s, new H2Error("goaway", why, true));
+    }
+    for (const s of this.queued.splice(0)) this.end_(s, new H2Error("goaway", why, true));
+    if (this.streams.size === 0) this.fail(new H2Error("goaway", why));
+  }
+
+  /** The server reset `s` (or this side did, for the server's fault): a failure under its reason. */
+  private resetByServer(s: Stream, code: number, message?: string): void {
+    const reason: Reason = code === ErrorCode.RefusedStream
+      ? "refused_stream"
+      : code === ErrorCode.FlowControlError
+      ? "flow_control"
+      : code === ErrorCode.ProtocolError
+      ? "protocol_error"
+      : "stream_reset";
+    this.drop(
+      s,
+      new H2Error(reason, message ?? `the server reset the stream (${errorName(code)})`),
+    );
+  }
+
+  private complete(s: Stream): void {
+    this.streams.delete(s.id);
+    this.blocked.delete(s);
+    const o = s.owner;
+    o.status = s.status;
+    o.bytes = s.bytes;
+    o.stream = undefined;
+    s.resolve();
+    this.next();
+  }
+
+  private drop(s: Stream, e: Error): void {
+    this.streams.delete(s.id);
+    this.blocked.delete(s);
+    this.end_(s, e);
+    this.next();
+  }
+
+  private end_(s: Stream, e: Error): void {
+    if (s.owner.stream === s) s.owner.stream = undefined;
+    s.reject(e);
+  }
+
+  /** A stream ended: start those waiting for the concurrency limit; after GOAWAY, close once idle. */
+  private next(): void {
+    while (this.queued.length > 0 && this.streams.size < this.peerMaxStreams && !this.closed) {
+      this.begin(this.queued.shift()!);
+    }
+    if (this.goaway !== undefined && this.idle && !this.closed) {
+      this.fail(new H2Error("goaway", "the connection has gone away"));
+    }
+  }
+
+  /** This side ends the connection for the server's fault: GOAWAY with `code`, then close. */
+  private connectionError(code: number, reason: Reason, message: string): void {
+    if (this.closed) return;
+    // Best effort, unless a write is under way: the last stream id is 0 (the server opens none).
+    if (!this.writing) {
+      this.out.words(FrameType.Goaway, 0, 0, 0, code);
+      this.conn.write(this.out.take().slice()).catch(() => {});
+    }
+    this.fail(new H2Error(reason, `HTTP/2: ${message} (${errorName(code)})`));
+  }
+
+  /** The connection is over: every stream still open fails with `e` (after GOAWAY, as `goaway`). */
+  private fail(e: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.conn.close();
+    } catch { /* already closed */ }
+    const gone = this.goaway;
+    for (const s of this.streams.values()) {
+      this.end_(
+        s,
+        gone !== undefined && !(e instanceof H2Error && e.reason !== "connection_closed")
+          ? new H2Error("goaway", `the connection closed after GOAWAY (${errorName(gone.code)})`)
+          : e,
+      );
+    }
+    this.streams.clear();
+    this.blocked.clear();
+    // Never sent: they go again on another connection.
+    for (const s of this.queued.splice(0)) {
+      this.end_(s, new H2Error("connection_closed", "connection closed", true));
+    }
+  }
+}

@@ -1,0 +1,233 @@
+// HTTP/2 against nginx: cleartext (prior knowledge) and TLS (ALPN), one and ten streams, GOAWAY mid-run, a unix socket, bodies under flow control.
+import { makeCerts } from "./certs.ts";
+import { freePort, startNginx } from "./nginx.ts";
+import { runJson, salvo } from "./support.ts";
+import { assert, assertEquals } from "../assert.ts";
+
+const certs = await makeCerts();
+const h2c = freePort(), tls = freePort(), goaway = freePort(), h1tls = freePort();
+const nginx = await startNginx(
+  (dir) => `
+  server {
+    listen 127.0.0.1:${h2c} http2;
+    access_log ${dir}/h2c.log count;
+    location / { return 200 "ok\\n"; }
+  }
+  server {
+    listen unix:${dir}/h2c.sock http2;
+    access_log ${dir}/sock.log count;
+    location / { return 200 "ok\\n"; }
+  }
+  server {
+    listen 127.0.0.1:${tls} ssl http2;
+    ssl_certificate ${certs.dir}/valid.crt;
+    ssl_certificate_key ${certs.dir}/valid.key;
+    access_log ${dir}/tls.log count;
+    location / { return 200 "ok\\n"; }
+  }
+  server {
+    # GOAWAY after every 50 streams of a connection.
+    listen 127.0.0.1:${goaway} http2;
+    keepalive_requests 50;
+    access_log ${dir}/goaway.log count;
+    location / { return 200 "ok\\n"; }
+  }
+  server {
+    listen 127.0.0.1:${h1tls} ssl;
+    ssl_certificate ${certs.dir}/valid.crt;
+    ssl_certificate_key ${certs.dir}/valid.key;
+    access_log ${dir}/h1tls.log count;
+    location / { return 200 "ok\\n"; }
+  }`,
+  [h2c, tls, goaway, h1tls],
+  ["h2c", "sock", "tls", "goaway", "h1tls"],
+);
+
+const test = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name, fn, sanitizeResources: false, sanitizeOps: false });
+
+/** Runs salvo and checks that every request succeeded and that nginx's `log` counted each once. */
+const exact = async (log: string, args: string[]) => {
+  await nginx.reset();
+  const { code, json } = await runJson(args);
+  const served = await nginx.count(log);
+  assertEquals(code, 0, JSON.stringify(json.errors));
+  assertEquals(json.errors, {});
+  assertEquals(json.requests, served);
+  assertEquals(json.successes, served);
+  return json;
+};
+
+for (const m of [1, 10]) {
+  test(`--h2c -m ${m}: requests by -n = what nginx counted, -c × -m in flight`, async () => {
+    const json = await exact("h2c", [
+      `http://127.0.0.1:${h2c}/`,
+      "--h2c",
+      "-m",
+      String(m),
+      "-c",
+      "4",
+      "-n",
+      "3000",
+      "-t",
+      "1",
+    ]);
+    assertEquals(json.requests, 3000);
+    assertEquals(json.status_codes, { "200": 3000 });
+  });
+
+  test(`--http2 -m ${m} over TLS (ALPN, --cacert): requests by duration = what nginx counted`, async () => {
+    const json = await exact("tls", [
+      `https://localhost:${tls}/`,
+      "--http2",
+      "--cacert",
+      certs.caFile,
+      "-m",
+      String(m),
+      "-c",
+      "3",
+      "-d",
+      "1s",
+    ]);
+    assert(json.requests > 100, `only ${json.requests}`);
+  });
+}
+
+test("--http2 with --insecure, and with --connect-to: TLS by ALPN either way, counted exactly", async () => {
+  // No --cacert: the private CA is unknown, so only skipping verification connects.
+  await exact("tls", [
+    `https://localhost:${tls}/`,
+    "--http2",
+    "--insecure",
+    "-m",
+    "5",
+    "-n",
+    "500",
+  ]);
+  await exact("tls", [
+    `https://localhost:${tls}/`,
+    "--http2",
+    "--cacert",
+    certs.caFile,
+    "--connect-to",
+    `127.0.0.1:${tls}`,
+    "-m",
+    "5",
+    "-n",
+    "500",
+  ]);
+});
+
+test("GOAWAY every 50 streams: nothing lost or counted twice, across threads", async () => {
+  const json = await exact("goaway", [
+    `http://127.0.0.1:${goaway}/`,
+    "--h2c",
+    "-m",
+    "10",
+    "-c",
+    "3",
+    "-n",
+    "4000",
+    "-t",
+    "2",
+  ]);
+  // 80 connections' worth: each ended by GOAWAY, the streams above its last id sent again.
+  assertEquals(json.requests, 4000);
+});
+
+test("GOAWAY by duration, open model: what was sent = what nginx counted", async () => {
+  const json = await exact("goaway", [
+    `http://127.0.0.1:${goaway}/`,
+    "--h2c",
+    "-m",
+    "8",
+    "--rate",
+    "2000",
+    "-d",
+    "1s",
+  ]);
+  assert(Math.abs(json.requests - 2000) <= 2, `sent ${json.requests}`);
+});
+
+test("--unix-socket with --h2c: counted exactly", async () => {
+  await exact("sock", [
+    `http://localhost/`,
+    "--h2c",
+    "--unix-socket",
+    `${nginx.dir}/h2c.sock`,
+    "-m",
+    "10",
+    "-n",
+    "2000",
+  ]);
+});
+
+test("a 200 kB body goes under flow control: each request answered, counted once", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeFile(`${dir}/body`, new Uint8Array(200_000).fill(97));
+    await exact("h2c", [
+      `http://127.0.0.1:${h2c}/`,
+      "--h2c",
+      "-X",
+      "POST",
+      "--body-file",
+      `${dir}/body`,
+      "-m",
+      "4",
+      "-c",
+      "2",
+      "-n",
+      "200",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+test("--http2 to a server that does not offer h2: every request fails as protocol_error, one line says why", async () => {
+  await nginx.reset();
+  const r = await salvo([
+    "run",
+    `https://localhost:${h1tls}/`,
+    "--http2",
+    "--cacert",
+    certs.caFile,
+    "-n",
+    "20",
+    "-c",
+    "2",
+  ]);
+  // Failures are data: without a --threshold the run itself succeeds.
+  assertEquals(r.code, 0, r.stderr);
+  assert(r.stdout.includes("errors     protocol_error ×20"), r.stdout);
+  // nginx without http2 on the listener answers ALPN with no protocol at all.
+  assert(r.stdout.includes("did not agree to HTTP/2 (TLS ALPN chose nothing)"), r.stdout);
+  assertEquals(await nginx.count("h1tls"), 0);
+});
+
+test("bad HTTP/2 input: one line on stderr, exit 2", async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [["http://127.0.0.1:1/", "--http2"], /--http2 .*https:\/\/ URL/],
+    [["https://127.0.0.1:1/", "--h2c"], /--h2c .*http:\/\/ URL/],
+    [
+      ["http://127.0.0.1:1/", "--h2c", "-m", "0"],
+      /--streams: '0' must be a whole number of at least 1/,
+    ],
+    [["http://127.0.0.1:1/", "-m", "4"], /-m .* needs --http2 or --h2c/],
+    [["http://127.0.0.1:1/", "--h2c", "--http2"], /give one/],
+    [["http://127.0.0.1:1/", "--h2c", "--no-keepalive"], /HTTP\/2 multiplexes/],
+    [["http://127.0.0.1:1/", "--h2c", "--unix-socket", `${nginx.dir}/none.sock`], /no socket at/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await salvo(["run", ...args, "-n", "1"]);
+    assertEquals(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert(message.test(r.stderr), `${args.join(" ")}: ${r.stderr}`);
+  }
+});
+
+test("stop nginx", async () => {
+  await nginx.stop();
+  await Deno.remove(certs.dir, { recursive: true });
+});
