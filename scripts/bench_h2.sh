@@ -35,15 +35,22 @@ worker=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
 
 # CPU ticks (user + system) of the nginx worker so far.
 ticks() { awk '{print $14 + $15}' "/proc/$worker/stat"; }
+# Busy ticks of the client's core so far (every field of its /proc/stat line but idle and iowait).
+client_core=${client_cpu##* }
+busy() {
+  if [ -n "$client_cpu" ]; then
+    awk -v c="cpu$client_core" '$1 == c {print $2 + $3 + $4 + $7 + $8}' /proc/stat
+  else echo 0; fi
+}
 hz=$(getconf CLK_TCK)
-# Runs "$@" and prints its req/s, then nginx's core share during it.
+# Runs "$@" and prints its req/s, nginx's core share during it, and the client core's busy share.
 measured() {
-  local t0 t1 a b rps
-  t0=$(date +%s.%N) a=$(ticks)
+  local t0 t1 a b ca cb rps
+  t0=$(date +%s.%N) a=$(ticks) ca=$(busy)
   rps=$("$@")
-  t1=$(date +%s.%N) b=$(ticks)
-  printf '%s %s\n' "$rps" "$(awk -v a="$a" -v b="$b" -v t0="$t0" -v t1="$t1" -v hz="$hz" \
-    'BEGIN {printf "%.0f", 100 * (b - a) / hz / (t1 - t0)}')"
+  t1=$(date +%s.%N) b=$(ticks) cb=$(busy)
+  awk -v r="$rps" -v a="$a" -v b="$b" -v ca="$ca" -v cb="$cb" -v t0="$t0" -v t1="$t1" -v hz="$hz" \
+    'BEGIN {printf "%s %.0f %.0f\n", r, 100 * (b - a) / hz / (t1 - t0), 100 * (cb - ca) / hz / (t1 - t0)}'
 }
 h2load_rps() {
   $client_cpu h2load -t1 -c"$1" -m"$2" -D"$secs" "$url" | awk '/^finished in/ {print $4}'
@@ -59,16 +66,16 @@ for case in "10 10" "50 1"; do
   set -- $case
   c=$1 m=$2
   ratios=() node_ratios=()
-  echo "== h2c, -c $c -m $m: $rounds rounds of ${secs}s, ${client_cpu:-unpinned} (nginx's core share in brackets)"
+  echo "== h2c, -c $c -m $m: $rounds rounds of ${secs}s, ${client_cpu:-unpinned}; [nginx's core, the client's core] busy"
   for i in $(seq "$rounds"); do
-    read -r h hcpu < <(measured h2load_rps "$c" "$m")
-    read -r s scpu < <(measured salvo_rps "$c" "$m")
-    read -r n ncpu < <(measured node_rps "$c" "$m")
+    read -r h hcpu hcl < <(measured h2load_rps "$c" "$m")
+    read -r s scpu scl < <(measured salvo_rps "$c" "$m")
+    read -r n ncpu ncl < <(measured node_rps "$c" "$m")
     r=$(awk -v s="$s" -v h="$h" 'BEGIN {printf "%.3f", s / h}')
     nr=$(awk -v n="$n" -v h="$h" 'BEGIN {printf "%.3f", n / h}')
     ratios+=("$r") node_ratios+=("$nr")
-    printf '  round %d: h2load %7.0f [%s%%]  salvo %7.0f [%s%%]  node:http2 %7.0f [%s%%]  salvo/h2load %s\n' \
-      "$i" "$h" "$hcpu" "$s" "$scpu" "$n" "$ncpu" "$r"
+    printf '  round %d: h2load %7.0f [%s%%, %s%%]  salvo %7.0f [%s%%, %s%%]  node:http2 %7.0f [%s%%, %s%%]  salvo/h2load %s\n' \
+      "$i" "$h" "$hcpu" "$hcl" "$s" "$scpu" "$scl" "$n" "$ncpu" "$ncl" "$r"
   done
   printf '  median salvo/h2load: %s   median node:http2/h2load: %s\n' \
     "$(printf '%s\n' "${ratios[@]}" | median)" "$(printf '%s\n' "${node_ratios[@]}" | median)"

@@ -8,12 +8,27 @@ export type FieldSink = (name: string, value: string) => void;
 
 /** Integers above this are refused: no header block needs them, and they would lose precision. */
 const maxInteger = 2 ** 31;
+/** Strings up to this many octets on the wire are remembered, decoded, by their bytes. */
+const cachedLength = 64;
+const cacheEntries = 512;
+
+/** A decoded string and the octets it came from. */
+interface Cached {
+  readonly raw: Uint8Array;
+  readonly value: string;
+}
 
 export class Decoder {
   readonly table: DynamicTable;
   private pos = 0;
   private end = 0;
   private src: Uint8Array = new Uint8Array(0);
+  /**
+   * Servers send the same literals response after response (nginx indexes every field it sends,
+   * so each one is a literal, decoded and inserted anew): decoded once, they are found by a hash of
+   * their octets and checked octet by octet.
+   */
+  private readonly cache = new Map<number, Cached>();
 
   /** `maxSize`: the SETTINGS_HEADER_TABLE_SIZE this side announced. */
   constructor(private readonly maxSize = defaultTableSize) {
@@ -53,7 +68,7 @@ export class Decoder {
         const index = this.int(indexing ? 6 : 4);
         if (index < 0) return "malformed integer";
         let name: string | undefined;
-        if (index > 0) name = this.entry(index)?.[0];
+        if (index > 0) name = this.nameOf(index);
         else name = this.string(false);
         if (name === undefined) return index > 0 ? "header index out of range" : "malformed name";
         const value = this.string(!indexing && skip !== undefined && skip(name));
@@ -70,6 +85,13 @@ export class Decoder {
   private entry(index: number): readonly [string, string] | undefined {
     if (index <= 0) return undefined;
     return index <= staticLength ? staticTable[index - 1] : this.table.at(index - staticLength - 1);
+  }
+
+  /** The name of entry `index`, without making a pair. */
+  private nameOf(index: number): string | undefined {
+    if (index <= staticLength) return staticTable[index - 1]?.[0];
+    const k = index - staticLength - 1;
+    return k < this.table.length ? this.table.nameAt(k) : undefined;
   }
 
   /** An N-bit-prefix integer at `pos`; -1 when truncated or too large. */
@@ -93,12 +115,31 @@ export class Decoder {
     const huffman = (this.src[this.pos]! & 0x80) !== 0;
     const length = this.int(7);
     if (length < 0 || this.pos + length > this.end) return undefined;
+    const src = this.src;
     const start = this.pos;
-    this.pos += length;
+    const end = this.pos += length;
     if (skipped) return "";
-    if (huffman) return Huffman.decode(this.src, start, this.pos);
+    if (length > cachedLength) return this.literal(huffman, start, end);
+    let hash = huffman ? 0x811c9dc5 : 0x50c5d1f;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ src[i]!, 0x01000193);
+    const hit = this.cache.get(hash);
+    if (hit !== undefined && hit.raw.length === length) {
+      let same = true;
+      for (let i = 0; i < length && same; i++) same = hit.raw[i] === src[start + i];
+      if (same) return hit.value;
+    }
+    const value = this.literal(huffman, start, end);
+    if (value !== undefined) {
+      if (this.cache.size >= cacheEntries) this.cache.clear();
+      this.cache.set(hash, { raw: src.slice(start, end), value });
+    }
+    return value;
+  }
+
+  private literal(huffman: boolean, start: number, end: number): string | undefined {
+    if (huffman) return Huffman.decode(this.src, start, end);
     let s = "";
-    for (let i = start; i < this.pos; i++) s += String.fromCharCode(this.src[i]!);
+    for (let i = start; i < end; i++) s += String.fromCharCode(this.src[i]!);
     return s;
   }
 }

@@ -117,9 +117,11 @@ export class Encoder {
 
   /** The index of a dynamic entry with this name and (when `withValue`) value. */
   private dynamicIndex(name: string, value: string, withValue: boolean): number | undefined {
-    for (let k = 0; k < this.table.length; k++) {
-      const [n, v] = this.table.at(k)!;
-      if (n === name && (!withValue || v === value)) return staticLength + 1 + k;
+    const t = this.table;
+    for (let k = 0; k < t.length; k++) {
+      if (t.nameAt(k) === name && (!withValue || t.valueAt(k) === value)) {
+        return staticLength + 1 + k;
+      }
     }
     return undefined;
   }

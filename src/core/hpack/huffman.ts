@@ -66,32 +66,83 @@ export const encodeInto = (s: string, out: Uint8Array, at: number): number => {
 };
 
 /**
+ * The decoder's state machine, four bits at a time (as nghttp2 does): a state is a node of the
+ * tree, and step[state * 16 + nibble] is the node reached, plus 256 × (symbol + 1) when a symbol
+ * ended on the way, or -1 when the way passes EOS. No code is shorter than 5 bits, so a nibble ends
+ * at most one symbol. A node is a valid place to stop (padding) when it is at most 7 bits deep on a
+ * path of ones.
+ */
+const step = new Int32Array(256 * 16);
+const canEnd = new Uint8Array(256);
+
+(() => {
+  // Node numbers of the tree above run to 255 (256 internal nodes); leaves are negative.
+  const depth = new Int32Array(256);
+  const ones = new Uint8Array(256).fill(0);
+  ones[0] = 1;
+  const order = [0];
+  for (let i = 0; i < order.length; i++) {
+    const n = order[i]!;
+    for (let bit = 0; bit < 2; bit++) {
+      const c = child[2 * n + bit]!;
+      if (c > 0) {
+        depth[c] = depth[n]! + 1;
+        ones[c] = ones[n]! & bit;
+        order.push(c);
+      }
+    }
+  }
+  for (let n = 0; n < 256; n++) canEnd[n] = n === 0 || (depth[n]! <= 7 && ones[n] === 1) ? 1 : 0;
+  for (let n = 0; n < 256; n++) {
+    for (let nibble = 0; nibble < 16; nibble++) {
+      let node = n;
+      let emitted = 0;
+      let failed = false;
+      for (let b = 3; b >= 0; b--) {
+        const c = child[2 * node + ((nibble >> b) & 1)]!;
+        if (c < 0) {
+          const sym = -1 - c;
+          if (sym === eos) failed = true;
+          emitted = sym + 1;
+          node = 0;
+        } else node = c;
+      }
+      step[n * 16 + nibble] = failed ? -1 : node + 256 * emitted;
+    }
+  }
+})();
+
+/** Where the symbols of one decode go before they become a string. */
+let scratch = new Uint8Array(256);
+
+/**
  * Decodes `src[start..end)` into a byte string; undefined when it is not a valid encoding: EOS
  * inside, padding longer than 7 bits, or padding that is not EOS's prefix (RFC 7541 §5.2).
  */
 export const decode = (src: Uint8Array, start: number, end: number): string | undefined => {
-  let out = "";
-  let node = 0;
-  let depth = 0; // bits read since the last whole symbol
-  let ones = true; // and all of them were 1
+  // Every symbol takes at least 5 bits: at most 8/5 of a symbol per octet.
+  if (scratch.length < (end - start) * 2) scratch = new Uint8Array((end - start) * 2);
+  const out = scratch;
+  let n = 0;
+  let state = 0;
   for (let i = start; i < end; i++) {
     const byte = src[i]!;
-    for (let b = 7; b >= 0; b--) {
-      const bit = (byte >> b) & 1;
-      const next = child[2 * node + bit]!;
-      if (next < 0) {
-        const s = -1 - next;
-        if (s === eos) return undefined;
-        out += String.fromCharCode(s);
-        node = 0;
-        depth = 0;
-        ones = true;
-      } else {
-        node = next;
-        depth++;
-        if (bit === 0) ones = false;
-      }
-    }
+    let t = step[state * 16 + (byte >> 4)]!;
+    if (t < 0) return undefined;
+    if (t >= 256) out[n++] = (t >> 8) - 1;
+    t = step[(t & 0xff) * 16 + (byte & 0xf)]!;
+    if (t < 0) return undefined;
+    if (t >= 256) out[n++] = (t >> 8) - 1;
+    state = t & 0xff;
   }
-  return depth <= 7 && ones ? out : undefined;
+  if (canEnd[state] !== 1) return undefined;
+  let s = "";
+  // In slices: a call's arguments are bounded.
+  for (let at = 0; at < n; at += 8192) {
+    s += String.fromCharCode.apply(
+      null,
+      out.subarray(at, Math.min(n, at + 8192)) as unknown as number[],
+    );
+  }
+  return s;
 };
