@@ -1,7 +1,7 @@
 // HTTP/2 against nginx: cleartext (prior knowledge) and TLS (ALPN), one and ten streams, GOAWAY mid-run, a unix socket, bodies under flow control.
 import { makeCerts } from "./certs.ts";
 import { freePort, startNginx } from "./nginx.ts";
-import { runJson, salvo } from "./support.ts";
+import { entry, runJson, salvo } from "./support.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 const certs = await makeCerts();
@@ -224,6 +224,35 @@ test("bad HTTP/2 input: one line on stderr, exit 2", async () => {
     assertEquals(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
     assert(message.test(r.stderr), `${args.join(" ")}: ${r.stderr}`);
+  }
+});
+
+test("Ctrl-C in an HTTP/2 run on 2 threads: exit 130, results whole, lines = requests = nginx's count", async () => {
+  await nginx.reset();
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/results.ndjson`;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", entry, "run", `http://127.0.0.1:${h2c}/`, "--h2c", "-m", "10", "-c", "2"]
+        .concat(["-t", "2", "-d", "20s", "--results", file, "-o", "json", "-q"]),
+      cwd: new URL("../../", import.meta.url),
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    await new Promise((r) => setTimeout(r, 2000));
+    child.kill("SIGINT");
+    const out = await child.output();
+    assertEquals(out.code, 130, new TextDecoder().decode(out.stderr));
+    const summary = JSON.parse(new TextDecoder().decode(out.stdout));
+    assertEquals(summary.interrupted, true);
+    const text = await Deno.readTextFile(file);
+    assert(text.endsWith("\n"), "the file ends with a whole line");
+    const lines = text.trimEnd().split("\n").map((l) => JSON.parse(l));
+    assert(lines.length > 100, `only ${lines.length}`);
+    assertEquals(lines.length, summary.requests);
+    assertEquals(summary.requests, await nginx.count("h2c"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

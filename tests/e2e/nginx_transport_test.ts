@@ -1,0 +1,81 @@
+// --unix-socket and --no-keepalive against nginx: counted exactly, and each connect timed as curl times it.
+import { freePort, startNginx } from "./nginx.ts";
+import { runJson } from "./support.ts";
+import { assert, assertEquals } from "../assert.ts";
+
+const port = freePort();
+const nginx = await startNginx(
+  (dir) => `
+  server {
+    listen 127.0.0.1:${port};
+    access_log ${dir}/tcp.log count;
+    location / { return 200 "ok\\n"; }
+  }
+  server {
+    listen unix:${dir}/h1.sock;
+    access_log ${dir}/sock.log count;
+    location / { return 200 "ok\\n"; }
+  }`,
+  [port],
+  ["tcp", "sock"],
+);
+const url = `http://127.0.0.1:${port}/`;
+
+const test = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name, fn, sanitizeResources: false, sanitizeOps: false });
+
+const exact = async (log: string, args: string[]) => {
+  await nginx.reset();
+  const { code, json } = await runJson(args);
+  const served = await nginx.count(log);
+  assertEquals(code, 0);
+  assertEquals(json.errors, {});
+  assertEquals(json.requests, served);
+  return json;
+};
+
+test("--unix-socket to nginx, by -n and by duration: what nginx counted", async () => {
+  const socket = `${nginx.dir}/h1.sock`;
+  const byCount = await exact("sock", ["http://localhost/", "--unix-socket", socket, "-n", "2000"]);
+  assertEquals(byCount.requests, 2000);
+  const byTime = await exact("sock", ["http://localhost/", "--unix-socket", socket, "-d", "1s"]);
+  assert(byTime.requests > 100, `only ${byTime.requests}`);
+});
+
+test("--no-keepalive to nginx over TCP and over its unix socket: a connect per request, counted", async () => {
+  const tcp = await exact("tcp", [url, "--no-keepalive", "-c", "4", "-n", "1000"]);
+  assertEquals(tcp.connect_ms.count, 1000);
+  const sock = await exact("sock", [
+    "http://localhost/",
+    "--unix-socket",
+    `${nginx.dir}/h1.sock`,
+    "--no-keepalive",
+    "-n",
+    "1000",
+  ]);
+  assertEquals(sock.connect_ms.count, 1000);
+});
+
+test("connect_ms p50 is what curl's time_connect says, within 10 % or 50 µs (median of 100)", async () => {
+  // One curl for 100 transfers, each on a new connection (the server closes it): warm, as salvo is,
+  // so the comparison is of connects, not of curl's start-up.
+  const args = ["-s", "-H", "Connection: close", "-w", "%{time_connect}\\n"];
+  for (let i = 0; i < 100; i++) args.push("-o", "/dev/null", url);
+  const out = await new Deno.Command("curl", { args, stdout: "piped" }).output();
+  assert(out.success, "curl failed");
+  const curl = new TextDecoder().decode(out.stdout).trim().split("\n").map(Number)
+    .sort((a, b) => a - b);
+  assertEquals(curl.length, 100);
+  const curlMs = ((curl[49]! + curl[50]!) / 2) * 1000;
+  const { json } = await runJson([url, "--no-keepalive", "-c", "1", "-t", "1", "-n", "100"]);
+  const salvoMs = json.connect_ms.p50;
+  const allowed = Math.max(0.1 * curlMs, 0.05);
+  assert(
+    Math.abs(salvoMs - curlMs) <= allowed,
+    `connect p50: salvo ${salvoMs} ms, curl ${curlMs} ms (allowed ±${allowed} ms)`,
+  );
+});
+
+test("stop nginx", async () => {
+  await nginx.stop();
+});
