@@ -256,6 +256,45 @@ test("Ctrl-C in an HTTP/2 run on 2 threads: exit 130, results whole, lines = req
   }
 });
 
+test("a stream past --timeout is cancelled alone: the connection carries on, every request counted", async () => {
+  // Deno.serve speaks HTTP/2 by ALPN; every 10th request it answers a second late.
+  let served = 0;
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    cert: certs.valid.cert,
+    key: certs.valid.key,
+    onListen: () => {},
+  }, async () => {
+    if (++served % 10 === 0) await new Promise((r) => setTimeout(r, 1000));
+    return new Response("ok");
+  });
+  try {
+    const { json } = await runJson([
+      `https://localhost:${(server.addr as Deno.NetAddr).port}/`,
+      "--http2",
+      "--cacert",
+      certs.caFile,
+      "-m",
+      "5",
+      "-c",
+      "2",
+      "-n",
+      "200",
+      "-t",
+      "1",
+      "--timeout",
+      "200ms",
+    ]);
+    assertEquals(json.requests, 200);
+    assertEquals(served, 200);
+    assertEquals(json.errors, { timeout: 20 });
+    assertEquals(json.status_codes, { "200": 180 });
+  } finally {
+    await server.shutdown();
+  }
+});
+
 test("stop nginx", async () => {
   await nginx.stop();
   await Deno.remove(certs.dir, { recursive: true });
