@@ -4,6 +4,8 @@
 # core in each run (its headroom: under 100 %, the client was the limit), and the median ratios.
 #
 #   bash scripts/bench_h2.sh [rounds=5] [seconds=3]
+#   HALF_CORE=1 bash scripts/bench_h2.sh …   # a busy loop shares the client's core: each client gets
+#                                            # about half of it, and nginx has room to spare
 #
 # Cases (issue 18's): -c 10 -m 10 and -c 50 -m 1. nginx (one worker) on core 0, every client on
 # core 1 with one thread. Needs nginx and h2load (apt-get install -y nginx nghttp2-client).
@@ -25,6 +27,11 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
+
+if [ "${HALF_CORE:-}" = 1 ]; then
+  $client_cpu sh -c 'while :; do :; done' &
+  pids+=($!)
+fi
 
 nginx_port=18491 h2_port=18492
 nginx_extra="  server { listen 127.0.0.1:$h2_port http2; location / { return 200 \"ok\\n\"; } }"
