@@ -187,6 +187,9 @@ export const report = (
           method: run.plan.targets[0].method,
           url: Request.maskUrl(run.plan.targets[0].url),
           headers: Object.fromEntries(run.plan.targets[0].headers.map(Request.maskHeader)),
+          ...(run.plan.transport.http2
+            ? { protocol: "HTTP/2", streams: run.plan.transport.streams }
+            : { protocol: "HTTP/1.1" }),
         },
         targets: run.plan.targets.length,
         targetRps: o.targetRps,

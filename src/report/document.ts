@@ -16,6 +16,9 @@ export interface RunFacts {
     readonly method: string;
     readonly url: string;
     readonly headers: Readonly<Record<string, string>>;
+    /** "HTTP/1.1", or "HTTP/2" with its streams per connection. */
+    readonly protocol: string;
+    readonly streams?: number;
   };
   readonly targets: number;
   readonly targetRps: number | undefined;

@@ -74,6 +74,7 @@ for (const m of [1, 10]) {
     ]);
     assertEquals(json.requests, 3000);
     assertEquals(json.status_codes, { "200": 3000 });
+    assertEquals([json.request.protocol, json.request.streams], ["HTTP/2", m]);
   });
 
   test(`--http2 -m ${m} over TLS (ALPN, --cacert): requests by duration = what nginx counted`, async () => {
