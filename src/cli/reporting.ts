@@ -115,7 +115,7 @@ export interface Subject {
   /** The time span covered, µs since the Unix epoch. */
   readonly startedUs: number;
   readonly endedUs: number;
-  readonly heading: Text.Heading;
+  readonly heading: Document.Heading;
   /** The run window by window (the live view's timeline, or a results stream's windows). */
   readonly timeline?: ReadonlyArray<Row> | undefined;
   /** The plan's arrivals per second in each timeline window (the open model). */

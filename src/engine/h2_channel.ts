@@ -3,7 +3,8 @@
 // `--streams N` puts N channels on one H2Group, the connection they share; the group opens it when
 // first needed and again after the server closes it or sends GOAWAY. A channel has the fields the
 // watchdog and `settle` read on an HTTP/1.1 Connection, so both load models treat the two alike.
-import { H2Error, type H2Request, H2Session, type Stream, type StreamOwner } from "./h2_session.ts";
+import type { H2Request } from "./h2_request.ts";
+import { H2Error, H2Session, type Stream, type StreamOwner } from "./h2_session.ts";
 import { type Endpoint, TransportError } from "./http1.ts";
 
 /** A request the server never processed (GOAWAY above its id, a connection that closed first) goes again, this often at most. */

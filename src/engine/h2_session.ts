@@ -22,57 +22,10 @@ import {
 import { Decoder } from "../core/hpack/decoder.ts";
 import { Encoder } from "../core/hpack/encoder.ts";
 import type { Reason } from "../domain/reason.ts";
-import { type ByteConn, byteConn } from "./byte_conn.ts";
+import type { ByteConn } from "./byte_conn.ts";
+import { openSocket } from "./h2_connect.ts";
+import type { H2Request } from "./h2_request.ts";
 import { type Endpoint, TransportError } from "./http1.ts";
-import { connectInsecureAlpn } from "./insecure_tls.ts";
-
-/** One request as HTTP/2 sends it: its header fields (byte strings, pseudo-headers first) and body. */
-export interface H2Request {
-  readonly fields: ReadonlyArray<readonly [string, string]>;
-  readonly body: Uint8Array | undefined;
-}
-
-/** Fields HTTP/2 forbids or carries otherwise (RFC 9113 §8.2.2; Host becomes :authority). */
-const connectionSpecific = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "upgrade",
-  "host",
-  "te",
-]);
-
-/** A string as UTF-8, one char per octet: how HPACK's tables hold it. */
-const octets = (s: string): string => {
-  let out = "";
-  for (const b of new TextEncoder().encode(s)) out += String.fromCharCode(b);
-  return out;
-};
-
-/** Encodes a request for HTTP/2 once per run: pseudo-headers, User-Agent unless set, then the user's fields. */
-export const encodeH2 = (
-  method: string,
-  url: URL,
-  headers: ReadonlyArray<readonly [string, string]>,
-  body: Uint8Array | undefined,
-  userAgent: string,
-): H2Request => {
-  const given = headers.map(([k, v]) => [k.toLowerCase(), v] as const);
-  const has = (n: string) => given.some(([k]) => k === n);
-  const fields: Array<readonly [string, string]> = [
-    [":method", method],
-    [":scheme", url.protocol.slice(0, -1)],
-    [":authority", given.find(([k]) => k === "host")?.[1] ?? url.host],
-    [":path", `${url.pathname || "/"}${url.search}`],
-  ];
-  if (!has("user-agent")) fields.push(["user-agent", userAgent]);
-  for (const f of given) if (!connectionSpecific.has(f[0])) fields.push(f);
-  if (body !== undefined && !has("content-length")) {
-    fields.push(["content-length", String(body.length)]);
-  }
-  return { fields: fields.map(([k, v]) => [octets(k), octets(v)] as const), body };
-};
 
 /** A stream that ended without a response. `unprocessed`: the server never acted on it, so it may go again. */
 export class H2Error extends TransportError {
@@ -115,60 +68,6 @@ export class Stream {
     readonly reject: (e: Error) => void,
   ) {}
 }
-
-/** Opens the socket an HTTP/2 session runs over: TLS with ALPN h2 (--http2), or cleartext (--h2c). */
-const openSocket = async (e: Endpoint): Promise<ByteConn> => {
-  if (e.unixSocket !== undefined) {
-    return byteConn(await Deno.connect({ transport: "unix", path: e.unixSocket }));
-  }
-  const to = e.connectTo ?? { hostname: e.hostname, port: e.port };
-  if (!e.tls) {
-    const tcp = await Deno.connect(to);
-    tcp.setNoDelay(true);
-    return byteConn(tcp);
-  }
-  let chosen: { conn: ByteConn; protocol: string | null } | undefined;
-  try {
-    chosen = await connectTls(e, to, ["h2"]);
-  } catch (error) {
-    // A server that offers none of our protocols may end the handshake with this alert instead.
-    if (!String(error).includes("NoApplicationProtocol")) throw error;
-  }
-  if (chosen?.protocol !== "h2") {
-    chosen?.conn.close();
-    throw new TransportError(
-      "protocol_error",
-      `the server did not agree to HTTP/2 (TLS ALPN chose ${
-        chosen?.protocol ?? "nothing"
-      }); without --http2 salvo speaks HTTP/1.1`,
-    );
-  }
-  return chosen.conn;
-};
-
-/** TLS offering `alpnProtocols`: the connection, and the protocol the server chose. */
-const connectTls = async (
-  e: Endpoint,
-  to: { readonly hostname: string; readonly port: number },
-  alpnProtocols: string[],
-): Promise<{ conn: ByteConn; protocol: string | null }> => {
-  if (e.insecure) return connectInsecureAlpn(e.hostname, e.port, alpnProtocols);
-  const ca = e.caCerts ? { caCerts: [...e.caCerts] } : {};
-  let tls: Deno.TlsConn;
-  if (e.connectTo === undefined) {
-    tls = await Deno.connectTls({ hostname: e.hostname, port: e.port, alpnProtocols, ...ca });
-  } else {
-    const tcp = await Deno.connect(to);
-    tcp.setNoDelay(true);
-    tls = await Deno.startTls(tcp, { hostname: e.hostname, alpnProtocols, ...ca });
-  }
-  try {
-    return { protocol: (await tls.handshake()).alpnProtocol, conn: byteConn(tls) };
-  } catch (error) {
-    tls.close();
-    throw error;
-  }
-};
 
 export class H2Session {
   private readonly streams = new Map<number, Stream>();

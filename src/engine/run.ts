@@ -15,7 +15,7 @@ import * as Request from "../core/request.ts";
 import { ClosedLoad } from "./closed.ts";
 import type { ResultsSink, Shared } from "./exchange.ts";
 import { Channels } from "./channel.ts";
-import { encodeH2 } from "./h2_session.ts";
+import { encodeH2 } from "./h2_request.ts";
 import { encodeRequest, type Endpoint } from "./http1.ts";
 import { type Load, part, type Share, whole } from "./load.ts";
 import { OpenLoad } from "./open.ts";

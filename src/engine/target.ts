@@ -1,6 +1,6 @@
 // The requests of a run, encoded once: one target, or many (--targets) taken in turn or at random.
 import type { Summary } from "../core/summary.ts";
-import type { H2Request } from "./h2_session.ts";
+import type { H2Request } from "./h2_request.ts";
 import type { Endpoint } from "./http1.ts";
 import type { Redirects } from "./redirects.ts";
 

@@ -8,7 +8,21 @@ import type { Row } from "../core/timeline.ts";
 import type { SummaryRecord } from "../io/summary_record.ts";
 import * as Gate from "./gate.ts";
 import * as Json from "./json.ts";
-import type { Heading } from "./text.ts";
+
+/** What the summary opens with: the request, how load was made, and how the run ended. */
+export interface Heading {
+  readonly method: string;
+  readonly url: string;
+  /** Request headers as sent, credentials already masked. */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** How load was generated, e.g. "8 workers" or "200 req/s, up to 1000 in flight". */
+  readonly load: string;
+  /** Target rate per second (open model). */
+  readonly targetRps: number | undefined;
+  readonly interrupted: boolean;
+  /** Writing the results stream failed, so the run stopped early. */
+  readonly outputFailed: boolean;
+}
 
 /** How the run in this process ran: only such a run can be diagnosed. */
 export interface RunFacts {

@@ -1,6 +1,6 @@
 // The text summary for people: counts, rate, latency percentiles, status codes and failure reasons.
 import type { Bin } from "../core/distribution.ts";
-import type { Document } from "./document.ts";
+import type { Document, Heading } from "./document.ts";
 import type { LatencyStats, Stats, TimingStats } from "../core/summary.ts";
 import { formatDuration } from "../core/units.ts";
 
@@ -14,20 +14,6 @@ const tally = (counts: Readonly<Record<string, number | undefined>>): string =>
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => `${k} ×${n}`)
     .join("  ");
-
-export interface Heading {
-  readonly method: string;
-  readonly url: string;
-  /** Request headers as sent, credentials already masked. */
-  readonly headers: ReadonlyArray<readonly [string, string]>;
-  /** How load was generated, e.g. "8 workers" or "200 req/s, up to 1000 in flight". */
-  readonly load: string;
-  /** Target rate per second (open model). */
-  readonly targetRps: number | undefined;
-  readonly interrupted: boolean;
-  /** Writing the results stream failed, so the run stopped early. */
-  readonly outputFailed: boolean;
-}
 
 const latencyLines = (label: string, l: LatencyStats): ReadonlyArray<string> => [
   `  ${label.padEnd(10)} min ${formatDuration(l.min)} · mean ${formatDuration(l.mean)} · stdev ${
