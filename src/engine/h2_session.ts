@@ -518,6 +518,7 @@ export class H2Session {
   private goAway(last: number, code: number): void {
     this.goaway = { last, code };
     const why = `the server sent GOAWAY (${errorName(code)})`;
+    // Ending these lets `next` send what waits for a slot: elsewhere, as the session is going away.
     for (const s of [...this.streams.values()]) {
       if (s.id > last) this.drop(s, new H2Error("goaway", why, true));
     }
@@ -565,7 +566,13 @@ export class H2Session {
 
   /** A stream ended: start those waiting for the concurrency limit; after GOAWAY, close once idle. */
   private next(): void {
-    while (this.queued.length > 0 && this.streams.size < this.peerMaxStreams && !this.closed) {
+    if (!this.usable) {
+      // After GOAWAY (or with stream ids spent) no stream starts here: what waits goes elsewhere.
+      for (const s of this.queued.splice(0)) {
+        this.end_(s, new H2Error("goaway", "the connection takes no new streams", true));
+      }
+    }
+    while (this.queued.length > 0 && this.streams.size < this.peerMaxStreams) {
       this.begin(this.queued.shift()!);
     }
     if (this.goaway !== undefined && this.idle && !this.closed) {

@@ -64,6 +64,17 @@ for (const [name, c] of Object.entries(rfc.chains)) {
   });
 }
 
+Deno.test("credentials are never indexed: authorization goes as a never-indexed literal and stays out of the table", () => {
+  const e = new Encoder({ huffman: false });
+  const block = e.encode([["authorization", "Bearer s3cret"]]);
+  // 0001xxxx with the static name index 23 (authorization): 0x1f 0x08, then the value in clear.
+  assertEquals(hex(block.subarray(0, 2)), "1f08");
+  assertEquals(e.table.length, 0);
+  const d = new Decoder();
+  assertEquals(decodeAll(d, block), [["authorization", "Bearer s3cret"]]);
+  assertEquals(d.table.length, 0);
+});
+
 Deno.test("malformed blocks are answered with a reason, never a throw", () => {
   // Index 0; an index past the table; an update above the limit; truncated strings; a lone prefix.
   for (const block of ["80", "be", "3fe21f", "400a6375", "41", "ff", "7f80808080808001"]) {

@@ -119,6 +119,22 @@ test("--http2 with --insecure, and with --connect-to: TLS by ALPN either way, co
   ]);
 });
 
+test("-m 300, above nginx's 128 streams at once: the rest wait their turn, none refused, counted exactly", async () => {
+  const json = await exact("h2c", [
+    `http://127.0.0.1:${h2c}/`,
+    "--h2c",
+    "-m",
+    "300",
+    "-c",
+    "1",
+    "-n",
+    "3000",
+    "-t",
+    "1",
+  ]);
+  assertEquals(json.requests, 3000);
+});
+
 test("GOAWAY every 50 streams: nothing lost or counted twice, across threads", async () => {
   const json = await exact("goaway", [
     `http://127.0.0.1:${goaway}/`,
