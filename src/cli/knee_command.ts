@@ -13,7 +13,7 @@ import { RunError, UsageError } from "../domain/errors.ts";
 import type { RunPlan } from "../domain/plan.ts";
 import * as Engine from "../engine/run.ts";
 import * as OutputStream from "../io/output_stream.ts";
-import { ResultsSink } from "../io/results_sink.ts";
+import { LineSink } from "../io/results_sink.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
 import * as KneeHtml from "../report/knee_html.ts";
 import * as KneeReport from "../report/knee.ts";
@@ -175,7 +175,7 @@ const resolve = (raw: Raw): Effect.Effect<Settings, UsageError> =>
   });
 
 /** Runs the open model at `rate` for `ms`, streaming to `sink`, and returns how it went. */
-const runAt = (s: Settings, rate: number, ms: number, sink?: ResultsSink) =>
+const runAt = (s: Settings, rate: number, ms: number, sink?: LineSink) =>
   Effect.gen(function* () {
     const plan: RunPlan = {
       ...s.request,
@@ -198,7 +198,7 @@ const measure = (
     if (s.warmupMs > 0) yield* runAt(s, rate, s.warmupMs);
     // Long enough for the SLO's percentiles to rest on their samples.
     const ms = Math.max(s.stepMs, Math.ceil((Knee.samplesNeeded(s.slo) / rate) * 1000));
-    const sink = out === undefined ? undefined : new ResultsSink(out.out, `,"step":${index + 1}`);
+    const sink = out === undefined ? undefined : new LineSink(out.out, `,"step":${index + 1}`);
     const o = yield* runAt(s, rate, ms, sink);
     if (sink?.failure !== undefined) {
       return yield* new RunError({

@@ -7,6 +7,7 @@ import { UsageError } from "../domain/errors.ts";
 import { fromRecord } from "../io/summary_record.ts";
 import { html, junit, out, output, threshold } from "./common_options.ts";
 import * as Report from "./reporting.ts";
+import { messageOf } from "../domain/thrown.ts";
 
 const files = Args.text({ name: "file" }).pipe(
   Args.atLeast(1),
@@ -60,7 +61,7 @@ const readPart = (path: string): Effect.Effect<Part, UsageError> =>
     catch: (e) =>
       new UsageError({
         reason: "file",
-        message: `cannot read '${path}': ${e instanceof Error ? e.message : String(e)}`,
+        message: `cannot read '${path}': ${messageOf(e)}`,
       }),
   }).pipe(
     Effect.flatMap((text) => {

@@ -9,6 +9,7 @@ import * as Targets from "../core/targets.ts";
 import { parseCount, parseDuration } from "../core/units.ts";
 import { UsageError } from "../domain/errors.ts";
 import type { RequestSpec, RunPlan } from "../domain/plan.ts";
+import { messageOf } from "../domain/thrown.ts";
 
 const url = Args.text({ name: "url" }).pipe(
   Args.optional,
@@ -115,9 +116,7 @@ const readBody = (raw: RequestRaw): Effect.Effect<Uint8Array | undefined, UsageE
     catch: (e) =>
       new UsageError({
         reason: "file",
-        message: `--body-file: cannot read '${path}': ${
-          e instanceof Error ? e.message : String(e)
-        }`,
+        message: `--body-file: cannot read '${path}': ${messageOf(e)}`,
       }),
   });
 };
@@ -139,9 +138,7 @@ const readTargets = (
       catch: (e) =>
         new UsageError({
           reason: "file",
-          message: `--targets: cannot read '${path}': ${
-            e instanceof Error ? e.message : String(e)
-          }`,
+          message: `--targets: cannot read '${path}': ${messageOf(e)}`,
         }),
     });
     const { entries, skipped } = yield* Targets.parse(text, skipInvalid, format);
@@ -167,9 +164,7 @@ const readTargets = (
             catch: (e) =>
               new UsageError({
                 reason: "file",
-                message: `--targets line ${t.line}: cannot read body file: ${
-                  e instanceof Error ? e.message : String(e)
-                }`,
+                message: `--targets line ${t.line}: cannot read body file: ${messageOf(e)}`,
               }),
           });
         return { method: t.method, url: t.url, headers: merged, body: b } satisfies RequestSpec;
@@ -183,7 +178,7 @@ const readCaCert = (path: string): Effect.Effect<ReadonlyArray<string>, UsageErr
     catch: (e) =>
       new UsageError({
         reason: "file",
-        message: `--cacert: cannot read '${path}': ${e instanceof Error ? e.message : String(e)}`,
+        message: `--cacert: cannot read '${path}': ${messageOf(e)}`,
       }),
   }).pipe(
     Effect.filterOrFail(
@@ -266,8 +261,7 @@ const parseConnectTo = (
 const checkSocket = (path: string): Effect.Effect<string, UsageError> =>
   Effect.tryPromise({
     try: () => Deno.stat(path),
-    catch: (e) =>
-      flagError(`--unix-socket: no socket at '${path}' (${e instanceof Error ? e.message : e})`),
+    catch: (e) => flagError(`--unix-socket: no socket at '${path}' (${messageOf(e)})`),
   }).pipe(
     Effect.filterOrFail(
       (info) => info.isSocket === true,

@@ -13,7 +13,7 @@ import * as Engine from "../engine/run.ts";
 import * as Threads from "../engine/threads.ts";
 import { IntervalSink } from "../io/interval_sink.ts";
 import * as OutputStream from "../io/output_stream.ts";
-import { ResultsSink } from "../io/results_sink.ts";
+import { LineSink } from "../io/results_sink.ts";
 import { set as setExitCode } from "./exit_code.ts";
 import * as Report from "./reporting.ts";
 import { options, type Raw } from "./run_options.ts";
@@ -127,7 +127,7 @@ const openResults = (path: string, plan: RunPlan, intervalMs: number | undefined
       : `${plan.targets.length} targets`;
     return {
       sink: intervalMs === undefined
-        ? new ResultsSink(o.out)
+        ? new LineSink(o.out)
         : new IntervalSink(o.out, intervalMs, target),
       close: o.close,
     };

@@ -2,6 +2,7 @@
 import { type Reason, reasonIndex } from "../domain/reason.ts";
 import { TransportError } from "./http1.ts";
 import { ProtocolError } from "./response_parser.ts";
+import { messageOf } from "../domain/thrown.ts";
 
 const messageReasons: ReadonlyArray<readonly [RegExp, Reason]> = [
   // First: a certificate's fault may name a `DnsName(…)`, which is no DNS failure.
@@ -24,7 +25,7 @@ export const classify = (e: unknown, aborted: "timeout" | "cancelled" | undefine
   ) return "connection_reset";
   if (e instanceof Deno.errors.TimedOut) return "timeout";
   if (e instanceof Deno.errors.UnexpectedEof) return "connection_closed";
-  const message = e instanceof Error ? e.message : String(e);
+  const message = messageOf(e);
   for (const [pattern, reason] of messageReasons) if (pattern.test(message)) return reason;
   if (e instanceof Deno.errors.NotFound) return "dns";
   if (e instanceof Deno.errors.InvalidData) return "tls";

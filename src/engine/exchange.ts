@@ -3,42 +3,13 @@
 import { maskSecrets } from "../core/request.ts";
 import type * as Summary from "../core/summary.ts";
 import { reasonIndex } from "../domain/reason.ts";
+import type { ResultsSink } from "../domain/results_sink.ts";
 import { classifyIndex } from "./classify.ts";
 import type { Channel, Channels } from "./channel.ts";
 import { Progress } from "./http1.ts";
 import { isRedirect } from "./redirects.ts";
 import type { Target, Targets } from "./target.ts";
-
-/** Receives every finished request when --results is given (io/ writes them out). */
-export interface ResultsSink {
-  /**
-   * Times are performance.now(); latencies are µs from the intended start and from the send; `lagUs`
-   * is how late the send went out against the plan (the open model), -1 where there is no plan.
-   */
-  push(
-    intended: number,
-    sentAt: number,
-    latencyUs: number,
-    sentLatencyUs: number,
-    lagUs: number,
-    status: number,
-    reasonIndex: number,
-    ok: boolean,
-    bytes: number,
-    targetJson: string,
-  ): void;
-  /**
-   * An arrival of the open model dropped at `intended`: no in-flight slot was free; `byClient` when
-   * salvo had fallen behind its plan (see Summary.droppedByClient).
-   */
-  drop(intended: number, byClient: boolean): void;
-  /** Called every few tens of milliseconds with performance.now(): write what is due. */
-  flush(now: number): void;
-  /** The run is over: write everything left. */
-  finish(now: number): void;
-  /** Why a write failed, once one has: the run then stops and exits 3 (nothing is written after it). */
-  readonly failure: string | undefined;
-}
+import { messageOf } from "../domain/thrown.ts";
 
 /** State every worker of a run reads and claims from; one JS thread, so plain fields are enough. */
 export interface Shared {
@@ -65,7 +36,7 @@ const timeoutIndex = reasonIndex.timeout;
 
 /** A failure's message on one line, secrets masked, at most 200 characters. */
 export const whyOf = (e: unknown): string => {
-  const text = maskSecrets(e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
+  const text = maskSecrets(messageOf(e)).replace(/\s+/g, " ").trim();
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 };
 

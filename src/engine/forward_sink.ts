@@ -1,6 +1,6 @@
 // A load thread's results stream: finished requests kept as numbers and posted to the main thread,
 // which writes them (so lines from every thread reach one writer whole, never interleaved).
-import type { ResultsSink } from "./exchange.ts";
+import type { ResultsSink } from "../domain/results_sink.ts";
 import { fieldsPerResult, type FromThread } from "./wire.ts";
 
 const batch = 4096;

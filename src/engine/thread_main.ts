@@ -9,6 +9,7 @@ import { toRecord } from "../io/summary_record.ts";
 import { ForwardSink } from "./forward_sink.ts";
 import { emptySnapshot, execute, partOf, prepare, type Run, type Snapshot } from "./run.ts";
 import { type FromThread, fromWire, type ThreadReport, type ToThread } from "./wire.ts";
+import { messageOf } from "../domain/thrown.ts";
 
 /**
  * SALVO_FAULT_THREAD=K makes load thread K (from 1) throw once its run has started: how the tests see
@@ -122,7 +123,7 @@ export const serve = (): void => {
   });
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();
-    failed(e.reason instanceof Error ? e.reason.message : String(e.reason));
+    failed(messageOf(e.reason));
   });
   post({ type: "loaded" });
 };

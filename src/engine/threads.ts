@@ -14,7 +14,7 @@ import { RunError } from "../domain/errors.ts";
 import type { RunPlan } from "../domain/plan.ts";
 import { fromRecord } from "../io/summary_record.ts";
 import { threadUrl } from "./entry.ts";
-import type { ResultsSink } from "./exchange.ts";
+import type { ResultsSink } from "../domain/results_sink.ts";
 import { replay } from "./forward_sink.ts";
 import * as Engine from "./run.ts";
 import { type FromThread, type ThreadReport, type ToThread, toWire } from "./wire.ts";

@@ -6,6 +6,7 @@
 // written in place, never renamed over. A directory, or a directory salvo cannot write in, is refused.
 import * as Effect from "effect/Effect";
 import { RunError } from "../domain/errors.ts";
+import { messageOf } from "../domain/thrown.ts";
 
 /** What a path resolves to for writing: its final target and how to write it. */
 interface Destination {
@@ -77,7 +78,7 @@ const probeDirectory = (dir: string): void => {
 const failure = (flag: string, path: string, e: unknown) =>
   new RunError({
     reason: "output",
-    message: `${flag}: cannot write '${path}': ${e instanceof Error ? e.message : String(e)}`,
+    message: `${flag}: cannot write '${path}': ${messageOf(e)}`,
   });
 
 /** Checks, before any request, that `write(path, …)` will be able to write: refused with exit 3. */

@@ -3,12 +3,13 @@
 // Memory stays flat however long the run: a window's summary is written out and replaced when it
 // closes. `salvo report` merges the records back into the run's summary.
 import * as Summary from "../core/summary.ts";
+import type { ResultsSink } from "../domain/results_sink.ts";
 import { toRecord } from "./summary_record.ts";
 import { tryWriteWhole } from "./whole_write.ts";
 
 const encoder = new TextEncoder();
 
-export class IntervalSink {
+export class IntervalSink implements ResultsSink {
   private window = Summary.empty();
   private windowStart: number | undefined;
   private readonly originUs = Math.round(performance.timeOrigin * 1000);

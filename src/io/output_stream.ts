@@ -2,6 +2,7 @@
 // the run so that an unwritable path stops salvo before its first request.
 import * as Effect from "effect/Effect";
 import { RunError } from "../domain/errors.ts";
+import { messageOf } from "../domain/thrown.ts";
 
 export interface OutputStream {
   readonly out: { writeSync(p: Uint8Array): number };
@@ -25,6 +26,6 @@ export const open = (flag: string, path: string): Effect.Effect<OutputStream, Ru
     catch: (e) =>
       new RunError({
         reason: "output",
-        message: `${flag}: cannot write '${path}': ${e instanceof Error ? e.message : String(e)}`,
+        message: `${flag}: cannot write '${path}': ${messageOf(e)}`,
       }),
   });

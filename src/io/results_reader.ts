@@ -11,6 +11,7 @@ import { Bucketer, type Row } from "../core/timeline.ts";
 import { UsageError } from "../domain/errors.ts";
 import { isReason, reasonIndex } from "../domain/reason.ts";
 import { fromRecord } from "./summary_record.ts";
+import { messageOf } from "../domain/thrown.ts";
 
 export interface ReadResults {
   readonly summary: Summary.Summary;
@@ -152,7 +153,7 @@ export const read = (
         try {
           file = path === "-" ? undefined : await Deno.open(path);
         } catch (e) {
-          throw usage(`cannot read '${path}': ${e instanceof Error ? e.message : String(e)}`);
+          throw usage(`cannot read '${path}': ${messageOf(e)}`);
         }
         let n = 0;
         for await (const { text, whole } of linesOf(file?.readable ?? Deno.stdin.readable)) {

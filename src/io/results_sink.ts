@@ -4,6 +4,7 @@
 // synchronous whole-buffer writes every flush, so the file never ends in a torn line whatever
 // interrupts the run (short of the process being killed mid-write).
 import { reasons } from "../domain/reason.ts";
+import type { ResultsSink } from "../domain/results_sink.ts";
 import { tryWriteWhole } from "./whole_write.ts";
 
 // A line: {"intended_us","sent_us","latency_us","lag_us","status","ok","bytes","error","target"}; times
@@ -15,7 +16,7 @@ const encoder = new TextEncoder();
 /** Flush once this many lines are waiting, whatever the timer says. */
 const batchLines = 4096;
 
-export class ResultsSink {
+export class LineSink implements ResultsSink {
   private lines: string[] = [];
   /** Set by the first failed write; later lines are dropped (the run is stopping). */
   failure: string | undefined;

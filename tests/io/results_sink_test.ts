@@ -1,7 +1,7 @@
 // The results stream: one whole line per request with its failure reason; a failed write stops it.
 import { reasonIndex } from "../../src/domain/reason.ts";
 import { IntervalSink } from "../../src/io/interval_sink.ts";
-import { ResultsSink } from "../../src/io/results_sink.ts";
+import { LineSink } from "../../src/io/results_sink.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 /** An in-memory stdout that can be told to fail. */
@@ -19,9 +19,9 @@ const memory = (failWith?: Error) => {
   };
 };
 
-Deno.test("ResultsSink: a line per request, with its status, latency and failure reason", () => {
+Deno.test("results stream: a line per request, with its status, latency and failure reason", () => {
   const out = memory();
-  const sink = new ResultsSink(out);
+  const sink = new LineSink(out);
   sink.push(1000, 1000.5, 2000, 1500, -1, 200, -1, true, 120, `"GET http://a/"`);
   sink.push(2000, 2000, 3250, 3250, -1, 0, reasonIndex.timeout, false, 0, `"GET http://a/"`);
   sink.push(
@@ -47,8 +47,8 @@ Deno.test("ResultsSink: a line per request, with its status, latency and failure
   assertEquals(sink.failure, undefined);
 });
 
-Deno.test("ResultsSink: a failed write is kept as the failure, and nothing is written after it", () => {
-  const sink = new ResultsSink(memory(new Deno.errors.BrokenPipe("broken pipe")));
+Deno.test("results stream: a failed write is kept as the failure, and nothing is written after it", () => {
+  const sink = new LineSink(memory(new Deno.errors.BrokenPipe("broken pipe")));
   sink.push(1000, 1000, 1000, 1000, -1, 200, -1, true, 1, `"GET http://a/"`);
   sink.flush(1001);
   assertEquals(sink.failure, "the reader closed the pipe");
@@ -77,9 +77,9 @@ Deno.test("IntervalSink: each window holds the requests that ended in it, with t
   assert(first.type === "interval" && first.target === "GET http://a/", JSON.stringify(first));
 });
 
-Deno.test("ResultsSink: the open model's lines carry lag_us, and a dropped arrival is a line of its own", () => {
+Deno.test("results stream: the open model's lines carry lag_us, and a dropped arrival is a line of its own", () => {
   const out = memory();
-  const sink = new ResultsSink(out);
+  const sink = new LineSink(out);
   sink.push(1000, 1000.25, 2000, 1750, 250, 200, -1, true, 120, `"GET http://a/"`);
   sink.drop(1001, false);
   sink.finish(4000);
