@@ -17,7 +17,10 @@ const codes = new Uint32Array(257);
 /** The decoding tree: node n's children are child[2n] (bit 0) and child[2n + 1] (bit 1); a leaf holds -1 - symbol. */
 const child = new Int32Array(2 * 512).fill(0);
 
-(() => {
+/** Builds the code, the tree and the decoder's steps on first use: a run over HTTP/1.1 never pays it. */
+let built = false;
+const build = (): void => {
+  built = true;
   for (let s = 0; s < 257; s++) lengths[s] = lengthLetters.charCodeAt(s) - 65 + 5;
   const order = Array.from({ length: 257 }, (_, s) => s).sort((a, b) =>
     lengths[a]! - lengths[b]! || a - b
@@ -37,10 +40,12 @@ const child = new Int32Array(2 * 512).fill(0);
       }
     }
   });
-})();
+  buildSteps();
+};
 
 /** Octets the Huffman encoding of `s` (a byte string: one char per octet) takes. */
 export const encodedLength = (s: string): number => {
+  if (!built) build();
   let bits = 0;
   for (let i = 0; i < s.length; i++) bits += lengths[s.charCodeAt(i) & 0xff]!;
   return Math.ceil(bits / 8);
@@ -48,6 +53,7 @@ export const encodedLength = (s: string): number => {
 
 /** Writes the Huffman encoding of `s` at `out[at]`, padded with the EOS prefix; returns the end. */
 export const encodeInto = (s: string, out: Uint8Array, at: number): number => {
+  if (!built) build();
   let acc = 0; // pending bits, right-aligned; never more than 7 + 30, so kept as a float-safe number
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -75,7 +81,7 @@ export const encodeInto = (s: string, out: Uint8Array, at: number): number => {
 const step = new Int32Array(256 * 16);
 const canEnd = new Uint8Array(256);
 
-(() => {
+const buildSteps = (): void => {
   // Node numbers of the tree above run to 255 (256 internal nodes); leaves are negative.
   const depth = new Int32Array(256);
   const ones = new Uint8Array(256).fill(0);
@@ -110,7 +116,7 @@ const canEnd = new Uint8Array(256);
       step[n * 16 + nibble] = failed ? -1 : node + 256 * emitted;
     }
   }
-})();
+};
 
 /** Where the symbols of one decode go before they become a string. */
 let scratch = new Uint8Array(256);
@@ -120,6 +126,7 @@ let scratch = new Uint8Array(256);
  * inside, padding longer than 7 bits, or padding that is not EOS's prefix (RFC 7541 §5.2).
  */
 export const decode = (src: Uint8Array, start: number, end: number): string | undefined => {
+  if (!built) build();
   // Every symbol takes at least 5 bits: at most 8/5 of a symbol per octet.
   if (scratch.length < (end - start) * 2) scratch = new Uint8Array((end - start) * 2);
   const out = scratch;
