@@ -43,9 +43,11 @@ export const diagnose = (
   o: Outcome,
   stats: Summary.Stats,
   evaluations: ReadonlyArray<Thresholds.Evaluation>,
+  http2Streams?: number,
 ): Diagnosis.Diagnosis =>
   Diagnosis.diagnose({
     concurrency: o.concurrency,
+    ...(http2Streams === undefined ? {} : { http2Streams }),
     elapsedMs: o.elapsedMs,
     requests: stats.requests,
     failures: stats.failures,
@@ -193,7 +195,14 @@ export const report = (
         },
         targets: run.plan.targets.length,
         targetRps: o.targetRps,
-        diagnosis: outputFailure === undefined ? diagnose(o, stats, evaluations) : undefined,
+        diagnosis: outputFailure === undefined
+          ? diagnose(
+            o,
+            stats,
+            evaluations,
+            run.plan.transport.http2 ? run.plan.transport.streams : undefined,
+          )
+          : undefined,
         loopLagP99Ms: o.loopLag.valueAtPercentile(99) / 1000,
         cpuShare: cpuShare(o),
         threads: o.threads,

@@ -24,6 +24,8 @@ export interface Evidence {
   readonly loopLagP99Ms: number;
   /** CPU time of salvo's busiest load thread per wall-clock time; near 1, its core was saturated. */
   readonly cpuShare: number;
+  /** Over HTTP/2: the streams per connection (-m); each stream is one of `concurrency`. */
+  readonly http2Streams?: number;
   /** With several load threads: which was the busiest (from 0), of how many. */
   readonly thread?: { readonly index: number; readonly count: number };
   /** The most frequent failure: a reason like `timeout` or a status like `503`, with its count. */
@@ -141,14 +143,20 @@ export const diagnose = (e: Evidence): Diagnosis => {
       } of a CPU core) or to workers parked by --stages: no single limit stands out`,
     };
   }
+  // Over HTTP/2 the closed model's workers are streams, -c connections × -m each.
+  const m = e.http2Streams;
+  const noun = m === undefined ? "workers" : "streams";
+  const split = m === undefined ? "" : ` (${e.concurrency / m} connections × ${m})`;
   return {
     ...base,
     verdict: "server-bound",
-    explanation: `workers were busy ${pct(busyShare)} of the time waiting for responses (mean ${
+    explanation: `${noun} were busy ${pct(busyShare)} of the time waiting for responses (mean ${
       formatDuration(e.meanLatencyMs)
-    }): ${e.concurrency} workers ÷ ${formatDuration(e.meanLatencyMs)} ≈ ${
+    }): ${e.concurrency} ${noun}${split} ÷ ${formatDuration(e.meanLatencyMs)} ≈ ${
       rate(ceiling)
-    } req/s, achieved ${rate(e.rps)}; raise -c for more throughput if the server has room`,
+    } req/s, achieved ${rate(e.rps)}; raise ${
+      m === undefined ? "-c" : "-c or -m"
+    } for more throughput if the server has room`,
   };
 };
 

@@ -43,6 +43,26 @@ Deno.test("workers busy waiting for a slow server is server-bound, with the conc
   assert(d.explanation.includes("4 workers ÷ 200ms ≈ 20.0 req/s, achieved 19.8"), d.explanation);
 });
 
+Deno.test("over HTTP/2 the server-bound ceiling counts streams, split into connections, and names -m", () => {
+  const d = Diagnosis.diagnose(
+    evidence({
+      concurrency: 40,
+      http2Streams: 10,
+      requests: 400,
+      rps: 198,
+      meanLatencyMs: 200,
+      delayMs: 0,
+      pausedMs: 0,
+      elapsedMs: 2020,
+    }),
+  );
+  assertEquals(d.verdict, "server-bound");
+  assertEquals(
+    d.explanation,
+    "streams were busy 99% of the time waiting for responses (mean 200ms): 40 streams (4 connections × 10) ÷ 200ms ≈ 200 req/s, achieved 198; raise -c or -m for more throughput if the server has room",
+  );
+});
+
 Deno.test("failures behind a failed success-rate threshold are error-bound, naming the top failure", () => {
   const d = Diagnosis.diagnose(
     evidence({
