@@ -31,7 +31,8 @@ export const startNginx = async (
 ): Promise<Nginx> => {
   const dir = await Deno.makeTempDir({ prefix: "salvo-nginx-" });
   await Deno.mkdir(`${dir}/tmp`);
-  const conf = `worker_processes 1;
+  // One process, no master: a test that dies, however it dies, leaves no orphaned worker serving on.
+  const conf = `master_process off;
 daemon off;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log;
@@ -60,6 +61,13 @@ ${servers(dir)}
       ? new Error("the HTTP/2 tests run nginx: apt-get install -y nginx")
       : e;
   }
+  // A test file that stops early (a failure under --fail-fast, a --filter) never reaches its stop.
+  const onUnload = () => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  };
+  globalThis.addEventListener("unload", onUnload);
   for (const port of ports) {
     for (let i = 0;; i++) {
       try {
@@ -90,6 +98,7 @@ ${servers(dir)}
       for (const log of logs) await Deno.writeTextFile(`${dir}/${log}.log`, "");
     },
     stop: async () => {
+      globalThis.removeEventListener("unload", onUnload);
       child.kill("SIGTERM");
       await child.status;
       await child.stderr.cancel().catch(() => {});
