@@ -144,17 +144,10 @@ export class H2Session {
   cancel(s: Stream, why: Error): void {
     if (s.id === 0) {
       const i = this.queued.indexOf(s);
-      if (i >= 0) this.queued.splice(i, 1);
-    } else if (this.streams.get(s.id) === s) {
-      this.streams.delete(s.id);
-      this.blocked.delete(s);
-      if (!this.closed) {
-        this.out.words(FrameType.RstStream, 0, s.id, ErrorCode.Cancel);
-        this.queueFlush();
-      }
-      this.next();
-    } else return;
-    this.end_(s, why);
+      if (i < 0) return;
+      this.queued.splice(i, 1);
+      this.end_(s, why);
+    } else if (this.streams.get(s.id) === s) this.reset(s, ErrorCode.Cancel, why);
   }
 
   /** Closes the socket; whatever is in flight fails as closed. */
@@ -422,12 +415,10 @@ export class H2Session {
     s.bytes += length + 9;
     s.used += length;
     if (s.used > ourWindow) {
-      this.out.words(FrameType.RstStream, 0, id, ErrorCode.FlowControlError);
-      this.queueFlush();
-      return this.resetByServer(
+      return this.reset(
         s,
         ErrorCode.FlowControlError,
-        "the server sent DATA beyond the stream's window",
+        new H2Error("flow_control", "the server sent DATA beyond the stream's window"),
       );
     }
     if (flags & Flag.EndStream) this.complete(s);
@@ -465,9 +456,11 @@ export class H2Session {
       // 1xx heads come before the response's own; a head without a valid :status is malformed.
       if (status >= 100 && status < 200 && !endStream) return;
       if (status < 200 || status > 999) {
-        this.out.words(FrameType.RstStream, 0, id, ErrorCode.ProtocolError);
-        this.queueFlush();
-        return this.resetByServer(s, ErrorCode.ProtocolError, "a response without a valid :status");
+        return this.reset(
+          s,
+          ErrorCode.ProtocolError,
+          new H2Error("protocol_error", "a response without a valid :status"),
+        );
       }
       s.status = status;
     }
@@ -526,8 +519,8 @@ export class H2Session {
     if (this.streams.size === 0) this.fail(new H2Error("goaway", why));
   }
 
-  /** The server reset `s` (or this side did, for the server's fault): a failure under its reason. */
-  private resetByServer(s: Stream, code: number, message?: string): void {
+  /** The server reset `s`: a failure under the reason its code names. */
+  private resetByServer(s: Stream, code: number): void {
     const reason: Reason = code === ErrorCode.RefusedStream
       ? "refused_stream"
       : code === ErrorCode.FlowControlError
@@ -535,10 +528,16 @@ export class H2Session {
       : code === ErrorCode.ProtocolError
       ? "protocol_error"
       : "stream_reset";
-    this.drop(
-      s,
-      new H2Error(reason, message ?? `the server reset the stream (${errorName(code)})`),
-    );
+    this.drop(s, new H2Error(reason, `the server reset the stream (${errorName(code)})`));
+  }
+
+  /** This side resets `s` (RST_STREAM with `code`): cut short, or the server broke the rules. */
+  private reset(s: Stream, code: number, why: Error): void {
+    if (!this.closed) {
+      this.out.words(FrameType.RstStream, 0, s.id, code);
+      this.queueFlush();
+    }
+    this.drop(s, why);
   }
 
   private complete(s: Stream): void {

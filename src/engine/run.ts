@@ -193,7 +193,8 @@ export const prepare = (
     channels: new Channels(
       targets.endpoints,
       plan.followRedirects !== undefined,
-      plan.transport.http2 ? plan.transport.streams : 1,
+      // 1 unless HTTP/2: -m without --http2 or --h2c is refused (cli/flag_rules.ts).
+      plan.transport.streams,
     ),
   };
   const load = loadOf(plan, shared, share);

@@ -1,6 +1,6 @@
 // HTTP/2 against nginx: cleartext (prior knowledge) and TLS (ALPN), one and ten streams, GOAWAY mid-run, a unix socket, bodies under flow control.
 import { makeCerts } from "./certs.ts";
-import { freePort, startNginx } from "./nginx.ts";
+import { exact as exactAt, freePort, nginxTest, startNginx } from "./nginx.ts";
 import { entry, runJson, salvo } from "./support.ts";
 import { assert, assertEquals } from "../assert.ts";
 
@@ -43,20 +43,8 @@ const nginx = await startNginx(
   ["h2c", "sock", "tls", "goaway", "h1tls"],
 );
 
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, fn, sanitizeResources: false, sanitizeOps: false });
-
-/** Runs salvo and checks that every request succeeded and that nginx's `log` counted each once. */
-const exact = async (log: string, args: string[]) => {
-  await nginx.reset();
-  const { code, json } = await runJson(args);
-  const served = await nginx.count(log);
-  assertEquals(code, 0, JSON.stringify(json.errors));
-  assertEquals(json.errors, {});
-  assertEquals(json.requests, served);
-  assertEquals(json.successes, served);
-  return json;
-};
+const test = nginxTest;
+const exact = (log: string, args: string[]) => exactAt(nginx, log, args);
 
 for (const m of [1, 10]) {
   test(`--h2c -m ${m}: requests by -n = what nginx counted, -c × -m in flight`, async () => {

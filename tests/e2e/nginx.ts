@@ -3,6 +3,9 @@
 // The configuration names only paths under that folder (its error log too, by -e), so nothing of
 // the machine's own nginx is read or written.
 
+import { assertEquals } from "../assert.ts";
+import { type Json, runJson } from "./support.ts";
+
 export interface Nginx {
   readonly dir: string;
   /** Requests a server answered: the lines of its access log. */
@@ -11,6 +14,25 @@ export interface Nginx {
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** A test that leaves the nginx of its file running for the next one. */
+export const nginxTest = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name, fn, sanitizeResources: false, sanitizeOps: false });
+
+/**
+ * Runs `salvo run ARGS -o json -q` and checks that every request succeeded and that the server
+ * logging to `log` counted each once; returns the JSON summary.
+ */
+export const exact = async (nginx: Nginx, log: string, args: string[]): Promise<Json> => {
+  await nginx.reset();
+  const { code, json } = await runJson(args);
+  const served = await nginx.count(log);
+  assertEquals(code, 0, JSON.stringify(json.errors));
+  assertEquals(json.errors, {});
+  assertEquals(json.requests, served);
+  assertEquals(json.successes, served);
+  return json;
+};
 
 /** A loopback port nobody listens on now. */
 export const freePort = (): number => {

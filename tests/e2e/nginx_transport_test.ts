@@ -1,5 +1,5 @@
 // --unix-socket and --no-keepalive against nginx: counted exactly, and each connect timed as curl times it.
-import { freePort, startNginx } from "./nginx.ts";
+import { exact as exactAt, freePort, nginxTest, startNginx } from "./nginx.ts";
 import { runJson } from "./support.ts";
 import { assert, assertEquals } from "../assert.ts";
 
@@ -21,18 +21,8 @@ const nginx = await startNginx(
 );
 const url = `http://127.0.0.1:${port}/`;
 
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, fn, sanitizeResources: false, sanitizeOps: false });
-
-const exact = async (log: string, args: string[]) => {
-  await nginx.reset();
-  const { code, json } = await runJson(args);
-  const served = await nginx.count(log);
-  assertEquals(code, 0);
-  assertEquals(json.errors, {});
-  assertEquals(json.requests, served);
-  return json;
-};
+const test = nginxTest;
+const exact = (log: string, args: string[]) => exactAt(nginx, log, args);
 
 test("--unix-socket to nginx, by -n and by duration: what nginx counted", async () => {
   const socket = `${nginx.dir}/h1.sock`;
