@@ -3,6 +3,7 @@ import { Command, Options } from "@effect/cli";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 import * as Ref from "effect/Ref";
+import * as Diagnosis from "../core/diagnosis.ts";
 import * as Knee from "../core/knee.ts";
 import * as Pacing from "../core/pacing.ts";
 import * as Request from "../core/request.ts";
@@ -211,6 +212,7 @@ const measure = (
     const evaluations = s.slo.map((t) => Thresholds.evaluate(t, f));
     const cpuShare = Engine.cpuShare(o);
     const loopLagP99Ms = o.loopLag.valueAtPercentile(99) / 1000;
+    const starvation = Diagnosis.starvation(Report.machineOf(o), o.elapsedMs);
     const outcome = Knee.judge(evaluations.every((e) => e.passed), {
       cpuShare,
       loopLagMs: o.loopLag.valueAtPercentile(90) / 1000,
@@ -218,6 +220,7 @@ const measure = (
       dropped: stats.dropped,
       slotsNeeded: (rate * stats.latencyUncorrected.mean) / 1000,
       maxInFlight: s.maxInFlight,
+      starved: starvation !== undefined,
     });
     return {
       index,
@@ -227,16 +230,21 @@ const measure = (
       evaluations,
       cpuShare,
       loopLagP99Ms,
+      ...(outcome === "starved" ? { starvation } : {}),
     } satisfies KneeReport.Step;
   });
 
 /** The exit code: 0 a knee (at least --require-rate), 1 short of it or none, 3 salvo was the limit. */
 const exitCode = (r: Knee.Result, requireRate: number | undefined): number =>
-  r.limitedBy === "client"
+  r.limitedBy === "client" || r.limitedBy === "starved"
     ? codes.runError
     : r.kneeRps === undefined || (requireRate !== undefined && r.kneeRps < requireRate)
     ? codes.thresholdFailed
     : codes.ok;
+
+/** The search ended on the server's behaviour, not on salvo's (its limit, or its starvation). */
+const serversKnee = (r: Knee.Result): boolean =>
+  r.limitedBy !== "client" && r.limitedBy !== "starved";
 
 const handler = (raw: Raw) =>
   Effect.gen(function* () {
@@ -270,11 +278,11 @@ const handler = (raw: Raw) =>
       JSON.stringify(
         {
           // Salvo as the limit is no knee: what the server was seen to sustain is `reached_rps`.
-          knee_rps: result?.kneeRps === undefined || result.limitedBy === "client"
+          knee_rps: result?.kneeRps === undefined || !serversKnee(result)
             ? null
             : Number(result.kneeRps.toFixed(3)),
           limited_by: result?.limitedBy ?? null,
-          ...(result?.limitedBy === "client"
+          ...(result !== undefined && !serversKnee(result)
             ? {
               reached_rps: result.kneeRps === undefined ? null : Number(result.kneeRps.toFixed(3)),
               client_limit_rps: Number(measured.at(-1)!.rate.toFixed(3)),
@@ -315,7 +323,7 @@ const handler = (raw: Raw) =>
         ),
       );
     }
-    if (result.limitedBy === "client" && json) {
+    if (!serversKnee(result) && json) {
       yield* Effect.sync(() =>
         console.error(`salvo: ${KneeReport.verdict(result, measured, s.requireRate)}`)
       );

@@ -39,6 +39,21 @@ export const topFailure = (stats: Summary.Stats): { what: string; count: number 
   return failing[0];
 };
 
+/** The machine's figures as the diagnosis reads them: the most delayed thread's wait stands for all. */
+export const machineOf = (o: Outcome): Diagnosis.Machine => {
+  const waits = o.threads.map((t) => t.waitShare);
+  return {
+    busyShare: o.host.busyShare,
+    stealShare: o.host.stealShare,
+    othersShare: o.host.othersShare,
+    waitMs: o.host.waitMs,
+    waitShare: waits.length === 0 || waits.some((w) => w === undefined)
+      ? undefined
+      : Math.max(...(waits as number[])),
+    throttledMs: o.host.throttledMs,
+  };
+};
+
 export const diagnose = (
   o: Outcome,
   stats: Summary.Stats,
@@ -58,6 +73,7 @@ export const diagnose = (
     // Each thread is judged on its own: one saturated thread limits the run however idle the others.
     loopLagP99Ms: Math.max(0, ...o.threads.map((t) => t.loopLagP99Ms)),
     cpuShare: busiestThread(o).thread.cpuShare,
+    machine: machineOf(o),
     ...(o.threads.length > 1
       ? { thread: { index: busiestThread(o).index, count: o.threads.length } }
       : {}),
@@ -206,6 +222,7 @@ export const report = (
         loopLagP99Ms: o.loopLag.valueAtPercentile(99) / 1000,
         cpuShare: cpuShare(o),
         threads: o.threads,
+        host: o.host,
         interrupted: o.interrupted,
         aborted: o.aborted,
       },

@@ -97,7 +97,7 @@ export const resolve = (
         (rampMs > 0 ? rampMs : maxRequests === undefined ? 10_000 : undefined),
       maxRequests,
     };
-    const threads = yield* resolveThreads(raw.threads, model, maxRequests);
+    const threads = yield* resolveThreads(raw.threads, plan);
     const intervalMs = yield* optional(raw.interval, (t) => parseDuration("--interval", t));
     if (intervalMs !== undefined && intervalMs <= 0) {
       return yield* new UsageError({

@@ -5,6 +5,7 @@ export type Verdict =
   | "pacing-limited"
   | "server-bound"
   | "client-saturated"
+  | "client-starved"
   | "error-bound"
   | "inconclusive";
 
@@ -24,6 +25,8 @@ export interface Evidence {
   readonly loopLagP99Ms: number;
   /** CPU time of salvo's busiest load thread per wall-clock time; near 1, its core was saturated. */
   readonly cpuShare: number;
+  /** What the machine did meanwhile; absent, or a figure undefined, where it was not measured. */
+  readonly machine?: Machine;
   /** Over HTTP/2: the streams per connection (-m); each stream is one of `concurrency`. */
   readonly http2Streams?: number;
   /** With several load threads: which was the busiest (from 0), of how many. */
@@ -45,6 +48,22 @@ export interface Evidence {
   };
 }
 
+/** The machine around salvo: who else used the CPU, and how long salvo waited for one. */
+export interface Machine {
+  /** Share of all cores' time spent working (steal apart), 0..1. */
+  readonly busyShare: number | undefined;
+  /** Share of all cores' time the hypervisor gave to other machines, 0..1. */
+  readonly stealShare: number | undefined;
+  /** Of `busyShare`, the part outside salvo's process. */
+  readonly othersShare: number | undefined;
+  /** Time salvo's threads were ready to run but waited for a CPU, all threads added, ms. */
+  readonly waitMs: number | undefined;
+  /** The load thread that waited most: its share of the run spent waiting for a CPU, 0..1. */
+  readonly waitShare: number | undefined;
+  /** Time a container's CPU quota held salvo back, ms. */
+  readonly throttledMs: number | undefined;
+}
+
 export interface Diagnosis {
   readonly verdict: Verdict;
   readonly explanation: string;
@@ -63,6 +82,28 @@ export const saturatedLagMs = 20;
  */
 export const precisePacingLagMs = 1;
 export const saturatedCpuShare = 0.9;
+/**
+ * A timer lag sets salvo's pace only where it is a noticeable part of each request's time: at least
+ * `saturatedLagMs` and this share of the mean latency (20 ms of lag is 10 % of a 200 ms answer, and
+ * the server set that run's pace).
+ */
+export const lagShareOfLatency = 0.25;
+/** A lag with at least this share of a core in use, and no one else holding the CPU, is salvo's own work. */
+export const ownWorkCpuShare = 0.5;
+/**
+ * Starvation: a load thread spent at least this share of the run ready to run but waiting for a CPU
+ * (its run-queue wait in /proc/…/schedstat)…
+ */
+export const starvedWaitShare = 0.05;
+/** …or this share, which stands as starvation even where its timers kept their time. */
+export const starvedAloneWaitShare = 0.2;
+/**
+ * …while someone else held the CPU: the machine's cores this busy (stolen time included), the
+ * hypervisor stealing this share, or a container quota holding salvo back this share of the run.
+ */
+export const contendedBusyShare = 0.85;
+export const contendedStealShare = 0.05;
+export const contendedThrottledShare = 0.05;
 const errorMetrics = new Set(["failures", "successes", "success_rate", "error_rate"]);
 /**
  * A verdict needs evidence: at least this many requests or this much load. Below both, start-up
@@ -75,9 +116,56 @@ export const minElapsedMs = 1000;
 export const serverBoundBusyShare = 0.5;
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+/**
+ * Who took the CPU from salvo, in words, when the machine's figures show that it waited for one while
+ * another held it; undefined when they do not (or were not measured).
+ */
+export const starvation = (m: Machine | undefined, elapsedMs: number): string | undefined => {
+  if (m?.waitShare === undefined || m.waitShare < starvedWaitShare) return undefined;
+  const busy = (m.busyShare ?? 0) + (m.stealShare ?? 0);
+  const takers: string[] = [];
+  if (m.busyShare !== undefined && busy >= contendedBusyShare) {
+    takers.push(
+      `the machine was ${pct(busy)} busy` +
+        (m.othersShare === undefined ? "" : `, ${pct(m.othersShare)} of it outside salvo`),
+    );
+  }
+  if ((m.stealShare ?? 0) >= contendedStealShare) {
+    takers.push(`the hypervisor took ${pct(m.stealShare!)} of the CPU for other machines`);
+  }
+  if (elapsedMs > 0 && (m.throttledMs ?? 0) >= contendedThrottledShare * elapsedMs) {
+    takers.push(`the container's CPU quota held salvo back ${formatDuration(m.throttledMs!)}`);
+  }
+  if (takers.length === 0) return undefined;
+  return `${takers.join("; ")}; salvo waited ${formatDuration(m.waitMs ?? 0)} for a CPU (${
+    pct(m.waitShare)
+  } of the run for its most delayed thread)`;
+};
+
+/** The machine's figures were read (Linux): a lag they do not explain was salvo's own work. */
+const measured = (e: Evidence): boolean =>
+  e.machine?.waitShare !== undefined && e.machine.busyShare !== undefined;
+
+const starved = (e: Evidence, who: string, late: string, achieved = ""): string =>
+  `salvo was starved of CPU, not saturated: ${late} while it used only ${
+    pct(e.cpuShare)
+  } of a CPU core, because ${who}; latency figures above p90 include that wait${achieved}; ` +
+  `give salvo and the server cores of their own (or fewer --threads), or run where nothing else competes`;
 const rate = (r: number): string => (r >= 100 ? r.toFixed(0) : r.toFixed(1));
 
 export const diagnose = (e: Evidence): Diagnosis => {
+  const d = judge(e);
+  const who = starvation(e.machine, e.elapsedMs);
+  // Contention too small to have set the pace is still said: every figure includes those waits.
+  return who === undefined || d.verdict === "client-starved" ? d : {
+    ...d,
+    explanation:
+      `${d.explanation}; salvo was starved of CPU at times: ${who}; the figures include those waits`,
+  };
+};
+
+const judge = (e: Evidence): Diagnosis => {
   const workerMs = e.concurrency * e.elapsedMs;
   const idleShare = workerMs > 0 ? Math.min(1, e.pausedMs / workerMs) : 0;
   const busyShare = workerMs > 0 ? Math.min(1, (e.meanLatencyMs * e.requests) / workerMs) : 0;
@@ -106,16 +194,42 @@ export const diagnose = (e: Evidence): Diagnosis => {
     };
   }
   if (e.open !== undefined) return diagnoseOpen(e, e.open, base);
-  if (e.loopLagP99Ms >= saturatedLagMs || e.cpuShare >= saturatedCpuShare) {
+  const saturated = {
+    ...base,
+    verdict: "client-saturated" as const,
+    explanation:
+      `salvo itself was the limit: ${
+        e.thread === undefined ? "it" : `load thread ${e.thread.index + 1} of ${e.thread.count}`
+      } used ${pct(e.cpuShare)} of a CPU core and its event loop ` +
+      `lagged ${formatDuration(e.loopLagP99Ms)} (p99) at ${rate(e.rps)} req/s; ` +
+      `give salvo more cores and --threads, or run several salvo processes`,
+  };
+  if (e.cpuShare >= saturatedCpuShare) return saturated;
+  const lagging = e.loopLagP99Ms >= saturatedLagMs &&
+    e.loopLagP99Ms >= lagShareOfLatency * e.meanLatencyMs;
+  const who = starvation(e.machine, e.elapsedMs);
+  if (who !== undefined && (lagging || e.machine!.waitShare! >= starvedAloneWaitShare)) {
     return {
       ...base,
-      verdict: "client-saturated",
-      explanation:
-        `salvo itself was the limit: ${
-          e.thread === undefined ? "it" : `load thread ${e.thread.index + 1} of ${e.thread.count}`
-        } used ${pct(e.cpuShare)} of a CPU core and its event loop ` +
-        `lagged ${formatDuration(e.loopLagP99Ms)} (p99) at ${rate(e.rps)} req/s; ` +
-        `give salvo more cores and --threads, or run several salvo processes`,
+      verdict: "client-starved",
+      explanation: starved(e, who, `its event loop lagged ${formatDuration(e.loopLagP99Ms)} (p99)`),
+    };
+  }
+  if (lagging) {
+    // Late with most of a core in use and no one else holding the CPU: salvo's own work held it.
+    if (e.cpuShare >= ownWorkCpuShare) return saturated;
+    return {
+      ...base,
+      verdict: "inconclusive",
+      explanation: `salvo's event loop lagged ${
+        formatDuration(e.loopLagP99Ms)
+      } (p99) while it used only ${pct(e.cpuShare)} of a CPU core; ${
+        measured(e)
+          ? `the machine's figures show no one else holding the CPU long enough to explain it (it was ${
+            pct((e.machine!.busyShare ?? 0) + (e.machine!.stealShare ?? 0))
+          } busy; salvo waited ${formatDuration(e.machine!.waitMs ?? 0)} for a CPU)`
+          : "the machine's CPU figures could not be read here"
+      }, so neither salvo's own work nor other processes clearly set the pace`,
     };
   }
   if (e.delayMs > 0 && idleShare >= 0.5) {
@@ -171,12 +285,24 @@ const diagnoseOpen = (
   const byServer = o.dropped - byClient;
   const threads = e.thread?.count ?? 1;
   const lagBar = o.precisePacing ? precisePacingLagMs : saturatedLagMs;
+  // Late sends while salvo waited for a CPU someone else held: starved, not saturated.
+  const who = e.cpuShare < saturatedCpuShare || o.precisePacing
+    ? starvation(e.machine, e.elapsedMs)
+    : undefined;
+  const starvedOpen = (late: string): Diagnosis => ({
+    ...base,
+    verdict: "client-starved",
+    explanation: starved(e, who!, late, `; ${rate(e.rps)} of ${rate(o.targetRps)} req/s achieved`),
+  });
   const ceiling = `salvo sent at most ~${rate(e.rps / threads)}/s per load thread (${
     pct(e.cpuShare)
   } of a CPU core at the busiest); add --threads or machines`;
   // Drops while salvo was behind its plan say nothing of the server: the slots it found full may
   // have held responses it had not read yet.
   if (byClient > 0 && byClient >= byServer) {
+    if (who !== undefined) {
+      return starvedOpen(`${byClient} of ${arrivals} arrivals were dropped as salvo sent late`);
+    }
     return {
       ...base,
       verdict: "client-saturated",
@@ -213,6 +339,13 @@ const diagnoseOpen = (
     };
   }
   if (o.scheduleLagP99Ms > lagBar || e.rps < o.targetRps * 0.95) {
+    if (who !== undefined) {
+      return starvedOpen(
+        `sends went out late against the plan (schedule lag p99 ${
+          formatDuration(o.scheduleLagP99Ms)
+        })`,
+      );
+    }
     return {
       ...base,
       verdict: "client-saturated",

@@ -4,7 +4,10 @@
 // (×`growth` a step) until a step fails its SLO or `maxRate` passes; if the start itself fails, shrink
 // it the same way until one passes. Then bisect between the highest passing rate and the lowest
 // failing one until they are within `precision` of each other: the knee is the passing end. A step
-// where salvo itself was the limit is no evidence about the server, so the search stops there.
+// where salvo itself was the limit is no evidence about the server, so the search stops there. A step
+// where salvo was starved of CPU by other work on the machine is no evidence either, but the machine may
+// be calmer a moment later: it is measured again, at most `starvedTries` times in all, then the search
+// stops there too (so a search with starved steps can take up to `starvedTries` × `maxSteps`).
 //
 // Steps, at most (see `maxSteps`): 1 + ⌈log_growth(maxRate/startRate)⌉ growing (or
 // ⌈log_growth(startRate/minRate)⌉ shrinking), then ⌈log2((growth − 1)/precision)⌉ bisecting: the
@@ -25,16 +28,25 @@ export interface Config {
   readonly minRate: number;
 }
 
-/** How a step went: within the SLO, outside it, or salvo itself was the limit (no evidence). */
-export type Outcome = "pass" | "fail" | "client";
+/**
+ * How a step went: within the SLO, outside it, salvo itself was the limit, or other work on the machine
+ * starved salvo of CPU (the last two are no evidence about the server).
+ */
+export type Outcome = "pass" | "fail" | "client" | "starved";
+
+/** How often a rate is measured while each try finds salvo starved, before the search stops. */
+export const starvedTries = 3;
 
 export interface Step {
   readonly rate: number;
   readonly outcome: Outcome;
 }
 
-/** Why the search ended: a knee between a pass and a fail, nothing broke up to maxRate, or salvo. */
-export type LimitedBy = "slo" | "max-rate" | "client";
+/**
+ * Why the search ended: a knee between a pass and a fail, nothing broke up to maxRate, salvo was the
+ * limit, or salvo stayed starved of CPU.
+ */
+export type LimitedBy = "slo" | "max-rate" | "client" | "starved";
 
 export interface Result {
   readonly limitedBy: LimitedBy;
@@ -65,6 +77,11 @@ export const next = (c: Config, steps: ReadonlyArray<Step>): Next => {
     .map((s) => s.rate);
   const lo = passing.length > 0 ? Math.max(...passing) : undefined;
   if (last.outcome === "client") return done("client", lo, hi);
+  if (last.outcome === "starved") {
+    let tries = 0;
+    for (let i = steps.length - 1; i >= 0 && steps[i]!.outcome === "starved"; i--) tries++;
+    return tries < starvedTries ? step(last.rate) : done("starved", lo, hi);
+  }
   if (hi === undefined) {
     // Nothing failed yet: grow, up to maxRate.
     if (lo! >= c.maxRate) return done("max-rate", lo);
@@ -129,21 +146,26 @@ export interface ClientEvidence {
   /** Slots the server's own pace needs (Little's law: rate × mean latency from the send). */
   readonly slotsNeeded: number;
   readonly maxInFlight: number;
+  /** The machine's figures show salvo waited for a CPU that other work held (Diagnosis.starvation). */
+  readonly starved: boolean;
 }
 
 /**
  * A step's outcome. Salvo being the limit wins over the SLO: a step where salvo used most of a core,
- * or its timers or sends ran late, measured salvo, whatever the latency says. Dropped arrivals mean
+ * or its timers or sends ran late, measured salvo, whatever the latency says; where salvo was late
+ * with CPU to spare while other work held the machine, it was starved. Dropped arrivals mean
  * the rate was not offered: when the server's pace needs at least half the slots (rate × latency ≥
  * max-in-flight ÷ 2), the server held them and did not sustain the rate, a failure whatever the SLO
  * says; when it needs fewer, salvo's own stalls held them, and the step is salvo's.
  */
 export const judge = (sloPassed: boolean, e: ClientEvidence): Outcome => {
+  // Late while salvo had CPU to spare and waited for one that other work held: starved.
+  const salvos: Outcome = e.cpuShare < saturatedCpuShare && e.starved ? "starved" : "client";
   if (
     e.cpuShare >= saturatedCpuShare || e.loopLagMs >= saturatedLagMs ||
     e.scheduleLagP99Ms >= saturatedLagMs
-  ) return "client";
-  if (e.dropped > 0) return e.slotsNeeded >= e.maxInFlight / 2 ? "fail" : "client";
+  ) return salvos;
+  if (e.dropped > 0) return e.slotsNeeded >= e.maxInFlight / 2 ? "fail" : salvos;
   return sloPassed ? "pass" : "fail";
 };
 

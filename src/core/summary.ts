@@ -224,6 +224,18 @@ export interface Stats {
     | undefined;
 }
 
+/** From this share of the corrected p99 on, salvo's own send lag is said beside the latency. */
+export const ownLagNoticeable = 0.1;
+
+/**
+ * Open model: the share of the corrected p99 that salvo's own send lag (p99) accounts for. A request
+ * sent late waits for salvo, not the server, and its corrected latency counts that wait.
+ */
+export const ownShareOfP99 = (s: Stats): number | undefined =>
+  s.scheduleLag === undefined || s.latency.p99 <= 0
+    ? undefined
+    : Math.min(1, s.scheduleLag.p99 / s.latency.p99);
+
 export const describe = (s: Summary, elapsedMs: number): Stats => {
   const statusCodes: Record<string, number> = {};
   s.statusCounts.forEach((n, code) => {

@@ -7,10 +7,12 @@ import * as Ref from "effect/Ref";
 import * as Schedule from "effect/Schedule";
 import process from "node:process";
 import * as Histogram from "../core/histogram.ts";
+import * as Host from "../core/host.ts";
 import * as Pacing from "../core/pacing.ts";
 import * as Summary from "../core/summary.ts";
 import { concurrencyOf, type RunPlan } from "../domain/plan.ts";
 import { version } from "../version.ts";
+import * as HostSample from "../io/host_sample.ts";
 import * as Request from "../core/request.ts";
 import { ClosedLoad } from "./closed.ts";
 import type { ResultsSink } from "../domain/results_sink.ts";
@@ -52,6 +54,10 @@ export interface ThreadFigures {
   readonly cpuShare: number;
   readonly loopLagP99Ms: number;
   readonly requests: number;
+  /** Time the thread was ready to run but waited for a CPU, ms (undefined: not measured). */
+  readonly waitMs: number | undefined;
+  /** Its share of the run's wall-clock time spent so waiting, 0..1 (undefined: not measured). */
+  readonly waitShare: number | undefined;
 }
 
 /** Everything measured by a run, finished or interrupted. */
@@ -75,6 +81,8 @@ export interface Outcome {
   readonly precisePacing: boolean;
   /** Each load thread: its own share of a CPU core, its event loop's lag, its requests. */
   readonly threads: ReadonlyArray<ThreadFigures>;
+  /** What the machine did meanwhile: its busy and stolen time, salvo's waits for a CPU. */
+  readonly host: Host.HostFigures;
   readonly interrupted: boolean;
   /** Stopped early because `stopWhen` said so (--abort-on-fail). */
   readonly aborted: boolean;
@@ -86,6 +94,7 @@ export interface Outcome {
 export interface Run {
   readonly plan: RunPlan;
   readonly shared: Shared;
+  readonly share: Share;
   /** The closed or the open model, for this thread's share of the run. */
   readonly load: Load;
   readonly loopLag: Histogram.Histogram;
@@ -97,6 +106,12 @@ export interface Run {
   /** This thread's own CPU time, at the start and at the end. */
   threadCpuStartUs: number;
   threadCpuEndUs: number;
+  /** This thread's scheduler statistics at the start and at the end (undefined: not readable). */
+  schedStart: Host.Sched | undefined;
+  schedEnd: Host.Sched | undefined;
+  /** The machine, read by a run on one thread (threads.ts reads it for a run on several). */
+  hostStart: Host.HostSample | undefined;
+  hostEnd: Host.HostSample | undefined;
   interrupted: boolean;
   aborted: boolean;
   /** Snapshots carry the whole summary so far (see Snapshot.detail). */
@@ -201,6 +216,7 @@ export const prepare = (
   return {
     plan,
     shared,
+    share,
     load,
     watchdog: new Watchdog(load.connections, plan.timeoutMs),
     loopLag: Histogram.make(),
@@ -210,6 +226,10 @@ export const prepare = (
     cpuEndUs: 0,
     threadCpuStartUs: -1,
     threadCpuEndUs: 0,
+    schedStart: undefined,
+    schedEnd: undefined,
+    hostStart: undefined,
+    hostEnd: undefined,
     interrupted: false,
     aborted: false,
     detail,
@@ -259,6 +279,9 @@ export const threadCpuUs = (): number => {
   return u.user + u.system;
 };
 
+/** A run on one thread reads the machine itself; the threads of a run leave that to the main thread. */
+const measuresHost = (run: Run): boolean => run.share.count === 1;
+
 /** Stops issuing; in-flight requests get a grace period, then the watchdog cuts them as `cancelled`. */
 const stopNow = (run: Run): void => {
   run.shared.stopping = true;
@@ -306,6 +329,8 @@ export const execute = (
         if (run.endedAt !== 0) return;
         run.cpuStartUs = cpuUs();
         run.threadCpuStartUs = threadCpuUs();
+        run.schedStart = HostSample.threadSched();
+        if (measuresHost(run)) run.hostStart = HostSample.sample();
       }, 0);
       if (plan.durationMs !== undefined) shared.endAt = run.startedAt + plan.durationMs;
       run.watchdog.scan();
@@ -363,10 +388,14 @@ export const execute = (
       if (run.endedAt === 0) run.endedAt = performance.now();
       run.cpuEndUs = cpuUs();
       run.threadCpuEndUs = threadCpuUs();
+      run.schedEnd = HostSample.threadSched();
+      if (measuresHost(run)) run.hostEnd = HostSample.sample();
       // Ended before the start was read: too short to have measured any CPU.
       if (run.cpuStartUs < 0) {
         run.cpuStartUs = run.cpuEndUs;
         run.threadCpuStartUs = run.threadCpuEndUs;
+        run.schedStart = run.schedEnd;
+        run.hostStart = run.hostEnd;
       }
       run.watchdog.stop();
       for (const c of run.load.connections) c.shutdown();
@@ -384,7 +413,11 @@ export const busiestThread = (o: Outcome): { index: number; thread: ThreadFigure
   o.threads.forEach((t, i) => {
     if (t.cpuShare > o.threads[index]!.cpuShare) index = i;
   });
-  return { index, thread: o.threads[index] ?? { cpuShare: 0, loopLagP99Ms: 0, requests: 0 } };
+  return {
+    index,
+    thread: o.threads[index] ??
+      { cpuShare: 0, loopLagP99Ms: 0, requests: 0, waitMs: undefined, waitShare: undefined },
+  };
 };
 
 /** The plan's mean arrival rate per second over its first `ms`. */
@@ -400,6 +433,8 @@ export interface Part {
   readonly loopLag: Histogram.Histogram;
   /** CPU time of that thread alone, ms. */
   readonly cpuMs: number;
+  /** Time that thread waited for a CPU while ready to run, ms (undefined: not measured). */
+  readonly waitMs: number | undefined;
   /** It stopped because its share of -n was used up. */
   readonly budgetUsed: boolean;
   /** Each target's own summary, in the plan's order, when they were kept. */
@@ -414,6 +449,9 @@ export const partOf = (run: Run): Part => ({
   pausedMs: run.load.pausedMs(run.endedAt),
   loopLag: run.loopLag,
   cpuMs: Math.max(0, run.threadCpuEndUs - run.threadCpuStartUs) / 1000,
+  waitMs: run.schedStart === undefined || run.schedEnd === undefined
+    ? undefined
+    : Math.max(0, run.schedEnd.waitNs - run.schedStart.waitNs) / 1e6,
   budgetUsed: run.shared.issued >= run.shared.maxRequests,
   byTarget: run.shared.targets.all[0]!.summary === undefined
     ? undefined
@@ -424,6 +462,8 @@ export const partOf = (run: Run): Part => ({
 export interface Ending {
   /** CPU time of the whole process during the run, ms. */
   readonly cpuMs: number;
+  /** The machine during the run (Host.notMeasured where it could not be read). */
+  readonly host: Host.HostFigures;
   readonly interrupted: boolean;
   readonly aborted: boolean;
   readonly outputFailure: string | undefined;
@@ -470,8 +510,11 @@ export const combine = (plan: RunPlan, parts: ReadonlyArray<Part>, ending: Endin
         cpuShare: ms > 0 ? p.cpuMs / ms : 0,
         loopLagP99Ms: p.loopLag.valueAtPercentile(99) / 1000,
         requests: p.summary.requests,
+        waitMs: p.waitMs,
+        waitShare: p.waitMs === undefined || ms <= 0 ? undefined : Math.min(1, p.waitMs / ms),
       };
     }),
+    host: ending.host,
     interrupted: ending.interrupted,
     aborted: ending.aborted,
     outputFailure: ending.outputFailure,
@@ -479,10 +522,15 @@ export const combine = (plan: RunPlan, parts: ReadonlyArray<Part>, ending: Endin
 };
 
 /** The outcome of a run executed in this thread. */
-export const outcome = (run: Run): Outcome =>
-  combine(run.plan, [partOf(run)], {
-    cpuMs: Math.max(0, run.cpuEndUs - run.cpuStartUs) / 1000,
+export const outcome = (run: Run): Outcome => {
+  const cpuMs = Math.max(0, run.cpuEndUs - run.cpuStartUs) / 1000;
+  return combine(run.plan, [partOf(run)], {
+    cpuMs,
+    host: run.hostStart === undefined || run.hostEnd === undefined
+      ? Host.notMeasured
+      : Host.figures(run.hostStart, run.hostEnd, cpuMs),
     interrupted: run.interrupted,
     aborted: run.aborted,
     outputFailure: run.shared.results?.failure,
   });
+};

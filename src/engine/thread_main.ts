@@ -42,6 +42,7 @@ const reportOf = (run: Run): ThreadReport => {
     pausedMs: p.pausedMs,
     loopLag: Codec.encode(p.loopLag),
     cpuMs: p.cpuMs,
+    waitMs: p.waitMs,
     budgetUsed: p.budgetUsed,
     byTarget: p.byTarget?.map(toRecord),
   };

@@ -9,10 +9,12 @@ import * as Exit from "effect/Exit";
 import * as Ref from "effect/Ref";
 import * as Schedule from "effect/Schedule";
 import * as Codec from "../core/histogram_codec.ts";
+import * as Host from "../core/host.ts";
 import * as Summary from "../core/summary.ts";
 import { RunError } from "../domain/errors.ts";
 import type { RunPlan } from "../domain/plan.ts";
 import { fromRecord } from "../io/summary_record.ts";
+import * as HostSample from "../io/host_sample.ts";
 import { threadUrl } from "./entry.ts";
 import type { ResultsSink } from "../domain/results_sink.ts";
 import { replay } from "./forward_sink.ts";
@@ -62,6 +64,8 @@ export const prepare = (
     startedAt: 0,
     cpuStartUs: 0,
     cpuEndUs: 0,
+    hostStart: undefined,
+    hostEnd: undefined,
     interrupted: false,
     aborted: false,
   };
@@ -82,6 +86,8 @@ interface Threaded {
   startedAt: number;
   cpuStartUs: number;
   cpuEndUs: number;
+  hostStart: Host.HostSample | undefined;
+  hostEnd: Host.HostSample | undefined;
   interrupted: boolean;
   aborted: boolean;
 }
@@ -101,17 +107,22 @@ const partFromReport = (r: ThreadReport): Either.Either<Engine.Part, string> =>
     pausedMs: r.pausedMs,
     loopLag,
     cpuMs: r.cpuMs,
+    waitMs: r.waitMs,
     budgetUsed: r.budgetUsed,
     byTarget,
   })));
 
 const outcomeOf = (t: Threaded): Engine.Outcome => {
   const parts = t.parts.filter((p): p is Engine.Part => p !== undefined);
+  const cpuMs = Math.max(0, t.cpuEndUs - t.cpuStartUs) / 1000;
   return Engine.combine(
     t.plan,
     parts,
     {
-      cpuMs: Math.max(0, t.cpuEndUs - t.cpuStartUs) / 1000,
+      cpuMs,
+      host: t.hostStart === undefined || t.hostEnd === undefined
+        ? Host.notMeasured
+        : Host.figures(t.hostStart, t.hostEnd, cpuMs),
       interrupted: t.interrupted,
       aborted: t.aborted,
       outputFailure: t.sink?.failure,
@@ -203,6 +214,7 @@ const executeThreads = (
     const at = performance.timeOrigin + performance.now() + startLeadMs;
     t.startedAt = at - performance.timeOrigin;
     t.cpuStartUs = Engine.cpuUs();
+    t.hostStart = HostSample.sample();
     post({ type: "go", at });
     let stopSent = false;
     const stopAll = () => {
@@ -273,6 +285,7 @@ const executeThreads = (
   })).pipe(
     Effect.ensuring(Effect.suspend(() => {
       t.cpuEndUs = Engine.cpuUs();
+      if (t.hostStart !== undefined) t.hostEnd = HostSample.sample();
       t.sink?.finish(performance.now());
       const o = outcomeOf(t);
       return Ref.set(progress, {

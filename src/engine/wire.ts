@@ -59,6 +59,8 @@ export interface ThreadReport {
   readonly loopLag: string;
   /** CPU time of this thread alone, ms. */
   readonly cpuMs: number;
+  /** Time this thread waited for a CPU while ready to run, ms; undefined where not measured. */
+  readonly waitMs: number | undefined;
   /** It stopped because its -n share was used up. */
   readonly budgetUsed: boolean;
   /** Each target's own summary, when they were kept. */

@@ -2,6 +2,7 @@
 // JUnit and HTML outputs all render from it, so they cannot disagree.
 import type { Diagnosis } from "../core/diagnosis.ts";
 import * as Distribution from "../core/distribution.ts";
+import type { HostFigures } from "../core/host.ts";
 import * as Summary from "../core/summary.ts";
 import type * as Thresholds from "../core/thresholds.ts";
 import type { Row } from "../core/timeline.ts";
@@ -40,11 +41,41 @@ export interface RunFacts {
   readonly loopLagP99Ms: number;
   readonly cpuShare: number;
   readonly threads: ReadonlyArray<
-    { readonly requests: number; readonly cpuShare: number; readonly loopLagP99Ms: number }
+    {
+      readonly requests: number;
+      readonly cpuShare: number;
+      readonly loopLagP99Ms: number;
+      readonly waitMs: number | undefined;
+      readonly waitShare: number | undefined;
+    }
   >;
+  /** The machine during the run. */
+  readonly host: HostFigures;
   readonly interrupted: boolean;
   readonly aborted: boolean;
 }
+
+/** A figure for the JSON: null where it was not measured. */
+const rounded = (x: number | undefined, digits: number): number | null =>
+  x === undefined ? null : Number(x.toFixed(digits));
+
+/** The JSON's `host` section: null where a figure was not measured, and their names in `not_measured`. */
+const hostJson = (h: HostFigures): Record<string, unknown> => {
+  const fields: Record<string, number | null> = {
+    cores: rounded(h.cores, 0),
+    busy_share: rounded(h.busyShare, 4),
+    steal_share: rounded(h.stealShare, 4),
+    others_share: rounded(h.othersShare, 4),
+    salvo_wait_ms: rounded(h.waitMs, 1),
+    pressure_share: rounded(h.pressureShare, 4),
+    throttled_ms: rounded(h.throttledMs, 1),
+    throttled_periods: rounded(h.throttledPeriods, 0),
+  };
+  return {
+    ...fields,
+    not_measured: Object.entries(fields).filter(([, v]) => v === null).map(([k]) => k),
+  };
+};
 
 export interface Document {
   readonly heading: Heading;
@@ -153,7 +184,10 @@ export const build = (i: Input): Document => {
           requests: t.requests,
           cpu_share: Number(t.cpuShare.toFixed(4)),
           loop_lag_p99_ms: t.loopLagP99Ms,
+          wait_ms: rounded(t.waitMs, 1),
+          wait_share: rounded(t.waitShare, 4),
         })),
+        host: hostJson(run.host),
       }),
       warnings: i.warnings,
       ...(run?.interrupted ? { interrupted: true } : {}),

@@ -1,5 +1,5 @@
 // The JSON summary: the schema documented in the README; keys are only ever added, never renamed.
-import type { LatencyStats, Stats, TimingStats } from "../core/summary.ts";
+import { type LatencyStats, ownShareOfP99, type Stats, type TimingStats } from "../core/summary.ts";
 
 const round = (x: number, digits = 3): number => {
   const f = 10 ** digits;
@@ -50,6 +50,7 @@ export const toJson = (s: Stats, extra: Record<string, unknown> = {}): Record<st
       p50: round(s.scheduleLag.p50),
       p99: round(s.scheduleLag.p99),
       max: round(s.scheduleLag.max),
+      share_of_p99: round(ownShareOfP99(s) ?? 0, 4),
     },
   }),
   ...extra,

@@ -1,5 +1,5 @@
 // salvo knee's text and JSON: the table of steps, the closing verdict, each step as JSON.
-import type * as Knee from "../core/knee.ts";
+import * as Knee from "../core/knee.ts";
 import type * as Summary from "../core/summary.ts";
 import type * as Thresholds from "../core/thresholds.ts";
 import { formatDuration } from "../core/units.ts";
@@ -16,6 +16,8 @@ export interface Step {
   /** CPU time salvo used per wall-clock time, and its timers' lateness (p99), during the step. */
   readonly cpuShare: number;
   readonly loopLagP99Ms: number;
+  /** A starved step: who took the CPU, in words (Diagnosis.starvation). */
+  readonly starvation?: string | undefined;
 }
 
 export const rps = (r: number): string => (r >= 100 ? r.toFixed(0) : r.toFixed(1));
@@ -30,7 +32,7 @@ export const row = (m: Step): string =>
     formatDuration(m.stats.latency.p50).padEnd(9),
     formatDuration(m.stats.latency.p99).padEnd(9),
     String(m.stats.failures + m.stats.dropped).padEnd(6),
-    m.outcome === "client" ? "client " : m.outcome === "pass" ? "pass   " : "fail   ",
+    m.outcome.padEnd(7),
     m.evaluations.map((e) => `${e.passed ? "✓" : "✗"} ${e.threshold.expression}`).join(" "),
   ].join("  ");
 
@@ -52,6 +54,14 @@ export const verdict = (
       })` +
         (r.kneeRps === undefined ? "" : `; the server met the SLO up to ${rps(r.kneeRps)} req/s`) +
         "; give salvo more CPU or run it from several machines";
+    case "starved":
+      return `no knee: salvo was starved of CPU at ${
+        rps(last!.rate)
+      } req/s in ${Knee.starvedTries} tries (${
+        last!.starvation ?? "other work held the machine"
+      }; it used ${Math.round(last!.cpuShare * 100)}% of a CPU core)` +
+        (r.kneeRps === undefined ? "" : `; the server met the SLO up to ${rps(r.kneeRps)} req/s`) +
+        "; run the search where nothing else competes for the CPU";
     case "max-rate":
       return `knee at least ${rps(r.kneeRps!)} req/s: nothing broke up to --max-rate` +
         gap(r.kneeRps, requireRate);
@@ -103,6 +113,7 @@ export const stepJson = (m: Step) => ({
   })),
   cpu_share: Number(m.cpuShare.toFixed(4)),
   loop_lag_p99_ms: m.loopLagP99Ms,
+  ...(m.starvation === undefined ? {} : { starvation: m.starvation }),
 });
 
 /** The SLO thresholds that can be drawn: latency limits, and success or error rates as success. */
@@ -138,6 +149,8 @@ export const html = (
     outcome: m.outcome,
   })),
   limits: limitsOf(slo),
-  kneeRps: result.limitedBy === "client" ? undefined : result.kneeRps,
+  kneeRps: result.limitedBy === "client" || result.limitedBy === "starved"
+    ? undefined
+    : result.kneeRps,
   verdict: verdict(result, steps, requireRate),
 });

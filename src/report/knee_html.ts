@@ -9,7 +9,7 @@ export interface Point {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly successRate: number;
-  readonly outcome: "pass" | "fail" | "client";
+  readonly outcome: "pass" | "fail" | "client" | "starved";
 }
 
 /** An SLO line to draw: a latency limit (ms) on the latency chart, or a success rate (0..1). */
@@ -29,7 +29,12 @@ export interface Report {
 }
 
 const width = 720, height = 300, left = 64, right = 16, top = 16, bottom = 44;
-const colours = { pass: "#1a7f37", fail: "#cf222e", client: "#8c959f" } as const;
+const colours = {
+  pass: "#1a7f37",
+  fail: "#cf222e",
+  client: "#8c959f",
+  starved: "#9a6700",
+} as const;
 
 interface Series {
   readonly name: string;
@@ -178,7 +183,7 @@ svg{display:block;margin:8px 0 20px;background:#fff}
 .series{fill:none;stroke:#0969da;stroke-width:2}.slo{stroke:#bf8700;stroke-width:1.5;stroke-dasharray:8 4}
 .slo-label{font-size:11px;fill:#9a6700}.knee{stroke:#1a7f37;stroke-width:1.5}.knee-label{font-size:11px;fill:#1a7f37}
 table{border-collapse:collapse}td,th{padding:3px 10px;text-align:right;border-bottom:1px solid #eaeef2}
-td.pass{color:#1a7f37}td.fail{color:#cf222e}td.client{color:#57606a}
+td.pass{color:#1a7f37}td.fail{color:#cf222e}td.client{color:#57606a}td.starved{color:#9a6700}
 </style></head><body>
 <h1>${escape(r.title)}</h1>
 <p class="verdict">${escape(r.verdict)}</p>

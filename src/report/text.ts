@@ -1,7 +1,13 @@
 // The text summary for people: counts, rate, latency percentiles, status codes and failure reasons.
 import type { Bin } from "../core/distribution.ts";
 import type { Document, Heading } from "./document.ts";
-import type { LatencyStats, Stats, TimingStats } from "../core/summary.ts";
+import {
+  type LatencyStats,
+  ownLagNoticeable,
+  ownShareOfP99,
+  type Stats,
+  type TimingStats,
+} from "../core/summary.ts";
 import { formatDuration } from "../core/units.ts";
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -59,10 +65,16 @@ export const render = (s: Stats, h: Heading, distribution: ReadonlyArray<Bin> = 
             formatDuration(lag.max)
           }`),
     );
-    lines.push(
-      ...latencyLines("latency", s.latency),
-      ...latencyLines("uncorrect.", s.latencyUncorrected),
-    );
+    lines.push(...latencyLines("latency", s.latency));
+    const own = ownShareOfP99(s);
+    if (own !== undefined && own >= ownLagNoticeable && lag !== undefined) {
+      lines.push(
+        `  ${"".padEnd(10)} of that p99, ${formatDuration(lag.p99)} (${
+          Math.round(own * 100)
+        }%) is salvo's own send lag, not the server's`,
+      );
+    }
+    lines.push(...latencyLines("uncorrect.", s.latencyUncorrected));
   } else {
     lines.push(...latencyLines("latency", s.latency));
   }

@@ -146,11 +146,22 @@ Deno.test("resolve: zero durations, zero workers and a URL with a password are r
   assertEquals(message({ url: Option.none() }), "missing a URL (or --targets FILE)");
 });
 
-Deno.test("resolve: --threads defaults to the usable cores but never more than the workers, slots or -n", () => {
+Deno.test("resolve: --threads defaults to the usable cores, half of them for a target on this machine, never more than the workers, slots or -n", () => {
   const cores = usableCores();
-  const dflt = run({});
-  assert(Either.isRight(dflt));
-  assertEquals(dflt.right.threads, Math.min(cores, 10));
+  const remote = run({ url: Option.some("http://192.0.2.10:8080/x") });
+  assert(Either.isRight(remote));
+  assertEquals(remote.right.threads, Math.min(cores, 10));
+  for (const local of ["http://127.0.0.1:8080/", "http://localhost/", "http://[::1]:80/"]) {
+    const dflt = run({ url: Option.some(local) });
+    assert(Either.isRight(dflt));
+    assertEquals(dflt.right.threads, Math.min(Math.max(1, Math.floor(cores / 2)), 10), local);
+  }
+  const connectTo = run({
+    url: Option.some("http://api.example/"),
+    connectTo: Option.some("127.0.0.1:8080"),
+  });
+  assert(Either.isRight(connectTo));
+  assertEquals(connectTo.right.threads, Math.min(Math.max(1, Math.floor(cores / 2)), 10));
   const one = run({ concurrency: Option.some("1") });
   assert(Either.isRight(one));
   assertEquals(one.right.threads, 1, "one worker, one thread");

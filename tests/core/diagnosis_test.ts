@@ -90,16 +90,126 @@ Deno.test("mostly failures are error-bound even without thresholds", () => {
   assertEquals(d.verdict, "error-bound");
 });
 
-Deno.test("a saturated core or a lagging event loop is client-saturated", () => {
-  const base = { delayMs: 0, pausedMs: 0, failedMetrics: [] };
+/** The machine's figures of a quiet 2-core VM running the demo (measured: 13 % busy, salvo waited 5 %). */
+const quiet: Diagnosis.Machine = {
+  busyShare: 0.13,
+  stealShare: 0.006,
+  othersShare: 0.07,
+  waitMs: 264,
+  waitShare: 0.053,
+  throttledMs: 0,
+};
+/** The same with a busy loop on each core (measured: 97 % busy, 92 % outside salvo). */
+const hogged: Diagnosis.Machine = {
+  busyShare: 0.97,
+  stealShare: 0.02,
+  othersShare: 0.92,
+  waitMs: 1654,
+  waitShare: 0.11,
+  throttledMs: 0,
+};
+const loaded = {
+  concurrency: 8,
+  elapsedMs: 5000,
+  requests: 10_000,
+  rps: 2000,
+  meanLatencyMs: 4,
+  delayMs: 0,
+  pausedMs: 0,
+  failedMetrics: [],
+};
+
+Deno.test("a saturated core, or a lagging event loop with half a core in use and no one else on the CPU, is client-saturated", () => {
   assertEquals(
-    Diagnosis.diagnose(evidence({ ...base, cpuShare: 0.97 })).verdict,
+    Diagnosis.diagnose(evidence({ ...loaded, cpuShare: 0.97 })).verdict,
     "client-saturated",
   );
   assertEquals(
-    Diagnosis.diagnose(evidence({ ...base, loopLagP99Ms: 40 })).verdict,
+    Diagnosis.diagnose(evidence({ ...loaded, cpuShare: 0.97, machine: hogged })).verdict,
     "client-saturated",
+    "a full core is salvo's own limit, whoever else was busy",
   );
+  for (const machine of [undefined, quiet]) {
+    assertEquals(
+      Diagnosis.diagnose(
+        evidence({ ...loaded, loopLagP99Ms: 40, cpuShare: 0.6, ...(machine ? { machine } : {}) }),
+      ).verdict,
+      "client-saturated",
+    );
+  }
+});
+
+Deno.test("lag with little CPU while others held the machine is client-starved, naming who took it and the wait", () => {
+  const d = Diagnosis.diagnose(
+    evidence({ ...loaded, loopLagP99Ms: 36.2, cpuShare: 0.11, machine: hogged }),
+  );
+  assertEquals(d.verdict, "client-starved");
+  assertEquals(
+    d.explanation,
+    "salvo was starved of CPU, not saturated: its event loop lagged 36.2ms (p99) while it used only 11% of a CPU core, because the machine was 99% busy, 92% of it outside salvo; salvo waited 1.65s for a CPU (11% of the run for its most delayed thread); latency figures above p90 include that wait; give salvo and the server cores of their own (or fewer --threads), or run where nothing else competes",
+  );
+});
+
+Deno.test("starvation without a lag: a fifth of the run spent waiting for a CPU is client-starved; less is said beside the verdict", () => {
+  const long = { ...hogged, waitShare: 0.25 };
+  assertEquals(
+    Diagnosis.diagnose(evidence({ ...loaded, cpuShare: 0.1, machine: long })).verdict,
+    "client-starved",
+  );
+  const d = Diagnosis.diagnose(evidence({ ...loaded, cpuShare: 0.1, machine: hogged }));
+  assertEquals(d.verdict, "server-bound");
+  assert(
+    d.explanation.endsWith(
+      "; salvo was starved of CPU at times: the machine was 99% busy, 92% of it outside salvo; salvo waited 1.65s for a CPU (11% of the run for its most delayed thread); the figures include those waits",
+    ),
+    d.explanation,
+  );
+});
+
+Deno.test("the hypervisor's steal and a container's quota are named as who took the CPU", () => {
+  const stolen = { ...quiet, stealShare: 0.07, waitShare: 0.3 };
+  const d = Diagnosis.diagnose(evidence({ ...loaded, cpuShare: 0.1, machine: stolen }));
+  assertEquals(d.verdict, "client-starved");
+  assert(
+    d.explanation.includes("the hypervisor took 7% of the CPU for other machines"),
+    d.explanation,
+  );
+  const quota = { ...quiet, throttledMs: 400, waitShare: 0.3 };
+  const q = Diagnosis.diagnose(evidence({ ...loaded, cpuShare: 0.1, machine: quota }));
+  assertEquals(q.verdict, "client-starved");
+  assert(q.explanation.includes("the container's CPU quota held salvo back 400ms"), q.explanation);
+});
+
+Deno.test("lag with little CPU and nothing to show who took it is inconclusive, never client-saturated", () => {
+  const none = Diagnosis.diagnose(evidence({ ...loaded, loopLagP99Ms: 40, cpuShare: 0.11 }));
+  assertEquals(none.verdict, "inconclusive");
+  assert(none.explanation.includes("could not be read here"), none.explanation);
+  const calm = Diagnosis.diagnose(
+    evidence({ ...loaded, loopLagP99Ms: 40, cpuShare: 0.11, machine: quiet }),
+  );
+  assertEquals(calm.verdict, "inconclusive");
+  assert(calm.explanation.includes("no one else holding the CPU"), calm.explanation);
+});
+
+Deno.test("a quiet VM's waits (wake-ups of an idle core) and a lag small beside the latency leave server-bound alone", () => {
+  const d = Diagnosis.diagnose(evidence({ ...loaded, cpuShare: 0.1, machine: quiet }));
+  assertEquals(d.verdict, "server-bound");
+  assert(!d.explanation.includes("starved"), d.explanation);
+  // 40 ms of lag against 200 ms answers: the server set the pace.
+  const slow = Diagnosis.diagnose(
+    evidence({
+      ...loaded,
+      concurrency: 4,
+      elapsedMs: 1010,
+      requests: 20,
+      rps: 19.8,
+      meanLatencyMs: 200,
+      loopLagP99Ms: 40,
+      cpuShare: 0.02,
+      machine: hogged,
+    }),
+  );
+  assertEquals(slow.verdict, "server-bound");
 });
 
 Deno.test("one request is too little to judge: inconclusive, whatever the CPU share says", () => {
@@ -267,5 +377,31 @@ Deno.test("open model: a thread at 90 % of a core that fell short is client-satu
   assertEquals(
     Diagnosis.diagnose({ ...busy, open: { ...busy.open!, precisePacing: true } }).verdict,
     "server-bound",
+  );
+});
+
+Deno.test("open model: late sends or client drops with little CPU while others held the machine are client-starved", () => {
+  const late = Diagnosis.diagnose(
+    open({ scheduleLagP99Ms: 30 }, { cpuShare: 0.1, machine: hogged }),
+  );
+  assertEquals(late.verdict, "client-starved");
+  assert(
+    late.explanation.includes("sends went out late against the plan (schedule lag p99 30.0ms)"),
+  );
+  assert(late.explanation.includes("5000 of 5000 req/s achieved"), late.explanation);
+  const drops = Diagnosis.diagnose(
+    open({ dropped: 500, droppedByClient: 500 }, {
+      requests: 24_500,
+      rps: 4900,
+      cpuShare: 0.1,
+      machine: hogged,
+    }),
+  );
+  assertEquals(drops.verdict, "client-starved");
+  assert(drops.explanation.includes("500 of 25000 arrivals were dropped as salvo sent late"));
+  // With a quiet machine the same lateness stays salvo's.
+  assertEquals(
+    Diagnosis.diagnose(open({ scheduleLagP99Ms: 30 }, { cpuShare: 0.1, machine: quiet })).verdict,
+    "client-saturated",
   );
 });

@@ -120,6 +120,7 @@ Deno.test("knee: judge() says client when salvo was the limit, whatever the SLO 
     dropped: 0,
     slotsNeeded: 40,
     maxInFlight: 1000,
+    starved: false,
   };
   assertEquals(Knee.judge(true, calm), "pass");
   assertEquals(Knee.judge(false, calm), "fail");
@@ -133,6 +134,47 @@ Deno.test("knee: judge() says client when salvo was the limit, whatever the SLO 
   // failure even when the SLO (here one that ignores latency) passed.
   assertEquals(Knee.judge(true, { ...calm, dropped: 500, slotsNeeded: 500 }), "fail");
   assertEquals(Knee.judge(false, { ...calm, dropped: 500, slotsNeeded: 3500 }), "fail");
+});
+
+Deno.test("knee: judge() says starved when salvo was late with CPU to spare while others held the machine; a full core is still client", () => {
+  const starved = {
+    cpuShare: 0.1,
+    loopLagMs: 1,
+    scheduleLagP99Ms: 2,
+    dropped: 0,
+    slotsNeeded: 40,
+    maxInFlight: 1000,
+    starved: true,
+  };
+  // On time, the machine's contention changes nothing: the SLO decides.
+  assertEquals(Knee.judge(true, starved), "pass");
+  assertEquals(Knee.judge(false, starved), "fail");
+  for (const late of [{ loopLagMs: 25 }, { scheduleLagP99Ms: 20 }, { dropped: 1 }]) {
+    assertEquals(Knee.judge(true, { ...starved, ...late }), "starved", JSON.stringify(late));
+  }
+  assertEquals(Knee.judge(true, { ...starved, cpuShare: 0.95 }), "client");
+  assertEquals(Knee.judge(true, { ...starved, loopLagMs: 25, starved: false }), "client");
+});
+
+Deno.test("knee: a starved step is measured again, at most starvedTries times, then the search stops as starved", () => {
+  const c = { startRate: 100, maxRate: 10_000, precision: 0.05, growth: 2, minRate: 1 };
+  const starvedAt = (rate: number, n: number) =>
+    Array.from({ length: n }, () => ({ rate, outcome: "starved" as const }));
+  const base = [{ rate: 100, outcome: "pass" as const }];
+  assertEquals(Knee.next(c, [...base, ...starvedAt(200, 1)]), { _tag: "Step", rate: 200 });
+  assertEquals(
+    Knee.next(c, [...base, ...starvedAt(200, Knee.starvedTries - 1)]),
+    { _tag: "Step", rate: 200 },
+  );
+  assertEquals(Knee.next(c, [...base, ...starvedAt(200, Knee.starvedTries)]), {
+    _tag: "Done",
+    result: { limitedBy: "starved", kneeRps: 100, failedRps: undefined },
+  });
+  // A calm retry goes on as if the starved tries had not happened.
+  assertEquals(
+    Knee.next(c, [...base, ...starvedAt(200, 2), { rate: 200, outcome: "pass" }]),
+    { _tag: "Step", rate: 400 },
+  );
 });
 
 Deno.test("knee: samplesNeeded asks 1,000 requests for p99, 10,000 for p99.9, 100 otherwise", () => {

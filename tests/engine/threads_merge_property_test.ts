@@ -1,5 +1,6 @@
 // Load threads' figures merge exactly: results split across k threads in any way, each thread's
 // summary sent across as its record (as a Worker posts it), combine to one fold of all of them.
+import * as Host from "../../src/core/host.ts";
 import fc from "fast-check";
 import { Either } from "effect";
 import * as Histogram from "../../src/core/histogram.ts";
@@ -59,6 +60,7 @@ const part = (summary: Summary.Summary, at: number): Engine.Part => ({
   pausedMs: 0,
   loopLag: Histogram.make(),
   cpuMs: 500,
+  waitMs: 10,
   budgetUsed: false,
   // One target, kept apart: its merge must be the run's.
   byTarget: [summary],
@@ -80,6 +82,7 @@ Deno.test("results split across k threads in any way merge to the summary of one
         });
         const outcome = Engine.combine(plan, parts, {
           cpuMs: 0,
+          host: Host.notMeasured,
           interrupted: false,
           aborted: false,
           outputFailure: undefined,
