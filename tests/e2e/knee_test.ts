@@ -58,7 +58,7 @@ Deno.test("knee finds 400 req/s (±10 %) at p99<100ms on a target of 4 slots × 
   }
 });
 
-Deno.test("knee against a target faster than salvo ends limited_by client, exit 3, no knee", async () => {
+Deno.test("knee against a target faster than salvo ends limited_by client (or starved, with who took the CPU, on a busy machine), exit 3, no knee", async () => {
   const server = await startServe();
   try {
     const { code, json, stderr } = await knee([
@@ -66,11 +66,22 @@ Deno.test("knee against a target faster than salvo ends limited_by client, exit 
       ...["--slo", "p99<100ms", "--start-rate", "4000", "--step", "1s", "--warmup", "200ms"],
     ]);
     assertEquals(code, 3, stderr);
-    assertEquals(json.limited_by, "client");
     assertEquals(json.knee_rps, null);
-    assertEquals(json.steps.at(-1).outcome, "client");
+    const last = json.steps.at(-1);
+    assertEquals(json.client_limit_rps, last.offered_rps);
+    if (json.limited_by === "starved") {
+      // Other work held the CPU (noisy.sh's busy loops, a CI neighbour): the rate was measured three
+      // times, each starved, and the step says who took the CPU.
+      const tries = json.steps.filter((s: Json) => s.offered_rps === last.offered_rps);
+      assert(tries.length >= 3 && tries.slice(-3).every((s: Json) => s.outcome === "starved"));
+      assert(last.starvation.includes("salvo waited"), last.starvation);
+      assert(stderr.startsWith("salvo: no knee: salvo was starved of CPU at "), stderr);
+      return;
+    }
+    assertEquals(json.limited_by, "client");
+    assertEquals(last.outcome, "client");
     assert(
-      json.steps.slice(0, -1).every((s: Json) => s.outcome === "pass"),
+      json.steps.slice(0, -1).every((s: Json) => s.outcome === "pass" || s.outcome === "starved"),
       "a step before the last",
     );
     assertEquals(json.client_limit_rps, json.steps.at(-1).offered_rps);

@@ -1,6 +1,6 @@
 // End-to-end: the open model keeps its rate whatever the server does, and its latency tells the truth.
 import { assert, assertEquals } from "../assert.ts";
-import { countingServer, runJson, salvo, startServe } from "./support.ts";
+import { countingServer, type Json, runJson, salvo, startServe } from "./support.ts";
 
 /** A server that answers at once, except that it freezes completely from `fromMs` to `toMs` after its first request. */
 const freezingServer = (fromMs: number, toMs: number) => {
@@ -19,6 +19,14 @@ const freezingServer = (fromMs: number, toMs: number) => {
     count: () => count,
     stop: () => server.shutdown(),
   };
+};
+
+/** Salvo was late because others held the CPU: the machine was busy and salvo waited for a CPU. */
+const starvedEvidence = (json: Json) => {
+  const host = JSON.stringify(json.host);
+  assert(json.host.busy_share + json.host.steal_share >= 0.85, host);
+  assert(json.threads.some((t: Json) => t.wait_share >= 0.05), JSON.stringify(json.threads));
+  assert(json.diagnosis.explanation.includes("starved of CPU"), json.diagnosis.explanation);
 };
 
 Deno.test("a 1 s freeze at 200 req/s gives a corrected p99 of ~945 ms and a p50 below 2 ms; the closed model hides it", async () => {
@@ -49,7 +57,8 @@ Deno.test("a 1 s freeze at 200 req/s gives a corrected p99 of ~945 ms and a p50 
       json.latency_uncorrected_ms.p99 >= 800,
       `sends went out on time, so the wait shows here too`,
     );
-    assert(json.schedule_lag_ms.p99 < 20, `schedule lag p99 ${json.schedule_lag_ms.p99}`);
+    // Sends go out on time, unless other work held the CPU: then the JSON shows salvo waiting for one.
+    if (json.schedule_lag_ms.p99 >= 20) starvedEvidence(json);
   } finally {
     await open.stop();
   }
@@ -196,11 +205,16 @@ Deno.test("a rate far above what one thread can send is client-saturated, naming
     assertEquals(code, 0, stderr);
     assertEquals(json.requests, await server.count());
     assert(json.rps < 300000 * 0.95, `salvo kept up with 300,000/s: ${json.rps}`);
-    assertEquals(json.diagnosis.verdict, "client-saturated", json.diagnosis.explanation);
-    assert(
-      json.diagnosis.explanation.includes("add --threads or machines"),
-      json.diagnosis.explanation,
-    );
+    if (json.diagnosis.verdict === "client-starved") {
+      // On a busy machine salvo could not get the core it needed: starved, with the figures.
+      starvedEvidence(json);
+    } else {
+      assertEquals(json.diagnosis.verdict, "client-saturated", json.diagnosis.explanation);
+      assert(
+        json.diagnosis.explanation.includes("add --threads or machines"),
+        json.diagnosis.explanation,
+      );
+    }
   } finally {
     await server.stop();
   }
