@@ -3,7 +3,8 @@
 // Each tick dispatches every arrival whose intended start has passed (a late tick catches up at once,
 // as wrk2 does), then sleeps until the next one is due. Timers fire a millisecond or two late, so the
 // last `spinMs` before an arrival are waited out by yielding to the event loop (setImmediate, a few µs)
-// instead of sleeping. All time comes from Effect's Clock, so tests drive it with TestClock.
+// instead of sleeping. All time comes from Effect's Clock, so tests drive it with TestClock; under the
+// live clock the sleeps are plain timers (see `liveClock`), the steps the same.
 //
 // The yield loop is plain callbacks, not an Effect per yield: it turns every few µs, and an Effect per
 // turn allocated ~1.7 GB/s of garbage (a scavenge every 7 ms at 5,000 arrivals/s, 654 in 5 s, against
@@ -13,6 +14,15 @@ import * as Effect from "effect/Effect";
 import * as Schedule from "effect/Schedule";
 import { setImmediate } from "node:timers";
 import * as Pacing from "../core/pacing.ts";
+
+/**
+ * The default (live) clock. Under it the pacer sleeps on plain timers, not Effect sleeps: measured
+ * here, a step of `Effect.repeat` with a Schedule allocated ~45 KB, an `Effect.sleep` ~10 KB and a
+ * timer ~2 KB, and at 1,000 steps a second that was most of the open model's garbage (10.9 KB per
+ * request at 2,000/s, scripts/alloc_per_request.sh). Under any other clock (TestClock) the same steps
+ * run on the Schedule, so the tests drive the pacer's arithmetic without real sleeps.
+ */
+const liveClock = Effect.runSync(Effect.clock);
 
 export interface Options {
   /** Checked before each arrival: true ends the pacing. */
@@ -41,7 +51,11 @@ export const drive = (
 ): Effect.Effect<void> =>
   Effect.gen(function* () {
     const clock = yield* Effect.clock;
-    const nowMs = () => Number(clock.unsafeCurrentTimeNanos()) / 1e6;
+    // The live clock is read as performance.now() directly: its nanoseconds are a BigInt, an
+    // allocation per reading, and the spin reads it every few µs.
+    const nowMs = clock === liveClock
+      ? () => performance.now()
+      : () => Number(clock.unsafeCurrentTimeNanos()) / 1e6;
     const stop = options.stop ?? (() => false);
     const spinMs = options.spinMs ?? 0;
     const stride = options.stride ?? 1;
@@ -61,52 +75,75 @@ export const drive = (
       }
       return stop() || intended >= endMs ? -1 : intended - now;
     };
-    /** Yields to the event loop until the next arrival is more than `spinMs` away (or the plan ends). */
-    const spin = Effect.async<number>((resume) => {
-      let cancelled = false;
-      const turn = () => {
-        if (cancelled) return;
-        const wait = due();
-        if (wait < 0 || wait > spinFor()) resume(Effect.succeed(wait));
-        else setImmediate(turn);
-      };
-      setImmediate(turn);
-      return Effect.sync(() => {
-        cancelled = true;
-      });
-    });
     // How late this runtime's timers fire, as seen by the pacer's own sleeps: a decaying maximum, so
     // that the spin before an arrival starts before the late timer (measured on a 2-core VM: a 6 ms
     // timer fired 1.3 ms late at p50, 2.3–2.8 ms at p99, and a fixed 2 ms spin, less the sleep's
     // rounding, sent half the arrivals at 100/s 0.3 ms late).
     let wakeAt = -1;
     let slack = 0;
+    let cancelled = false;
     const spinFor = () => (spinMs > 0 ? spinMs + slack : 0);
-    // -1 ends the schedule; otherwise the time to sleep before the next arrival.
-    const tick = Effect.suspend(() => {
+    /** A sleep of `ms`: whole milliseconds, rounded down when a spin follows (it waits out the rest). */
+    const sleepFor = (ms: number): number => {
+      if (spinMs <= 0) return Math.ceil(ms);
+      const whole = Math.max(0, Math.floor(ms));
+      wakeAt = nowMs() + whole;
+      return whole;
+    };
+    /**
+     * One step: dispatches what is due, then hands `then` the ms to sleep before the next step, or -1
+     * when the plan is over. Within `spinFor()` of an arrival it yields to the event loop instead
+     * (setImmediate, ~2.5 µs and ~0.8 KB a turn here). Waiting up to 10 µs in place per turn, to
+     * turn less often, was tried and measured: it held responses back, and p99 at 20,000/s doubled.
+     */
+    const step = (then: (sleepMs: number) => void): void => {
       if (wakeAt >= 0) {
         slack = Math.max(slack * 0.9, nowMs() - wakeAt);
         wakeAt = -1;
       }
       const wait = due();
-      if (wait < 0) return Effect.succeed(-1);
-      if (wait > spinFor()) return Effect.succeed(sleepFor(wait - spinFor()));
-      // The last `spinMs`: a timer would fire a millisecond or two late, a yield comes back in µs.
-      return Effect.map(spin, (w) => (w < 0 ? -1 : sleepFor(w - spinFor())));
-    });
-    /** A sleep of `ms`: whole milliseconds, rounded down when a spin follows (it waits out the rest). */
-    const sleepFor = (ms: number): number => {
-      if (spinMs <= 0) return ms;
-      const whole = Math.max(0, Math.floor(ms));
-      wakeAt = nowMs() + whole;
-      return whole;
+      if (wait < 0) return then(-1);
+      if (wait > spinFor()) return then(sleepFor(wait - spinFor()));
+      const turn = () => {
+        if (cancelled) return;
+        const w = due();
+        if (w < 0) then(-1);
+        else if (w > spinFor()) then(sleepFor(w - spinFor()));
+        else setImmediate(turn);
+      };
+      setImmediate(turn);
     };
+    if (clock === liveClock) {
+      // The live clock's sleeps are plain timers: see `liveClock`.
+      return yield* Effect.async<void>((resume) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const go = () => {
+          timer = undefined;
+          if (cancelled) return;
+          step((ms) => {
+            if (ms < 0) resume(Effect.void);
+            else timer = setTimeout(go, ms);
+          });
+        };
+        go();
+        return Effect.sync(() => {
+          cancelled = true;
+          if (timer !== undefined) clearTimeout(timer);
+        });
+      });
+    }
+    // -1 ends the schedule; otherwise the time to sleep before the next step.
+    const tick = Effect.async<number>((resume) => {
+      step((ms) => resume(Effect.succeed(ms)));
+      return Effect.sync(() => {
+        cancelled = true;
+      });
+    });
     yield* Effect.repeat(
       tick,
       Schedule.identity<number>().pipe(
         Schedule.whileInput((delay: number) => delay >= 0),
-        // Whole milliseconds, rounded up: timers have no finer grain, and a sleep never ends early.
-        Schedule.addDelay((delay) => Duration.millis(Math.ceil(delay))),
+        Schedule.addDelay((delay) => Duration.millis(delay)),
       ),
     );
   });

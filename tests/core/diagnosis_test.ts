@@ -405,3 +405,14 @@ Deno.test("open model: late sends or client drops with little CPU while others h
     "client-saturated",
   );
 });
+
+Deno.test("a busy machine is not salvo's starvation unless salvo itself waited for a CPU", () => {
+  const busyButServed = { ...hogged, waitShare: 0.01, waitMs: 50 };
+  const d = Diagnosis.diagnose(
+    evidence({ ...loaded, loopLagP99Ms: 40, cpuShare: 0.11, machine: busyButServed }),
+  );
+  assert(d.verdict !== "client-starved", d.explanation);
+  assert(!d.explanation.includes("starved"), d.explanation);
+  assertEquals(Diagnosis.starvation(busyButServed, 5000), undefined);
+  assert(Diagnosis.starvation(hogged, 5000) !== undefined);
+});
