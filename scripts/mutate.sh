@@ -11,7 +11,7 @@ deno=${DENO:-"npx -y deno@2.9.6"}
 filter=${1:-}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-cp -r deno.json deno.lock package.json src tests "$scratch/"
+cp -r deno.json deno.lock package.json README.md src tests "$scratch/"
 ln -s "$PWD/node_modules" "$scratch/node_modules"
 killed=0 total=0 failed=0
 while IFS=$'\t' read -r file from to tests what; do
