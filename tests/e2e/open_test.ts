@@ -57,8 +57,12 @@ Deno.test("a 1 s freeze at 200 req/s gives a corrected p99 of ~945 ms and a p50 
       json.latency_uncorrected_ms.p99 >= 800,
       `sends went out on time, so the wait shows here too`,
     );
-    // Sends go out on time, unless other work held the CPU: then the JSON shows salvo waiting for one.
-    if (json.schedule_lag_ms.p99 >= 20) starvedEvidence(json);
+    // Sends never wait for the frozen server: their lag stays far below the freeze. (Within 20 ms it
+    // usually is; a fresh-clone CI run on a quiet machine saw more, salvo's own burst when the 200
+    // held responses arrive at once, as the unchanged code had under load: 47 ms.)
+    assert(json.schedule_lag_ms.p99 < 100, `schedule lag p99 ${json.schedule_lag_ms.p99}`);
+    // Beyond the usual 20 ms with others holding the CPU, the diagnosis says salvo was starved.
+    if (json.schedule_lag_ms.p99 >= 20 && json.host.busy_share >= 0.85) starvedEvidence(json);
   } finally {
     await open.stop();
   }
