@@ -6,17 +6,23 @@ import { countingServer, type Json, runJson, salvo, startServe } from "./support
 const freezingServer = (fromMs: number, toMs: number) => {
   let first = 0;
   let count = 0;
+  let releasedAt = 0;
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async () => {
     count++;
     const now = performance.now();
     if (first === 0) first = now;
     const t = now - first;
-    if (t >= fromMs && t < toMs) await new Promise((r) => setTimeout(r, toMs - t));
+    if (t >= fromMs && t < toMs) {
+      await new Promise((r) => setTimeout(r, toMs - t));
+      releasedAt = Math.max(releasedAt, performance.now());
+    }
     return new Response("ok");
   });
   return {
     url: `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}/`,
     count: () => count,
+    /** How long the freeze really lasted: its timer fires late on a busy machine. */
+    frozeMs: () => releasedAt - first - fromMs,
     stop: () => server.shutdown(),
   };
 };
@@ -24,7 +30,11 @@ const freezingServer = (fromMs: number, toMs: number) => {
 /** Salvo was late because others held the CPU: the machine was busy and salvo waited for a CPU. */
 const starvedEvidence = (json: Json) => {
   const host = JSON.stringify(json.host);
-  assert(json.host.busy_share + json.host.steal_share >= 0.85, host);
+  // Someone else held the CPU (the diagnosis's rule): the cores busy, or the hypervisor stealing.
+  assert(
+    json.host.busy_share + json.host.steal_share >= 0.85 || json.host.steal_share >= 0.05,
+    host,
+  );
   assert(json.threads.some((t: Json) => t.wait_share >= 0.05), JSON.stringify(json.threads));
   assert(json.diagnosis.explanation.includes("starved of CPU"), json.diagnosis.explanation);
 };
@@ -47,10 +57,14 @@ Deno.test("a 1 s freeze at 200 req/s gives a corrected p99 of ~945 ms and a p50 
     assertEquals(json.requests, open.count());
     assert(Math.abs(json.requests - 1200) <= 2, `requests ${json.requests}`);
     // 200 arrivals fall in the freeze, each waiting for its end (1000, 995, … 5 ms): the slowest 1%
-    // (12 of 1,200) waited 945 ms or more.
+    // (12 of 1,200) waited 945 ms or more, 55 ms less than the freeze. On a busy machine the test
+    // server's own timer ends the freeze late (a CI run saw a p99 of 1,013 ms): the freeze it really
+    // held is the reference.
+    const expected = open.frozeMs() - 55;
+    assert(open.frozeMs() >= 1000, `the freeze lasted ${open.frozeMs()} ms`);
     assert(
-      Math.abs(json.latency_ms.p99 - 945) <= 945 * 0.02,
-      `corrected p99 ${json.latency_ms.p99}`,
+      Math.abs(json.latency_ms.p99 - expected) <= 945 * 0.02,
+      `corrected p99 ${json.latency_ms.p99}, the freeze lasted ${open.frozeMs()} ms`,
     );
     assert(json.latency_ms.p50 < 2, `corrected p50 ${json.latency_ms.p50}`);
     assert(

@@ -66,7 +66,9 @@ Deno.test("the demo without a hog is server-bound; under contention it may say s
   assert(verdict !== "client-saturated", explanation);
   if (verdict === "server-bound") {
     // Named contention comes with the figures behind it.
-    if (explanation.includes("starved")) assert(machine(json).busy >= 0.85, explanation);
+    if (explanation.includes("starved")) {
+      assert(machine(json).busy >= 0.85 || json.host.steal_share >= 0.05, explanation);
+    }
   } else {
     assertEquals(verdict, "client-starved", explanation);
     assert(machine(json).busy >= 0.85 || json.host.steal_share >= 0.05, JSON.stringify(json.host));
