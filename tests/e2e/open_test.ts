@@ -27,14 +27,13 @@ const freezingServer = (fromMs: number, toMs: number) => {
   };
 };
 
+/** Someone else held the CPU during the run (the diagnosis's rule): the cores busy, or steal. */
+const contended = (json: Json): boolean =>
+  json.host.busy_share + json.host.steal_share >= 0.85 || json.host.steal_share >= 0.05;
+
 /** Salvo was late because others held the CPU: the machine was busy and salvo waited for a CPU. */
 const starvedEvidence = (json: Json) => {
-  const host = JSON.stringify(json.host);
-  // Someone else held the CPU (the diagnosis's rule): the cores busy, or the hypervisor stealing.
-  assert(
-    json.host.busy_share + json.host.steal_share >= 0.85 || json.host.steal_share >= 0.05,
-    host,
-  );
+  assert(contended(json), JSON.stringify(json.host));
   assert(json.threads.some((t: Json) => t.wait_share >= 0.05), JSON.stringify(json.threads));
   assert(json.diagnosis.explanation.includes("starved of CPU"), json.diagnosis.explanation);
 };
@@ -61,11 +60,15 @@ Deno.test("a 1 s freeze at 200 req/s gives a corrected p99 of ~945 ms and a p50 
     // server's own timer ends the freeze late (a CI run saw a p99 of 1,013 ms): the freeze it really
     // held is the reference.
     const expected = open.frozeMs() - 55;
+    const p99 = `corrected p99 ${json.latency_ms.p99}, the freeze lasted ${open.frozeMs()} ms`;
     assert(open.frozeMs() >= 1000, `the freeze lasted ${open.frozeMs()} ms`);
-    assert(
-      Math.abs(json.latency_ms.p99 - expected) <= 945 * 0.02,
-      `corrected p99 ${json.latency_ms.p99}, the freeze lasted ${open.frozeMs()} ms`,
-    );
+    if (contended(json)) {
+      // With others on the CPU each held request's timer in the test server fires late by its own
+      // amount: the p99 lies between the plan's 945 ms and the longest hold.
+      assert(json.latency_ms.p99 >= 945 * 0.98 && json.latency_ms.p99 <= open.frozeMs(), p99);
+    } else {
+      assert(Math.abs(json.latency_ms.p99 - expected) <= 945 * 0.02, p99);
+    }
     assert(json.latency_ms.p50 < 2, `corrected p50 ${json.latency_ms.p50}`);
     assert(
       json.latency_uncorrected_ms.p99 >= 800,
@@ -73,10 +76,15 @@ Deno.test("a 1 s freeze at 200 req/s gives a corrected p99 of ~945 ms and a p50 
     );
     // Sends never wait for the frozen server: their lag stays far below the freeze. (Within 20 ms it
     // usually is; a fresh-clone CI run on a quiet machine saw more, salvo's own burst when the 200
-    // held responses arrive at once, as the unchanged code had under load: 47 ms.)
-    assert(json.schedule_lag_ms.p99 < 100, `schedule lag p99 ${json.schedule_lag_ms.p99}`);
-    // Beyond the usual 20 ms with others holding the CPU, the diagnosis says salvo was starved.
-    if (json.schedule_lag_ms.p99 >= 20 && json.host.busy_share >= 0.85) starvedEvidence(json);
+    // held responses arrive at once, as the unchanged code had under load: 47 ms.) With others
+    // holding the CPU (noisy.sh saw 117 ms), the diagnosis says salvo was starved.
+    const lag = `schedule lag p99 ${json.schedule_lag_ms.p99}`;
+    if (contended(json)) {
+      assert(json.schedule_lag_ms.p99 < 500, lag);
+      if (json.schedule_lag_ms.p99 >= 20) starvedEvidence(json);
+    } else {
+      assert(json.schedule_lag_ms.p99 < 100, lag);
+    }
   } finally {
     await open.stop();
   }
@@ -202,11 +210,18 @@ Deno.test("--precise-pacing: at 100/s and 1,000/s against an idle server, the co
       assertEquals(code, 0, stderr);
       assertEquals(json.requests, server.count() - before);
       const gap = json.latency_ms.p50 - json.latency_uncorrected_ms.p50;
-      assert(Math.abs(gap) <= 0.2, `${rate}/s: corrected p50 is ${gap.toFixed(3)} ms off`);
-      assert(
-        json.schedule_lag_ms.p50 <= 0.1,
-        `${rate}/s: send lag p50 ${json.schedule_lag_ms.p50}`,
-      );
+      const off = `${rate}/s: corrected p50 is ${
+        gap.toFixed(3)
+      } ms off, send lag p50 ${json.schedule_lag_ms.p50}: ${JSON.stringify(json.host)}`;
+      if (contended(json) && Math.abs(gap) > 0.2) {
+        // Others held the CPU (noisy.sh: up to 3.2 ms off, a lag p50 of 0.1 ms when half the sends
+        // were late): salvo was starved, says so, and the gap lies within the send lag it reports.
+        starvedEvidence(json);
+        assert(gap <= json.schedule_lag_ms.p99 + 0.2, off);
+      } else {
+        assert(Math.abs(gap) <= 0.2, off);
+        assert(json.schedule_lag_ms.p50 <= 0.1, off);
+      }
     }
   } finally {
     await server.stop();
