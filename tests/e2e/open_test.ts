@@ -1,6 +1,6 @@
 // End-to-end: the open model keeps its rate whatever the server does, and its latency tells the truth.
 import { assert, assertEquals } from "../assert.ts";
-import { countingServer, type Json, runJson, salvo, startServe } from "./support.ts";
+import { contended, countingServer, type Json, runJson, salvo, startServe } from "./support.ts";
 
 /** A server that answers at once, except that it freezes completely from `fromMs` to `toMs` after its first request. */
 const freezingServer = (fromMs: number, toMs: number) => {
@@ -26,10 +26,6 @@ const freezingServer = (fromMs: number, toMs: number) => {
     stop: () => server.shutdown(),
   };
 };
-
-/** Someone else held the CPU during the run (the diagnosis's rule): the cores busy, or steal. */
-const contended = (json: Json): boolean =>
-  json.host.busy_share + json.host.steal_share >= 0.85 || json.host.steal_share >= 0.05;
 
 /** Salvo was late because others held the CPU: the machine was busy and salvo waited for a CPU. */
 const starvedEvidence = (json: Json) => {

@@ -47,6 +47,13 @@ export const salvo = async (
   return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
 };
 
+/**
+ * Someone else held the CPU during a run, by the diagnosis's own rule (src/core/diagnosis.ts), read
+ * from the run's JSON: the cores ≥ 85 % busy (steal included), or the hypervisor stealing ≥ 5 %.
+ */
+export const contended = (json: Json): boolean =>
+  json.host.busy_share + json.host.steal_share >= 0.85 || json.host.steal_share >= 0.05;
+
 /** `salvo run … -o json -q`, parsed. */
 export const runJson = async (
   args: ReadonlyArray<string>,
