@@ -7,33 +7,38 @@ const fixtures = new URL("../fixtures/", import.meta.url).pathname;
 const cert = await Deno.readTextFile(`${fixtures}localhost.crt`);
 const key = await Deno.readTextFile(`${fixtures}localhost.key`);
 
-/** A server that counts requests, the connections they came on, and the Host headers it was sent. */
-const server = (options: { tls?: boolean; path?: string } = {}) => {
+/**
+ * A server that counts requests, the connections it accepted, and the Host headers it was sent. Each
+ * accept is counted (not each distinct remote address: the kernel may hand a closed connection's
+ * port to a later one).
+ */
+const server = async (options: { tls?: boolean; path?: string } = {}) => {
+  const http = await import("node:http");
+  const https = await import("node:https");
   let requests = 0;
-  const connections = new Set<string>();
+  let connections = 0;
   const hosts = new Set<string>();
-  const handler = (req: Request, info: Deno.ServeHandlerInfo) => {
+  const handler = (req: { headers: Record<string, unknown> }, res: { end: (b: string) => void }) => {
     requests++;
-    const from = info.remoteAddr as Deno.NetAddr;
-    connections.add(`${from.hostname}:${from.port}`);
-    hosts.add(req.headers.get("host") ?? "");
-    return new Response("ok\n");
+    hosts.add(String(req.headers.host ?? ""));
+    res.end("ok\n");
   };
-  const s = options.path !== undefined
-    ? Deno.serve({ path: options.path, onListen: () => {} }, handler)
-    : Deno.serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      onListen: () => {},
-      ...(options.tls ? { cert, key } : {}),
-    }, handler);
-  const port = options.path === undefined ? (s.addr as Deno.NetAddr).port : 0;
+  const s = options.tls ? https.createServer({ cert, key }, handler) : http.createServer(handler);
+  s.on(options.tls ? "secureConnection" : "connection", () => connections++);
+  await new Promise<void>((resolve) =>
+    options.path !== undefined ? s.listen(options.path, resolve) : s.listen(0, "127.0.0.1", resolve)
+  );
+  const port = options.path === undefined ? (s.address() as { port: number }).port : 0;
   return {
     port,
     requests: () => requests,
-    connections: () => connections.size,
+    connections: () => connections,
     hosts: () => [...hosts],
-    stop: () => s.shutdown(),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        s.closeAllConnections();
+        s.close(() => resolve());
+      }),
   };
 };
 
@@ -45,7 +50,7 @@ const json = async (
 };
 
 Deno.test("--no-keepalive: a new connection per request as the server counted, each connect timed", async () => {
-  const s = server();
+  const s = await server();
   try {
     const url = `http://127.0.0.1:${s.port}/`;
     const kept = await json([url, "-n", "200", "-c", "4", "-t", "1"]);
@@ -87,7 +92,7 @@ Deno.test("--no-keepalive closes after each response even when the server would 
 });
 
 Deno.test("--no-keepalive over https: the TCP connect and the TLS handshake timed apart", async () => {
-  const s = server({ tls: true });
+  const s = await server({ tls: true });
   try {
     const r = await json([
       `https://localhost:${s.port}/`,
@@ -104,8 +109,8 @@ Deno.test("--no-keepalive over https: the TCP connect and the TLS handshake time
 });
 
 Deno.test("--connect-to: sent to another address, the URL's host in Host and verified by TLS", async () => {
-  const plain = server();
-  const tls = server({ tls: true });
+  const plain = await server();
+  const tls = await server({ tls: true });
   try {
     const r = await json([
       "http://api.example.test:8080/x",
@@ -139,7 +144,7 @@ Deno.test("--connect-to: sent to another address, the URL's host in Host and ver
 Deno.test("--unix-socket: HTTP/1.1 over a unix socket, Host from the URL; bad sockets exit 2", async () => {
   const dir = await Deno.makeTempDir();
   const path = `${dir}/api.sock`;
-  const s = server({ path });
+  const s = await server({ path });
   try {
     const r = await json(["http://svc.local/items", "--unix-socket", path, "-n", "100", "-c", "4"]);
     assertEquals(r.code, 0, r.stderr);
