@@ -16,6 +16,7 @@ import * as Engine from "../engine/run.ts";
 import * as OutputStream from "../io/output_stream.ts";
 import { LineSink } from "../io/results_sink.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
+import { refuseClash } from "../io/path_clash.ts";
 import * as KneeHtml from "../report/knee_html.ts";
 import * as KneeReport from "../report/knee.ts";
 import { output } from "./common_options.ts";
@@ -252,6 +253,11 @@ const handler = (raw: Raw) =>
     const json = raw.output === "json";
     const resultsPath = Option.getOrUndefined(raw.results);
     const htmlPath = Option.getOrUndefined(raw.html);
+    yield* refuseClash([
+      ...Report.runInputs(raw),
+      { flag: "--results", path: resultsPath, role: "output" },
+      { flag: "--html", path: htmlPath, role: "output" },
+    ]);
     if (htmlPath !== undefined) yield* AtomicFile.check("--html", htmlPath);
     const out = resultsPath === undefined
       ? undefined

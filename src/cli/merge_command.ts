@@ -128,6 +128,7 @@ export const mergeCommand = Command.make(
           load: `${parts.length} summaries merged`,
         };
       }),
+      raw.files,
     ),
 ).pipe(
   Command.withDescription(

@@ -47,6 +47,7 @@ export const reportCommand = Command.make(
           load: `from ${source}`,
         };
       }),
+      raw.files,
     ),
 ).pipe(
   Command.withDescription(

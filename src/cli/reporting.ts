@@ -9,6 +9,7 @@ import { RunError, type UsageError } from "../domain/errors.ts";
 import type { LoadModel, RunPlan, Transport } from "../domain/plan.ts";
 import { busiestThread, cpuShare, type Outcome } from "../engine/run.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
+import { type NamedPath, refuseClash } from "../io/path_clash.ts";
 import { toRecord } from "../io/summary_record.ts";
 import { writeFailure } from "../io/whole_write.ts";
 import type { Row } from "../core/timeline.ts";
@@ -118,13 +119,39 @@ export interface Files {
   readonly html?: string | undefined;
 }
 
-/** Checks before any work that --out and --junit can be written, so a bad path stops salvo at once. */
-export const checkFiles = (files: Files): Effect.Effect<void, RunError> =>
+/**
+ * Checks before any work that the outputs can be written and that none is another output or one of
+ * the `inputs` (files the command reads), so a bad path stops salvo at once.
+ */
+export const checkFiles = (
+  files: Files,
+  inputs: ReadonlyArray<NamedPath> = [],
+): Effect.Effect<void, RunError | UsageError> =>
   Effect.all([
+    refuseClash([
+      ...inputs,
+      { flag: "--results", path: files.results, role: "output" },
+      { flag: "--out", path: files.out, role: "output" },
+      { flag: "--junit", path: files.junit, role: "output" },
+      { flag: "--html", path: files.html, role: "output" },
+    ]),
     files.out === undefined ? Effect.void : AtomicFile.check("--out", files.out),
     files.junit === undefined ? Effect.void : AtomicFile.check("--junit", files.junit),
     files.html === undefined ? Effect.void : AtomicFile.check("--html", files.html),
   ], { discard: true });
+
+/** The files a run reads, for `checkFiles`. */
+export const runInputs = (
+  raw: {
+    readonly targets: Option.Option<string>;
+    readonly bodyFile: Option.Option<string>;
+    readonly cacert: Option.Option<string>;
+  },
+): ReadonlyArray<NamedPath> => [
+  { flag: "--targets", path: Option.getOrUndefined(raw.targets), role: "input" },
+  { flag: "--body-file", path: Option.getOrUndefined(raw.bodyFile), role: "input" },
+  { flag: "--cacert", path: Option.getOrUndefined(raw.cacert), role: "input" },
+];
 
 /** What is being reported: a run in this process, or results read back from files (report, merge). */
 export interface Subject {
@@ -290,6 +317,8 @@ export const reportRead = (
     },
     UsageError
   >,
+  /** The results files read (none or "-": stdin). */
+  inputs: ReadonlyArray<string> = [],
 ): Effect.Effect<void, UsageError | RunError, ExitCode> =>
   Effect.gen(function* () {
     const thresholds = yield* Effect.forEach(gate.threshold, (t) => Thresholds.parse(t));
@@ -299,7 +328,10 @@ export const reportRead = (
       html: Option.getOrUndefined(gate.html),
       summaryToStderr: false,
     };
-    yield* checkFiles(files);
+    yield* checkFiles(
+      files,
+      inputs.map((path) => ({ flag: "the results file", path, role: "input" as const })),
+    );
     const r = yield* read;
     const code = yield* report(
       {

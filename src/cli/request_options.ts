@@ -83,6 +83,11 @@ const noKeepalive = Options.boolean("no-keepalive").pipe(
     "A new connection per request (Connection: close); connect and TLS handshake times reported apart",
   ),
 );
+const noRetry = Options.boolean("no-retry").pipe(
+  Options.withDescription(
+    "Never send a request again after its connection closed before an answer (idempotent methods are resent once by default)",
+  ),
+);
 const http2 = Options.boolean("http2").pipe(
   Options.withDescription("HTTP/2 over TLS, agreed by ALPN (https:// URLs)"),
 );
@@ -208,6 +213,7 @@ export const requestOptions = {
   connectTo,
   unixSocket,
   noKeepalive,
+  noRetry,
   http2,
   h2c,
   streams,
@@ -229,6 +235,7 @@ export const requestFlags = (raw: RequestRaw): ReadonlyArray<string> =>
     ["--connect-to", Option.isSome(raw.connectTo)],
     ["--unix-socket", Option.isSome(raw.unixSocket)],
     ["--no-keepalive", raw.noKeepalive],
+    ["--no-retry", raw.noRetry],
     ["--http2", raw.http2],
     ["--h2c", raw.h2c],
     ["--streams", Option.isSome(raw.streams)],
@@ -342,6 +349,7 @@ export const resolveRequest = (raw: RequestRaw): Effect.Effect<RequestPlan, Usag
         keepAlive: !raw.noKeepalive,
         http2: raw.http2 || raw.h2c,
         streams: streamCount ?? 1,
+        retry: !raw.noRetry,
       },
       followRedirects: Option.getOrUndefined(raw.followRedirects),
       isSuccess: isSuccess ?? Status.defaultSuccess,

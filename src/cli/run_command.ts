@@ -63,7 +63,7 @@ const runHandler = (raw: Raw) =>
       results: resultsPath,
       html: Option.getOrUndefined(raw.html),
     };
-    yield* Report.checkFiles(files);
+    yield* Report.checkFiles(files, Report.runInputs(raw));
     const sink = resultsPath === undefined
       ? undefined
       : yield* openResults(resultsPath, plan, intervalMs);

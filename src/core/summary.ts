@@ -28,6 +28,11 @@ export class Summary {
    * slot was already waiting for it when the arrival was due.
    */
   droppedByClient = 0;
+  /**
+   * Requests sent a second time after their kept-alive connection closed before an answer: the
+   * server may have received each of them twice (counted in `requests` once).
+   */
+  retried = 0;
   /** Count per HTTP status 0..999; index 0 is unused (transport failures carry a reason instead). */
   readonly statusCounts = new Float64Array(statusSlots);
   /** Count per transport failure reason, in the order of `reasons`. */
@@ -118,6 +123,7 @@ export class Summary {
     this.bytes += other.bytes;
     this.dropped += other.dropped;
     this.droppedByClient += other.droppedByClient;
+    this.retried += other.retried;
     if (other.lag !== undefined) (this.lag ??= Histogram.make()).add(other.lag);
     if (other.connect !== undefined) (this.connect ??= Histogram.make()).add(other.connect);
     if (other.tls !== undefined) (this.tls ??= Histogram.make()).add(other.tls);
@@ -215,6 +221,8 @@ export interface Stats {
   readonly dropped: number;
   /** Of `dropped`, those salvo caused by falling behind its plan (see Summary.droppedByClient). */
   readonly droppedByClient: number;
+  /** Requests sent a second time (see Summary.retried): the server may have received them twice. */
+  readonly retried: number;
   /** New connections and their connect and TLS handshake times, ms (--no-keepalive only). */
   readonly connect: TimingStats | undefined;
   readonly tls: TimingStats | undefined;
@@ -264,6 +272,7 @@ export const describe = (s: Summary, elapsedMs: number): Stats => {
     errorMessages,
     dropped: s.dropped,
     droppedByClient: s.droppedByClient,
+    retried: s.retried,
     connect: timing(s.connect),
     tls: timing(s.tls),
     scheduleLag: s.lag === undefined ? undefined : {

@@ -47,6 +47,11 @@ export interface Transport {
   readonly http2: boolean;
   /** Concurrent streams per HTTP/2 connection (-m): the closed model runs -c × this many workers. */
   readonly streams: number;
+  /**
+   * An idempotent request (RFC 9110 §9.2.2) whose kept-alive connection closed before any byte of
+   * its answer is sent again, once; false forbids it (--no-retry).
+   */
+  readonly retry: boolean;
 }
 
 export const defaultTransport: Transport = {
@@ -55,6 +60,7 @@ export const defaultTransport: Transport = {
   keepAlive: true,
   http2: false,
   streams: 1,
+  retry: true,
 };
 
 export interface RunPlan {

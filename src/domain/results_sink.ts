@@ -16,6 +16,8 @@ export interface ResultsSink {
     reasonIndex: number,
     ok: boolean,
     bytes: number,
+    /** Sent a second time (the server may have received it twice). */
+    retried: boolean,
     targetJson: string,
   ): void;
   /**

@@ -77,7 +77,7 @@ export class Worker {
           let progress = conn.sendSmall(t.request, t.head);
           while (progress === Progress.More) progress = conn.received(await conn.readMore());
           if (progress !== Progress.Done) {
-            await conn.exchange(t.request, t.head, progress === Progress.Retry);
+            await conn.exchange(t.request, t.head, progress === Progress.Retry, t.retry);
           }
           if (t.redirects !== undefined && isRedirect(conn.status)) await t.redirects.follow(conn);
         }

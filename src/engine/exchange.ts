@@ -81,6 +81,13 @@ export const settle = (
   const latencyUs = Math.round((end - intended) * 1000);
   const sentLatencyUs = Math.round((end - sentAt) * 1000);
   summary.record(status, reason, ok, latencyUs, sentLatencyUs, bytes);
+  // Sent twice: the server may have received it twice.
+  const resent = conn.resent === 1;
+  if (resent) {
+    summary.retried++;
+    if (target.summary !== undefined) target.summary.retried++;
+    if (!conn.h2) conn.resent = 0;
+  }
   // A connection per request (--no-keepalive): the connect this exchange made, timed apart.
   if (conn.connectUs >= 0) {
     summary.recordConnect(conn.connectUs, conn.tlsUs);
@@ -97,6 +104,7 @@ export const settle = (
     reason,
     ok,
     bytes,
+    resent,
     target.nameJson,
   );
   return now;
@@ -109,7 +117,7 @@ export const send = async (conn: Channel, t: Target): Promise<void> => {
   let progress = conn.sendSmall(t.request, t.head);
   while (progress === Progress.More) progress = conn.received(await conn.readMore());
   if (progress !== Progress.Done) {
-    await conn.exchange(t.request, t.head, progress === Progress.Retry);
+    await conn.exchange(t.request, t.head, progress === Progress.Retry, t.retry);
   }
   if (t.redirects !== undefined && isRedirect(conn.status)) await t.redirects.follow(conn);
 };

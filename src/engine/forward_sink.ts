@@ -26,6 +26,7 @@ export class ForwardSink implements ResultsSink {
     reasonIndex: number,
     ok: boolean,
     bytes: number,
+    retried: boolean,
     targetJson: string,
   ): void {
     const f = this.fields, i = this.n * fieldsPerResult;
@@ -38,6 +39,7 @@ export class ForwardSink implements ResultsSink {
     f[i + 6] = ok ? 1 : 0;
     f[i + 7] = bytes;
     f[i + 8] = lagUs;
+    f[i + 9] = retried ? 1 : 0;
     this.names.push(targetJson);
     if (++this.n === batch) this.flush();
   }
@@ -83,6 +85,7 @@ export const replay = (sink: ResultsSink, fields: Float64Array, names: string[])
       fields[i + 5]!,
       fields[i + 6] === 1,
       fields[i + 7]!,
+      fields[i + 9] === 1,
       names[r]!,
     );
   }

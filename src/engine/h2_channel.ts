@@ -54,6 +54,8 @@ export class H2Channel implements StreamOwner {
   status = 0;
   bytes = 0;
   readonly location: string | undefined = undefined;
+  /** A stream the server never processed (RFC 9113 §8.7) goes again, uncounted: never `resent`. */
+  readonly resent = 0;
   /** Connects are not timed per request over HTTP/2 (see --no-keepalive). */
   connectUs = -1;
   tlsUs = -1;

@@ -64,6 +64,8 @@ export class Connection {
   timeoutAt = 0;
   private rejectConnect: ((e: Error) => void) | undefined;
 
+  /** 1 when the exchange in progress was sent a second time (see `exchange`), until it is settled. */
+  resent = 0;
   /** Status of the last response, and the bytes it took on the wire (head and body). */
   status = 0;
   bytes = 0;
@@ -200,11 +202,14 @@ export class Connection {
 
   /**
    * Sends `request` and reads one response into `status` and `bytes`. `head` marks a HEAD request.
-   * A kept-alive connection that the server closed while idle (end of stream before any byte of the
-   * response, or a failed write) is re-opened once, silently: the server never read the request.
-   * `retried` says the caller already met one such close (see `sendSmall`).
+   * A kept-alive connection that closed before any byte of the response (or a failed write) may be
+   * the server's idle close, or the server may have read the request and closed without answering:
+   * a request that `may` be sent again (RFC 9110 §9.2.2: an idempotent method) goes again once, on a
+   * new connection, and `resent` counts it; any other fails as `connection_closed`. `retried` says
+   * the caller already met one such close (see `sendSmall`).
    */
-  async exchange(request: Uint8Array, head: boolean, retried = false): Promise<void> {
+  async exchange(request: Uint8Array, head: boolean, retried = false, may = true): Promise<void> {
+    if (retried) this.again(may);
     for (let attempt = retried ? 1 : 0;; attempt++) {
       const conn = this.conn ?? await this.connect();
       let progress = this.sendSmall(request, head);
@@ -217,6 +222,7 @@ export class Connection {
         } catch (e) {
           if (this.served > 0 && attempt === 0 && this.aborted === undefined && isPeerClose(e)) {
             this.close();
+            this.again(may);
             continue;
           }
           throw e;
@@ -225,9 +231,23 @@ export class Connection {
       }
       while (progress === Progress.More) progress = this.received(await this.readMore());
       if (progress === Progress.Done) return;
-      if (attempt === 0 && this.aborted === undefined) continue;
+      if (attempt === 0 && this.aborted === undefined) {
+        this.again(may);
+        continue;
+      }
       throw new TransportError("connection_closed", "connection closed before a response");
     }
+  }
+
+  /** The connection closed before an answer: counts the resend, or fails when it may not go again. */
+  private again(may: boolean): void {
+    if (!may) {
+      throw new TransportError(
+        "connection_closed",
+        "connection closed before a response; not sent again (not an idempotent method, or --no-retry)",
+      );
+    }
+    this.resent = 1;
   }
 
   /**

@@ -124,6 +124,9 @@ const monitorIntervalMs = 50;
 
 export const userAgent = `salvo/${version}`;
 
+/** Methods a client may send again without asking (RFC 9110 §9.2.2). */
+const idempotent = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]);
+
 /**
  * Encodes every target once; targets on one origin share an endpoint (and so connections). With
  * `byTarget` (and several targets), each target keeps a summary of its own.
@@ -158,6 +161,7 @@ const targetsOf = (plan: RunPlan, byTarget: boolean): Targets => {
       request: encodeRequest(method, url, headers, body, userAgent),
       h2: http2 ? encodeH2(method, url, spec.headers, body, userAgent) : undefined,
       head: method === "HEAD",
+      retry: plan.transport.retry && idempotent.has(method),
       endpoint: e,
       nameJson: JSON.stringify(`${method} ${Request.maskUrl(url)}`),
       redirects: plan.followRedirects === undefined

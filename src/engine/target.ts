@@ -9,6 +9,11 @@ export interface Target {
   /** The same request as HTTP/2 fields, when the run speaks HTTP/2. */
   readonly h2: H2Request | undefined;
   readonly head: boolean;
+  /**
+   * May be sent again, once, when its kept-alive connection closed before any byte of the answer:
+   * an idempotent method (RFC 9110 §9.2.2) and no --no-retry.
+   */
+  readonly retry: boolean;
   /** Index into the run's endpoints: targets on one origin share connections. */
   readonly endpoint: number;
   /** `"METHOD URL"` as a JSON string, credentials masked, for the results stream. */

@@ -68,7 +68,7 @@ export interface ThreadReport {
 }
 
 /** Numbers per finished request, in the order ResultsSink.push takes them; times in ms since the epoch. */
-export const fieldsPerResult = 9;
+export const fieldsPerResult = 10;
 
 export type ToThread =
   | {

@@ -32,6 +32,7 @@ export class IntervalSink implements ResultsSink {
     reasonIndex: number,
     ok: boolean,
     bytes: number,
+    retried: boolean,
   ): void {
     this.windowStart ??= intended;
     this.window.record(
@@ -43,6 +44,7 @@ export class IntervalSink implements ResultsSink {
       bytes,
     );
     if (lagUs >= 0) this.window.recordLag(lagUs);
+    if (retried) this.window.retried++;
   }
 
   drop(intended: number, byClient: boolean): void {

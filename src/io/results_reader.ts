@@ -104,6 +104,7 @@ class Folder {
         t.record(status, reason, ok, latency_us, Math.max(0, end - sent_us), bytes);
       }
       if (lag_us !== undefined) this.summary.recordLag(lag_us);
+      if (r.retried === true) this.summary.retried++;
       this.span(intended_us, end);
       this.requestLines++;
     }

@@ -7,9 +7,9 @@ import { reasons } from "../domain/reason.ts";
 import type { ResultsSink } from "../domain/results_sink.ts";
 import { tryWriteWhole } from "./whole_write.ts";
 
-// A line: {"intended_us","sent_us","latency_us","lag_us","status","ok","bytes","error","target"}; times
-// in µs since the Unix epoch, latency from the intended start, lag_us (the open model only) how late
-// the send went out against the plan. An arrival the open model dropped is {"intended_us","dropped":
+// A line: {"intended_us","sent_us","latency_us","lag_us","status","ok","bytes","error","retried",
+// "target"}; times in µs since the Unix epoch, latency from the intended start, lag_us (the open model
+// only) how late the send went out against the plan, retried (only when true) that it was sent twice. An arrival the open model dropped is {"intended_us","dropped":
 // true}. io/results_reader.ts reads them back.
 
 const encoder = new TextEncoder();
@@ -39,6 +39,7 @@ export class LineSink implements ResultsSink {
     reasonIndex: number,
     ok: boolean,
     bytes: number,
+    retried: boolean,
     targetJson: string,
   ): void {
     const i = this.originUs + Math.round(intended * 1000);
@@ -49,7 +50,7 @@ export class LineSink implements ResultsSink {
         lagUs < 0 ? "" : `"lag_us":${lagUs},`
       }"status":${status},"ok":${ok},"bytes":${bytes},"error":${
         reasonIndex < 0 ? "null" : `"${reasons[reasonIndex]}"`
-      },"target":${targetJson}${this.tag}}`,
+      }${retried ? ',"retried":true' : ""},"target":${targetJson}${this.tag}}`,
     );
     if (this.lines.length >= batchLines) this.write();
   }

@@ -20,6 +20,8 @@ export interface SummaryRecord {
   readonly dropped: number;
   /** Of `dropped`, those salvo caused (it had fallen behind its plan); absent when none. */
   readonly dropped_client?: number;
+  /** Requests sent a second time after their connection closed before an answer; absent when none. */
+  readonly retried?: number;
   readonly status_codes: Readonly<Record<string, number>>;
   readonly errors: Readonly<Record<string, number>>;
   /** Reason → the first such failure's message (secrets masked); absent when none was kept. */
@@ -58,6 +60,7 @@ export const toRecord = (s: Summary.Summary): SummaryRecord => {
     bytes: s.bytes,
     dropped: s.dropped,
     ...(s.droppedByClient > 0 ? { dropped_client: s.droppedByClient } : {}),
+    ...(s.retried > 0 ? { retried: s.retried } : {}),
     status_codes,
     errors,
     ...(Object.keys(messages).length > 0 ? { error_messages: messages } : {}),
@@ -117,6 +120,12 @@ export const fromRecord = (r: unknown): Either.Either<Summary.Summary, string> =
       return Either.left("'dropped_client' is not a whole number up to 'dropped'");
     }
     s.droppedByClient = r.dropped_client;
+  }
+  if (r.retried !== undefined) {
+    if (!isCount(r.retried) || r.retried > s.requests) {
+      return Either.left("'retried' is not a whole number up to 'requests'");
+    }
+    s.retried = r.retried;
   }
   for (const [code, n] of Object.entries(r.status_codes)) {
     const c = Number(code);

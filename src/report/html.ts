@@ -30,6 +30,7 @@ const summaryTable = (d: Document): string => {
     figure(d, "requests", "requests"),
     figure(d, "successes", "successes"),
     figure(d, "failures", "failures"),
+    ...(d.stats.retried > 0 ? [figure(d, "retried", "retried")] : []),
     figure(d, "success rate", "success_rate"),
     figure(d, "duration", "duration_s", "s"),
     figure(d, "throughput", "rps", "req/s"),

@@ -39,6 +39,7 @@ export const toJson = (s: Stats, extra: Record<string, unknown> = {}): Record<st
   status_codes: s.statusCodes,
   errors: s.errors,
   ...(Object.keys(s.errorMessages).length === 0 ? {} : { error_messages: s.errorMessages }),
+  retried: s.retried,
   dropped: s.dropped,
   ...(s.dropped === 0 ? {} : {
     dropped_by: { server: s.dropped - s.droppedByClient, client: s.droppedByClient },

@@ -52,6 +52,11 @@ export const render = (s: Stats, h: Heading, distribution: ReadonlyArray<Bin> = 
       : [`  headers    ${h.headers.map(([k, v]) => `${k}: ${v}`).join(" · ")}`]),
     `  requests   ${s.requests} in ${formatDuration(s.durationS * 1000)} · ${rate(s.rps)} req/s`,
     `  success    ${s.successes} (${pct(s.successRate)}) · failed ${s.failures}`,
+    ...(s.retried === 0 ? [] : [
+      `  retried    ${s.retried}: sent again after the connection closed before an answer; the server may have received ${
+        s.requests + s.retried
+      }`,
+    ]),
   ];
   if (h.targetRps !== undefined) {
     const lag = s.scheduleLag;

@@ -43,6 +43,7 @@ const raw = (over: Partial<Raw> = {}): Raw => ({
   connectTo: Option.none(),
   unixSocket: Option.none(),
   noKeepalive: false,
+  noRetry: false,
   http2: false,
   h2c: false,
   streams: Option.none(),

@@ -197,3 +197,77 @@ Deno.test("--out and --junit that cannot be written are refused before the first
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an output that is another output or an input is refused before any request, each file left as it was", async () => {
+  const server = countingServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/t.txt`, `GET ${server.url}/\n`);
+    await Deno.writeTextFile(`${dir}/b.json`, `{"a":1}`);
+    await Deno.symlink(`${dir}/b.json`, `${dir}/link.json`);
+    const refused = async (args: ReadonlyArray<string>, says: RegExp) => {
+      const r = await salvo(args);
+      assertEquals(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert(says.test(r.stderr), r.stderr);
+      assertEquals(r.stderr.trim().split("\n").length, 1, r.stderr);
+    };
+    const url = `${server.url}/`;
+    await refused(
+      ["run", url, "-n", "5", "--out", `${dir}/same.json`, "--html", `${dir}/same.json`],
+      /--out and --html name the same file/,
+    );
+    await refused(
+      [
+        "run",
+        url,
+        "-n",
+        "5",
+        "--results",
+        `${dir}/r.ndjson`,
+        "--out",
+        `${dir}/../${dir.split("/").pop()}/r.ndjson`,
+      ],
+      /--results and --out name the same file/,
+    );
+    await refused(
+      ["run", "--targets", `${dir}/t.txt`, "-n", "5", "--results", `${dir}/t.txt`],
+      /--results would overwrite --targets/,
+    );
+    // A link to the body file is the body file.
+    await refused(
+      [
+        "run",
+        url,
+        "-X",
+        "POST",
+        "--body-file",
+        `${dir}/b.json`,
+        "-n",
+        "5",
+        "--junit",
+        `${dir}/link.json`,
+      ],
+      /--junit would overwrite --body-file/,
+    );
+    await refused(
+      ["report", `${dir}/t.txt`, "--html", `${dir}/t.txt`],
+      /--html would overwrite the results file/,
+    );
+    await refused(
+      ["knee", url, "--slo", "p99<50ms", "--results", `${dir}/k`, "--html", `${dir}/k`],
+      /--results and --html name the same file/,
+    );
+    assertEquals(server.count(), 0);
+    assertEquals(await Deno.readTextFile(`${dir}/t.txt`), `GET ${server.url}/\n`);
+    assertEquals(await Deno.readTextFile(`${dir}/b.json`), `{"a":1}`);
+    // Outputs of their own are written as before.
+    const ok = await salvo(
+      ["run", url, "-n", "5", "-q", "--out", `${dir}/a.json`, "--results", `${dir}/a.ndjson`],
+    );
+    assertEquals(ok.code, 0, ok.stderr);
+    assertEquals(server.count(), 5);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -18,7 +18,10 @@ const server = async (options: { tls?: boolean; path?: string } = {}) => {
   let requests = 0;
   let connections = 0;
   const hosts = new Set<string>();
-  const handler = (req: { headers: Record<string, unknown> }, res: { end: (b: string) => void }) => {
+  const handler = (
+    req: { headers: Record<string, unknown> },
+    res: { end: (b: string) => void },
+  ) => {
     requests++;
     hosts.add(String(req.headers.host ?? ""));
     res.end("ok\n");

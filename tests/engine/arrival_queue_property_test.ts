@@ -8,6 +8,7 @@ const target = (endpoint: number): Target => ({
   request: new Uint8Array(0),
   h2: undefined,
   head: false,
+  retry: true,
   endpoint,
   nameJson: `"t${endpoint}"`,
   redirects: undefined,

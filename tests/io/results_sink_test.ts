@@ -19,11 +19,11 @@ const memory = (failWith?: Error) => {
   };
 };
 
-Deno.test("results stream: a line per request, with its status, latency and failure reason", () => {
+Deno.test("results stream: a line per request, with its status, latency, failure reason and resend", () => {
   const out = memory();
   const sink = new LineSink(out);
-  sink.push(1000, 1000.5, 2000, 1500, -1, 200, -1, true, 120, `"GET http://a/"`);
-  sink.push(2000, 2000, 3250, 3250, -1, 0, reasonIndex.timeout, false, 0, `"GET http://a/"`);
+  sink.push(1000, 1000.5, 2000, 1500, -1, 200, -1, true, 120, false, `"GET http://a/"`);
+  sink.push(2000, 2000, 3250, 3250, -1, 0, reasonIndex.timeout, false, 0, false, `"GET http://a/"`);
   sink.push(
     3000,
     3000,
@@ -34,6 +34,7 @@ Deno.test("results stream: a line per request, with its status, latency and fail
     reasonIndex.connection_refused,
     false,
     0,
+    true,
     `"GET http://b/"`,
   );
   sink.finish(4000);
@@ -44,15 +45,17 @@ Deno.test("results stream: a line per request, with its status, latency and fail
   assertEquals(lines.map((l) => l.latency_us), [2000, 3250, 1000]);
   assertEquals(lines[0].sent_us - lines[0].intended_us, 500);
   assertEquals(lines.map((l) => l.target), ["GET http://a/", "GET http://a/", "GET http://b/"]);
+  // Only a request sent a second time says so.
+  assertEquals(lines.map((l) => l.retried), [undefined, undefined, true]);
   assertEquals(sink.failure, undefined);
 });
 
 Deno.test("results stream: a failed write is kept as the failure, and nothing is written after it", () => {
   const sink = new LineSink(memory(new Deno.errors.BrokenPipe("broken pipe")));
-  sink.push(1000, 1000, 1000, 1000, -1, 200, -1, true, 1, `"GET http://a/"`);
+  sink.push(1000, 1000, 1000, 1000, -1, 200, -1, true, 1, false, `"GET http://a/"`);
   sink.flush(1001);
   assertEquals(sink.failure, "the reader closed the pipe");
-  sink.push(1002, 1002, 1000, 1000, -1, 200, -1, true, 1, `"GET http://a/"`);
+  sink.push(1002, 1002, 1000, 1000, -1, 200, -1, true, 1, false, `"GET http://a/"`);
   sink.finish(1003);
   assertEquals(sink.failure, "the reader closed the pipe");
 });
@@ -60,12 +63,12 @@ Deno.test("results stream: a failed write is kept as the failure, and nothing is
 Deno.test("IntervalSink: each window holds the requests that ended in it, with their reasons", () => {
   const out = memory();
   const sink = new IntervalSink(out, 1000, "GET http://a/");
-  sink.push(0, 0, 10000, 10000, -1, 200, -1, true, 5);
-  sink.push(10, 10, 10000, 10000, -1, 0, reasonIndex.timeout, false, 0);
+  sink.push(0, 0, 10000, 10000, -1, 200, -1, true, 5, false);
+  sink.push(10, 10, 10000, 10000, -1, 0, reasonIndex.timeout, false, 0, false);
   sink.flush(999); // not a whole window yet
   assertEquals(out.lines().length, 0);
   sink.flush(1000);
-  sink.push(1000, 1000, 500000, 500000, -1, 503, -1, false, 7);
+  sink.push(1000, 1000, 500000, 500000, -1, 503, -1, false, 7, false);
   sink.finish(1600);
   const [first, second] = out.lines();
   assertEquals([first.requests, first.successes], [2, 1]);
@@ -80,7 +83,7 @@ Deno.test("IntervalSink: each window holds the requests that ended in it, with t
 Deno.test("results stream: the open model's lines carry lag_us, and a dropped arrival is a line of its own", () => {
   const out = memory();
   const sink = new LineSink(out);
-  sink.push(1000, 1000.25, 2000, 1750, 250, 200, -1, true, 120, `"GET http://a/"`);
+  sink.push(1000, 1000.25, 2000, 1750, 250, 200, -1, true, 120, false, `"GET http://a/"`);
   sink.drop(1001, false);
   sink.finish(4000);
   const [sent, dropped] = out.lines();
@@ -93,7 +96,7 @@ Deno.test("results stream: the open model's lines carry lag_us, and a dropped ar
 Deno.test("IntervalSink: a window counts its dropped arrivals and its sends' lag", () => {
   const out = memory();
   const sink = new IntervalSink(out, 1000, "GET http://a/");
-  sink.push(0, 0.5, 10000, 9500, 500, 200, -1, true, 5);
+  sink.push(0, 0.5, 10000, 9500, 500, 200, -1, true, 5, false);
   sink.drop(1, true);
   sink.drop(2, false);
   sink.finish(100);
