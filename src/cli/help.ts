@@ -60,6 +60,7 @@ const request: ReadonlyArray<Group> = [
         help: "http, json (vegeta's), ndjson",
       },
       { name: "skip-invalid", help: "skip malformed targets, counted" },
+      { name: "mask", value: "NAME", help: "also mask headers and parameters named so" },
     ],
   },
   {

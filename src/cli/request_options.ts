@@ -83,6 +83,12 @@ const noKeepalive = Options.boolean("no-keepalive").pipe(
     "A new connection per request (Connection: close); connect and TLS handshake times reported apart",
   ),
 );
+const mask = Options.text("mask").pipe(
+  Options.repeated,
+  Options.withDescription(
+    "Mask the values of headers and query parameters whose name contains NAME, besides the built-in rule (repeatable)",
+  ),
+);
 const noRetry = Options.boolean("no-retry").pipe(
   Options.withDescription(
     "Never send a request again after its connection closed before an answer (idempotent methods are resent once by default)",
@@ -214,6 +220,7 @@ export const requestOptions = {
   unixSocket,
   noKeepalive,
   noRetry,
+  mask,
   http2,
   h2c,
   streams,
@@ -236,6 +243,7 @@ export const requestFlags = (raw: RequestRaw): ReadonlyArray<string> =>
     ["--unix-socket", Option.isSome(raw.unixSocket)],
     ["--no-keepalive", raw.noKeepalive],
     ["--no-retry", raw.noRetry],
+    ["--mask", raw.mask.length > 0],
     ["--http2", raw.http2],
     ["--h2c", raw.h2c],
     ["--streams", Option.isSome(raw.streams)],
@@ -245,7 +253,14 @@ export const requestFlags = (raw: RequestRaw): ReadonlyArray<string> =>
 /** The part of a run's plan that says what to send. */
 export type RequestPlan = Pick<
   RunPlan,
-  "targets" | "targetsOrder" | "timeoutMs" | "tls" | "transport" | "followRedirects" | "isSuccess"
+  | "targets"
+  | "targetsOrder"
+  | "timeoutMs"
+  | "tls"
+  | "transport"
+  | "followRedirects"
+  | "isSuccess"
+  | "mask"
 >;
 
 /** Streams per connection at most: servers allow about 100 to 256 at once (nginx 128). */
@@ -280,6 +295,8 @@ const checkSocket = (path: string): Effect.Effect<string, UsageError> =>
 /** Resolves the request flags, reading the files they name; the first problem found is reported. */
 export const resolveRequest = (raw: RequestRaw): Effect.Effect<RequestPlan, UsageError> =>
   Effect.gen(function* () {
+    // Before anything is echoed, refusals included.
+    yield* Effect.sync(() => Request.maskAlso(raw.mask));
     if (Option.isSome(raw.url) === Option.isSome(raw.targets)) {
       return yield* new UsageError({
         reason: "flag",
@@ -353,5 +370,6 @@ export const resolveRequest = (raw: RequestRaw): Effect.Effect<RequestPlan, Usag
       },
       followRedirects: Option.getOrUndefined(raw.followRedirects),
       isSuccess: isSuccess ?? Status.defaultSuccess,
+      mask: raw.mask,
     };
   });

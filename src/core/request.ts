@@ -52,15 +52,49 @@ export const parseHeader = (
   return Either.right([name, value] as const);
 };
 
-/** Names of headers and query parameters that carry credentials: one list for every echo. */
-const secretName =
-  /^(authorization|proxy-authorization|cookie|set-cookie)$|auth|token|secret|key|passw|pwd/i;
+/**
+ * The masking rule, one for every echo: a header or query parameter whose name contains one of these
+ * (case-insensitive) carries a credential. It masks too much rather than too little (`zipcode`).
+ */
+export const secretParts = [
+  "auth",
+  "token",
+  "secret",
+  "key",
+  "passw",
+  "pwd",
+  "sig",
+  "session",
+  "credential",
+  "code",
+  "cookie",
+  "jwt",
+] as const;
+const secretName = new RegExp(secretParts.join("|"), "i");
+/** Names added by --mask, lower-cased: matched the same way. */
+let alsoSecret: ReadonlyArray<string> = [];
+
+/**
+ * Adds names to the rule for the rest of this thread's life (--mask; each load thread is told the
+ * same by its plan). Set before anything is echoed.
+ */
+export const maskAlso = (names: ReadonlyArray<string>): void => {
+  alsoSecret = names.map((n) => n.toLowerCase()).filter((n) => n !== "");
+};
+
+/** Whether a header or parameter of this name carries a credential. */
+export const isSecretName = (name: string): boolean => {
+  if (secretName.test(name)) return true;
+  if (alsoSecret.length === 0) return false;
+  const lower = name.toLowerCase();
+  return alsoSecret.some((n) => lower.includes(n));
+};
 
 const masked = "****";
 
 /** Masks values of headers that carry credentials, for anything salvo echoes. */
 export const maskHeader = ([name, value]: readonly [string, string]): readonly [string, string] =>
-  secretName.test(name) && value !== "" ? [name, masked] : [name, value];
+  isSecretName(name) && value !== "" ? [name, masked] : [name, value];
 
 /**
  * A URL as salvo echoes it: a password in it is masked (`user:****@`), and so are query parameters
@@ -71,7 +105,7 @@ export const maskUrl = (url: URL): string => {
   const u = new URL(url.href);
   if (u.password !== "") u.password = masked;
   for (const key of [...u.searchParams.keys()]) {
-    if (secretName.test(key)) u.searchParams.set(key, masked);
+    if (isSecretName(key)) u.searchParams.set(key, masked);
   }
   return u.href.replaceAll(encodeURIComponent(masked), masked);
 };
@@ -94,5 +128,5 @@ export const maskSecrets = (text: string): string =>
     })
     .replace(
       param,
-      (all, sep: string, name: string) => secretName.test(name) ? `${sep}${name}=${masked}` : all,
+      (all, sep: string, name: string) => isSecretName(name) ? `${sep}${name}=${masked}` : all,
     );

@@ -80,6 +80,8 @@ export interface RunPlan {
   readonly followRedirects: "same" | "any" | undefined;
   /** Decides whether a response status counts as a success. */
   readonly isSuccess: (status: number) => boolean;
+  /** Header and parameter names masked besides core/request.ts's rule (--mask). */
+  readonly mask?: ReadonlyArray<string>;
 }
 
 /** The most workers (closed) or requests in flight (open) the plan can have at once. */

@@ -5,6 +5,7 @@ import * as Fiber from "effect/Fiber";
 import * as Ref from "effect/Ref";
 import * as Schedule from "effect/Schedule";
 import * as Codec from "../core/histogram_codec.ts";
+import { maskAlso } from "../core/request.ts";
 import { toRecord } from "../io/summary_record.ts";
 import { ForwardSink } from "./forward_sink.ts";
 import { emptySnapshot, execute, partOf, prepare, type Run, type Snapshot } from "./run.ts";
@@ -62,8 +63,10 @@ export const serve = (): void => {
     switch (m.type) {
       case "start": {
         index = m.share.index;
+        const plan = fromWire(m.plan);
+        maskAlso(plan.mask ?? []);
         const run = prepare(
-          fromWire(m.plan),
+          plan,
           m.results ? new ForwardSink(post) : undefined,
           m.share,
           m.detail,

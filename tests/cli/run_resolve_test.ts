@@ -44,6 +44,7 @@ const raw = (over: Partial<Raw> = {}): Raw => ({
   unixSocket: Option.none(),
   noKeepalive: false,
   noRetry: false,
+  mask: [],
   http2: false,
   h2c: false,
   streams: Option.none(),

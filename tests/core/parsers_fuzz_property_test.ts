@@ -65,3 +65,36 @@ Deno.test("masking: a URL's password and credential parameters never survive, pa
     { numRuns: 1000 },
   );
 });
+
+Deno.test("masking rule: any name containing a rule's part, in any case and with anything around it, is masked as a header, a query parameter and in free text", () => {
+  const affix = fc.stringOf(fc.constantFrom(..."abXY-_019"), { maxLength: 6 });
+  const casing = (s: string, flips: ReadonlyArray<boolean>) =>
+    [...s].map((c, i) => (flips[i % Math.max(1, flips.length)] ? c.toUpperCase() : c)).join("");
+  fc.assert(
+    fc.property(
+      affix,
+      fc.constantFrom(...Request.secretParts),
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+      affix,
+      (before, part, flips, after) => {
+        const name = `${before}${casing(part, flips)}${after}`;
+        const secret = "S3CR3TVALUE";
+        assert(Request.maskHeader([name, secret])[1] === "****", name);
+        const url = new URL(`http://127.0.0.1/x?${encodeURIComponent(name)}=${secret}&page=2`);
+        assert(!Request.maskUrl(url).includes(secret), Request.maskUrl(url));
+        const text = Request.maskSecrets(`GET http://h/p?a=1&${name}=${secret} failed`);
+        assert(!text.includes(secret), text);
+      },
+    ),
+    { numRuns: 1000 },
+  );
+  // A name outside the rule is echoed as given, until --mask adds it.
+  assert(Request.maskHeader(["X-Env", "staging"])[1] === "staging");
+  Request.maskAlso(["env"]);
+  try {
+    assert(Request.maskHeader(["X-Env", "staging"])[1] === "****");
+    assert(Request.maskSecrets("http://h/?ENV=prod&page=2").includes("ENV=****&page=2"));
+  } finally {
+    Request.maskAlso([]);
+  }
+});

@@ -1,6 +1,6 @@
 // No secrets in output: credentials are sent as given but masked wherever salvo echoes the request.
 import { assert, assertEquals } from "../assert.ts";
-import { salvo } from "./support.ts";
+import { countingServer, salvo } from "./support.ts";
 
 Deno.test("Authorization, Cookie and token headers and key query parameters are masked in every output", async () => {
   const seen: string[] = [];
@@ -79,6 +79,52 @@ Deno.test("a password in the URL is masked in the refusal, on the command line a
       assert(!t.stderr.includes("SECRET"), t.stderr);
     }
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("signatures, sessions and codes are masked by the rule, and --mask adds names, in the text, JSON, NDJSON, HTML and knee outputs", async () => {
+  const server = countingServer(0, () => 500);
+  const dir = await Deno.makeTempDir();
+  try {
+    const url = `${server.url}/dl?sig=SECRETSIG&X-Amz-Signature=SECRETAMZ&code=SECRETCODE` +
+      `&session=SECRETSESSION&tenant=SECRETTENANT&page=2`;
+    const headers = [
+      ...["-H", "X-Session-Id: SECRETSID", "-H", "X-Signature: SECRETXSIG"],
+      ...["-H", "X-Tenant: SECRETXTENANT", "-H", "X-Env: staging", "--mask", "tenant"],
+    ];
+    const run = ["run", url, ...headers, "-n", "4", "-c", "2"];
+    // Two load threads: each masks by the rule and --mask, as its plan says.
+    const text = await salvo(
+      [...run, "-t", "2", "--html", `${dir}/r.html`, "--results", `${dir}/r.ndjson`],
+    );
+    const json = await salvo([...run, "-o", "json", "-q", "--out", `${dir}/s.json`]);
+    const knee = await salvo([
+      "knee",
+      url,
+      ...headers,
+      // One step: 1,000 samples (the knee's least per step) at 2,000/s.
+      ...["--slo", "p99<1s", "--start-rate", "2000", "--step", "300ms", "--warmup", "0s"],
+      ...["--max-rate", "2000", "--html", `${dir}/k.html`, "--results", `${dir}/k.ndjson`],
+    ]);
+    assertEquals(server.count() > 6, true);
+    const outputs: Array<[string, string]> = [
+      ["run text", text.stdout + text.stderr],
+      ["run json", json.stdout + json.stderr],
+      ["html", await Deno.readTextFile(`${dir}/r.html`)],
+      ["ndjson", await Deno.readTextFile(`${dir}/r.ndjson`)],
+      ["--out", await Deno.readTextFile(`${dir}/s.json`)],
+      ["knee", knee.stdout + knee.stderr],
+      ["knee html", await Deno.readTextFile(`${dir}/k.html`)],
+      ["knee ndjson", await Deno.readTextFile(`${dir}/k.ndjson`)],
+    ];
+    for (const [name, out] of outputs) {
+      assert(!/SECRET/.test(out), `a secret leaked in the ${name} output:\n${out.slice(0, 3000)}`);
+    }
+    assert(text.stdout.includes("X-Env: staging"), text.stdout);
+    assert(text.stdout.includes("page=2"), text.stdout);
+  } finally {
+    await server.stop();
     await Deno.remove(dir, { recursive: true });
   }
 });
