@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect";
 import * as Schedule from "effect/Schedule";
 import { setImmediate } from "node:timers";
 import * as Pacing from "../core/pacing.ts";
+import { timerMs } from "./timer_limit.ts";
 
 /**
  * The default (live) clock. Under it the pacer sleeps on plain timers, not Effect sleeps: measured
@@ -122,7 +123,8 @@ export const drive = (
           if (cancelled) return;
           step((ms) => {
             if (ms < 0) resume(Effect.void);
-            else timer = setTimeout(go, ms);
+            // A wait past a timer's limit wakes early; `step` then measures again.
+            else timer = setTimeout(go, timerMs(ms));
           });
         };
         go();

@@ -1,6 +1,7 @@
 // Following redirects (--follow-redirects): off by default; to another host only with =any.
 import type { RequestSpec } from "../domain/plan.ts";
 import { Connection, encodeRequest, type Endpoint, TransportError } from "./http1.ts";
+import { atDeadline } from "./timer_limit.ts";
 
 export type FollowMode = "same" | "any";
 
@@ -64,13 +65,11 @@ export class Redirects {
       });
       const request = encodeRequest(method, next, headers, body, this.userAgent);
       const c = same ? conn : new Connection(endpointOf(next, this.endpoint), true);
-      const timer = same
-        ? undefined
-        : setTimeout(() => c.abort(), Math.max(0, conn.deadline - performance.now()));
+      const cancel = same ? undefined : atDeadline(conn.deadline, () => c.abort());
       try {
         await c.exchange(request, method === "HEAD");
       } finally {
-        clearTimeout(timer);
+        cancel?.();
         if (!same) c.close();
       }
       ({ status, location } = c);

@@ -7,6 +7,7 @@
 // at once), so the figures do not hang on it: a timed-out exchange is recorded as ending at its limit,
 // and a response that arrives after the limit, before the watchdog got to it, is a timeout too.
 import type { Channel } from "./channel.ts";
+import { timerMs } from "./timer_limit.ts";
 
 export class Watchdog {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -30,7 +31,8 @@ export class Watchdog {
       if (now >= c.deadline) c.abort(c.deadline < c.timeoutAt ? "cancelled" : "timeout");
       else if (c.deadline < next) next = c.deadline;
     }
-    this.timer = setTimeout(this.scan, Math.max(0, next - performance.now()));
+    // Past a timer's limit (--timeout 720h) the scan comes early and sleeps again.
+    this.timer = setTimeout(this.scan, timerMs(next - performance.now()));
   };
 
   stop(): void {

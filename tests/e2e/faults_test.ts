@@ -1,6 +1,6 @@
 // Faults at the target are data: each is counted under its reason, the run goes on, counts stay exact.
 import { assert, assertEquals } from "../assert.ts";
-import { rawServer, runJson, tcpServer } from "./support.ts";
+import { countingServer, rawServer, runJson, salvo, tcpServer } from "./support.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -217,5 +217,38 @@ Deno.test("a server that closes before answering, or mid-body, is connection_clo
   } finally {
     await before.stop();
     await midBody.stop();
+  }
+});
+
+Deno.test("--timeout 720h (past a timer's 2³¹ ms): no timer warning, requests and a cross-origin redirect not cut", async () => {
+  const target = countingServer();
+  const redirecting = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response(null, { status: 302, headers: { location: `${target.url}/there` } }),
+  );
+  try {
+    const from = `http://127.0.0.1:${(redirecting.addr as Deno.NetAddr).port}/`;
+    const r = await salvo(
+      [
+        "run",
+        from,
+        "--timeout",
+        "720h",
+        "--follow-redirects=any",
+        "-n",
+        "50",
+        "-c",
+        "2",
+        "-o",
+        "json",
+      ],
+    );
+    assertEquals(r.code, 0, r.stderr);
+    assert(!/TimeoutOverflow|Warning/i.test(r.stderr), r.stderr.slice(0, 500));
+    const j = JSON.parse(r.stdout);
+    assertEquals([j.requests, j.successes, target.count()], [50, 50, 50]);
+  } finally {
+    await target.stop();
+    await redirecting.shutdown();
   }
 });
