@@ -5,6 +5,7 @@ import * as Path from "@effect/platform/Path";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import { exitCodeOf, main } from "./cli/app.ts";
+import { codes } from "./cli/exit_code.ts";
 import * as Terminal from "./cli/terminal.ts";
 
 /**
@@ -28,8 +29,8 @@ export const runMain = (args: ReadonlyArray<string>): void => {
   const fiber = Effect.runFork(main(args).pipe(Effect.provide(platform)));
   const listeners = (["SIGINT", "SIGTERM"] as const).map((s) => {
     const listener = () => {
-      if (signal !== undefined && s === "SIGINT") Deno.exit(130); // a second Ctrl-C exits at once
-      if (signal !== undefined) return;
+      // A second signal exits at once, whatever the first is still waiting for.
+      if (signal !== undefined) Deno.exit(s === "SIGTERM" ? codes.terminated : codes.interrupted);
       signal = s;
       fiber.unsafeInterruptAsFork(fiber.id());
     };

@@ -119,7 +119,7 @@ export interface Run {
 }
 
 /** How long in-flight requests may finish after an interrupt before their sockets are closed. */
-const interruptGraceMs = 1000;
+const interruptGraceMs = 500;
 const monitorIntervalMs = 50;
 
 export const userAgent = `salvo/${version}`;
@@ -388,6 +388,12 @@ export const execute = (
       run.endedAt = performance.now();
     }),
   ).pipe(
+    // Interrupted before the load was under way (connections warming): the run says so all the same.
+    Effect.onInterrupt(() =>
+      Effect.sync(() => {
+        run.interrupted = true;
+      })
+    ),
     Effect.ensuring(Effect.suspend(() => {
       if (run.endedAt === 0) run.endedAt = performance.now();
       run.cpuEndUs = cpuUs();

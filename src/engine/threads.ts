@@ -283,6 +283,12 @@ const executeThreads = (
     ));
     yield* unlessFailed(Effect.forEach(done, Deferred.await, { discard: true }));
   })).pipe(
+    // Interrupted before the threads were under way (still loading): the run says so all the same.
+    Effect.onInterrupt(() =>
+      Effect.sync(() => {
+        t.interrupted = true;
+      })
+    ),
     Effect.ensuring(Effect.suspend(() => {
       t.cpuEndUs = Engine.cpuUs();
       if (t.hostStart !== undefined) t.hostEnd = HostSample.sample();

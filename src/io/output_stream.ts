@@ -1,5 +1,6 @@
 // A stream output named by the user: a file (created or truncated) or stdout for '-', opened before
-// the run so that an unwritable path stops salvo before its first request.
+// the run so that an unwritable path stops salvo before its first request. The open is asynchronous:
+// a FIFO nobody reads blocks it, and Ctrl-C or SIGTERM must still end salvo meanwhile.
 import * as Effect from "effect/Effect";
 import { RunError } from "../domain/errors.ts";
 import { messageOf } from "../domain/thrown.ts";
@@ -12,11 +13,11 @@ export interface OutputStream {
 }
 
 export const open = (flag: string, path: string): Effect.Effect<OutputStream, RunError> =>
-  Effect.try({
-    try: () => {
+  Effect.tryPromise({
+    try: async () => {
       const file = path === "-"
         ? undefined
-        : Deno.openSync(path, { write: true, create: true, truncate: true });
+        : await Deno.open(path, { write: true, create: true, truncate: true });
       return {
         out: file ?? Deno.stdout,
         name: path === "-" ? "stdout" : `'${path}'`,
