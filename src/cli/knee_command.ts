@@ -208,7 +208,7 @@ const measure = (
         message: `--results: cannot write ${out!.name}: ${sink.failure}; the search stopped`,
       });
     }
-    const stats = Summary.describe(o.summary, o.elapsedMs);
+    const stats = Summary.describe(o.summary, o.scheduleMs);
     const f = Report.figures(o.summary, stats);
     const evaluations = s.slo.map((t) => Thresholds.evaluate(t, f));
     const cpuShare = Engine.cpuShare(o);

@@ -175,7 +175,8 @@ export interface Subject {
 
 export const runSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subject => ({
   summary: o.summary,
-  elapsedMs: o.elapsedMs,
+  // Rates over the schedule's span (the open model); its in-flight tail is said apart.
+  elapsedMs: o.scheduleMs,
   startedUs,
   endedUs: startedUs + Math.round(o.elapsedMs * 1000),
   heading: {
@@ -186,6 +187,8 @@ export const runSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subjec
     headers: plan.targets.length === 1 ? plan.targets[0].headers.map(Request.maskHeader) : [],
     load: loadLine(plan.model, o, plan.transport),
     targetRps: o.targetRps,
+    ...(o.targetRps === undefined ? {} : { tailMs: Math.max(0, o.elapsedMs - o.scheduleMs) }),
+    ...(o.plannedArrivals === undefined ? {} : { plannedArrivals: o.plannedArrivals }),
     interrupted: o.interrupted,
     outputFailed: o.outputFailure !== undefined,
   },

@@ -65,7 +65,19 @@ export interface Outcome {
   readonly summary: Summary.Summary;
   /** Each target's summary, in the plan's order, when the run kept them (several targets, --html). */
   readonly byTarget: ReadonlyArray<Summary.Summary> | undefined;
+  /** From the first send to the last response. */
   readonly elapsedMs: number;
+  /**
+   * The span rates are measured over: the open model's schedule (its duration, or as much of it as
+   * ran when cut short), whose in-flight tail (`elapsedMs` − this) is reported apart; `elapsedMs`
+   * for the closed model and for an open model bounded by -n only.
+   */
+  readonly scheduleMs: number;
+  /**
+   * Open model: the arrivals the plan holds over `scheduleMs` (arrival i is due when Λ(t) reaches i,
+   * so 0.5/s over 3 s holds two, at 0 and 2 s); undefined for the closed model.
+   */
+  readonly plannedArrivals: number | undefined;
   /** Most workers (closed) or requests in flight (open) allowed at once. */
   readonly concurrency: number;
   readonly delayMs: number;
@@ -489,6 +501,9 @@ export const combine = (plan: RunPlan, parts: ReadonlyArray<Part>, ending: Endin
   // The run ended before its plan did: interrupted, aborted, its output failed, or -n reached.
   const stoppedEarly = ending.interrupted || ending.aborted || ending.outputFailure !== undefined ||
     parts.every((p) => p.budgetUsed);
+  const scheduleMs = model._tag === "Open" && plan.durationMs !== undefined
+    ? (stoppedEarly ? Math.min(elapsedMs, plan.durationMs) : plan.durationMs)
+    : elapsedMs;
   const loopLag = Histogram.make();
   for (const p of parts) loopLag.add(p.loopLag);
   return {
@@ -497,6 +512,14 @@ export const combine = (plan: RunPlan, parts: ReadonlyArray<Part>, ending: Endin
       ? undefined
       : plan.targets.map((_, i) => Summary.mergeAll(parts.map((p) => p.byTarget![i]!))),
     elapsedMs,
+    scheduleMs,
+    plannedArrivals: model._tag === "Open"
+      ? Math.min(
+        plan.maxRequests ?? Number.POSITIVE_INFINITY,
+        // Those due strictly before the schedule's end (the pacer sends none at its end).
+        scheduleMs > 0 ? Pacing.arrivalsBy(model.rate, scheduleMs - 1e-6) : 0,
+      )
+      : undefined,
     // Over HTTP/2 the closed model keeps -c connections × -m streams busy.
     concurrency: concurrencyOf(model) * (model._tag === "Closed" ? plan.transport.streams : 1),
     delayMs: model._tag === "Closed" ? model.delayMs : 0,

@@ -20,6 +20,10 @@ export interface Heading {
   readonly load: string;
   /** Target rate per second (open model). */
   readonly targetRps: number | undefined;
+  /** Open model: how long the last responses came after the schedule's end (rates exclude it). */
+  readonly tailMs?: number;
+  /** Open model: the arrivals the plan held over the span rates are measured on. */
+  readonly plannedArrivals?: number;
   readonly interrupted: boolean;
   /** Writing the results stream failed, so the run stopped early. */
   readonly outputFailed: boolean;
@@ -156,6 +160,12 @@ export const build = (i: Input): Document => {
       started_us: i.startedUs,
       ended_us: i.endedUs,
       ...(run?.targetRps === undefined ? {} : { target_rps: Number(run.targetRps.toFixed(3)) }),
+      ...(i.heading.plannedArrivals === undefined
+        ? {}
+        : { planned_arrivals: i.heading.plannedArrivals }),
+      ...(i.heading.tailMs === undefined
+        ? {}
+        : { schedule_tail_s: Number((i.heading.tailMs / 1000).toFixed(6)) }),
       histogram: record.histogram,
       moments: record.moments,
       ...(record.histogram_uncorrected === undefined ? {} : {

@@ -61,9 +61,14 @@ export const render = (s: Stats, h: Heading, distribution: ReadonlyArray<Bin> = 
   if (h.targetRps !== undefined) {
     const lag = s.scheduleLag;
     lines.push(
-      `  rate       target ${rate(h.targetRps)} req/s · achieved ${
-        rate(s.rps)
+      `  rate       target ${rate(h.targetRps)} req/s · achieved ${rate(s.rps)}${
+        h.plannedArrivals === undefined
+          ? ""
+          : ` (${s.requests} of ${h.plannedArrivals} planned arrivals sent)`
       } · dropped ${s.dropped}` +
+        (h.tailMs === undefined || h.tailMs < 10
+          ? ""
+          : ` · last answer ${formatDuration(h.tailMs)} after the schedule`) +
         (lag === undefined
           ? ""
           : ` · send lag p50 ${formatDuration(lag.p50)} · p99 ${formatDuration(lag.p99)} · max ${

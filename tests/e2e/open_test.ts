@@ -264,3 +264,40 @@ Deno.test("a target at its capacity is server-bound, and its drops are the serve
     await server.stop();
   }
 });
+
+Deno.test("achieved rate is over the schedule's span: a slow server, a fractional rate and a ramp to zero each achieve their plan, the tail said apart", async () => {
+  const slow = countingServer(1000);
+  try {
+    // Each answer takes 1 s: the last comes 1 s after the 2 s schedule, which the rate excludes.
+    const r = await runJson([slow.url, "--rate", "100", "-d", "2s", "-t", "1"]);
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals([r.json.requests, slow.count(), r.json.planned_arrivals], [200, 200, 200]);
+    assertEquals(r.json.duration_s, 2);
+    assertEquals(r.json.rps, 100);
+    assert(r.json.schedule_tail_s >= 0.9, `tail ${r.json.schedule_tail_s}`);
+    assert(
+      r.json.diagnosis.verdict !== "client-saturated",
+      JSON.stringify(r.json.diagnosis),
+    );
+  } finally {
+    await slow.stop();
+  }
+  const quick = countingServer();
+  try {
+    // 0.5/s over 3 s holds two arrivals (at 0 and 2 s): 2 in 3 s, never 2 in the 1 s between them.
+    const half = await runJson([quick.url, "--rate", "0.5", "-d", "3s", "-t", "1"]);
+    assertEquals([half.json.requests, half.json.planned_arrivals], [2, 2]);
+    assertEquals([half.json.duration_s, half.json.rps], [3, 0.667]);
+    // 10/s ramped down to 0 over 1 s, then 1 s at 0: Λ reaches 5 at 1 s, so arrivals 0..5.
+    const ramp = await runJson(
+      [quick.url, "--rate", "10", "--stages", "1s:0,1s:0", "-t", "1"],
+    );
+    assertEquals([ramp.json.requests, ramp.json.planned_arrivals], [6, 6]);
+    assertEquals([ramp.json.duration_s, ramp.json.rps], [2, 3]);
+    assertEquals(quick.count(), 8);
+    const text = await salvo(["run", quick.url, "--rate", "0.5", "-d", "3s", "-t", "1", "-q"]);
+    assert(/achieved 0\.7 \(2 of 2 planned arrivals sent\)/.test(text.stdout), text.stdout);
+  } finally {
+    await quick.stop();
+  }
+});
