@@ -61,7 +61,10 @@ Deno.test("a 1 s freeze at 200 req/s gives a corrected p99 of ~945 ms and a p50 
     // on a quiet machine: p99 1,014.8 ms with the freeze held 1,012.8 ms), so the p99 lies between
     // the plan's 945 ms and the longest hold: the freeze shows, corrected, and nothing beyond it.
     assert(json.latency_ms.p99 >= 945 * 0.98 && json.latency_ms.p99 <= open.frozeMs() + 20, p99);
-    assert(json.latency_ms.p50 < 2, `corrected p50 ${json.latency_ms.p50}`);
+    // The freeze never reaches the median: below 2 ms on a quiet machine; with others on the CPU
+    // (noisy.sh saw 2.07 ms) the median carries salvo's own waits for a CPU, still far from the freeze.
+    const p50 = `corrected p50 ${json.latency_ms.p50}, host ${JSON.stringify(json.host)}`;
+    assert(json.latency_ms.p50 < (contended(json) ? 20 : 2), p50);
     assert(
       json.latency_uncorrected_ms.p99 >= 800,
       `sends went out on time, so the wait shows here too`,
