@@ -312,23 +312,28 @@ const handler = (raw: Raw) =>
         ),
       () => (json ? Effect.void : print(KneeReport.row(measured.at(-1)!))),
     );
-    const { result } = yield* search.pipe(
-      // Ctrl-C: the steps so far, then exit 130.
-      Effect.onInterrupt(() =>
-        json ? print(summaryJson(undefined)) : print(`interrupted after ${measured.length} steps`)
-      ),
-      Effect.ensuring(Effect.sync(() => out?.close())),
-    );
-    yield* print(json ? summaryJson(result) : KneeReport.verdict(result, measured, s.requireRate));
-    if (htmlPath !== undefined) {
-      yield* AtomicFile.write(
+    /** The HTML report of the steps so far: `result` undefined when the search was interrupted. */
+    const writeHtml = (result: Knee.Result | undefined) =>
+      htmlPath === undefined ? Effect.void : AtomicFile.write(
         "--html",
         htmlPath,
         KneeHtml.render(
           KneeReport.html(`salvo knee ${target}`, s.slo, measured, result, s.requireRate),
         ),
       );
-    }
+    const { result } = yield* search.pipe(
+      // Ctrl-C: the steps so far (the HTML report too), then exit 130.
+      Effect.onInterrupt(() =>
+        (json ? print(summaryJson(undefined)) : print(`interrupted after ${measured.length} steps`))
+          .pipe(
+            Effect.andThen(writeHtml(undefined)),
+            Effect.catchAll((e) => Effect.sync(() => console.error(`salvo: ${e.message}`))),
+          )
+      ),
+      Effect.ensuring(Effect.sync(() => out?.close())),
+    );
+    yield* print(json ? summaryJson(result) : KneeReport.verdict(result, measured, s.requireRate));
+    yield* writeHtml(result);
     if (!serversKnee(result) && json) {
       yield* Effect.sync(() =>
         console.error(`salvo: ${KneeReport.verdict(result, measured, s.requireRate)}`)

@@ -92,17 +92,30 @@ export const diagnose = (
     }),
   });
 
+/** HTTP/2: the streams per connection in use at once: -m, or the server's lower limit. */
+const streamsUsed = (o: Outcome, t: Transport): number =>
+  Math.min(t.streams, o.streamLimit ?? t.streams);
+
+/** HTTP/2: -m above the server's limit, said as a warning; undefined when it was not. */
+const streamsWarning = (o: Outcome, t: Transport): string | undefined =>
+  t.http2 && o.streamLimit !== undefined && t.streams > o.streamLimit
+    ? `-m ${t.streams} is above the server's limit of ${o.streamLimit} streams per connection: ` +
+      `requests beyond it waited inside salvo for a stream (queue ${
+        o.summary.queue === undefined ? "0" : o.summary.queue.totalCount
+      }, timed apart from latency); use -m ${o.streamLimit} or more connections (-c)`
+    : undefined;
+
 const loadLine = (m: LoadModel, o: Outcome, t: Transport): string =>
   (m._tag === "Open"
     ? `${
       m.rate.stages.length > 0 ? "ramped rate" : `${Number((m.rate.start * 1000).toFixed(3))} req/s`
     }, up to ${m.maxInFlight} in flight`
     : t.http2
-    ? `${o.concurrency / t.streams} connection${
-      o.concurrency === t.streams ? "" : "s"
-    } × ${t.streams} stream${t.streams === 1 ? "" : "s"}${
-      m.workers.stages.length > 0 ? " (ramped)" : ""
-    }`
+    ? `${o.concurrency / t.streams} connection${o.concurrency === t.streams ? "" : "s"} × ${
+      streamsUsed(o, t)
+    } stream${streamsUsed(o, t) === 1 ? "" : "s"}${
+      streamsUsed(o, t) < t.streams ? ` (-m ${t.streams}; the server allows ${o.streamLimit})` : ""
+    }${m.workers.stages.length > 0 ? " (ramped)" : ""}`
     : `${o.concurrency} worker${o.concurrency === 1 ? "" : "s"}${
       m.workers.stages.length > 0 ? " (ramped)" : ""
     }`) + (t.http2 ? " · HTTP/2" : "");
@@ -227,7 +240,12 @@ export const report = (
       endedUs: subject.endedUs,
       heading: subject.heading,
       evaluations,
-      warnings: Thresholds.sampleWarnings(thresholds, stats.requests),
+      warnings: [
+        ...Thresholds.sampleWarnings(thresholds, stats.requests),
+        ...(run === undefined || o === undefined
+          ? []
+          : [streamsWarning(o, run.plan.transport)].filter((w) => w !== undefined)),
+      ],
       outputFailure,
       // A run cut short by its own output says nothing about the server: no diagnosis.
       run: run === undefined || o === undefined ? undefined : {
@@ -236,7 +254,11 @@ export const report = (
           url: Request.maskUrl(run.plan.targets[0].url),
           headers: Object.fromEntries(run.plan.targets[0].headers.map(Request.maskHeader)),
           ...(run.plan.transport.http2
-            ? { protocol: "HTTP/2", streams: run.plan.transport.streams }
+            ? {
+              protocol: "HTTP/2",
+              streams: streamsUsed(o, run.plan.transport),
+              ...(o.streamLimit === undefined ? {} : { server_max_streams: o.streamLimit }),
+            }
             : { protocol: "HTTP/1.1" }),
         },
         targets: run.plan.targets.length,
@@ -246,7 +268,7 @@ export const report = (
             o,
             stats,
             evaluations,
-            run.plan.transport.http2 ? run.plan.transport.streams : undefined,
+            run.plan.transport.http2 ? streamsUsed(o, run.plan.transport) : undefined,
           )
           : undefined,
         loopLagP99Ms: o.loopLag.valueAtPercentile(99) / 1000,

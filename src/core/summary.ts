@@ -65,6 +65,13 @@ export class Summary {
    */
   connect: Histogram.Histogram | undefined;
   tls: Histogram.Histogram | undefined;
+  /** HTTP/2: how long streams waited for the server's concurrency limit, µs (only those that did). */
+  queue: Histogram.Histogram | undefined;
+
+  /** Records one stream's wait for the server's concurrency limit. */
+  recordQueue(us: number): void {
+    (this.queue ??= Histogram.make()).record(us);
+  }
 
   /** Records one connect and its TLS handshake (`tlsUs` < 0: none). */
   recordConnect(connectUs: number, tlsUs: number): void {
@@ -127,6 +134,7 @@ export class Summary {
     if (other.lag !== undefined) (this.lag ??= Histogram.make()).add(other.lag);
     if (other.connect !== undefined) (this.connect ??= Histogram.make()).add(other.connect);
     if (other.tls !== undefined) (this.tls ??= Histogram.make()).add(other.tls);
+    if (other.queue !== undefined) (this.queue ??= Histogram.make()).add(other.queue);
     for (let i = 0; i < statusSlots; i++) this.statusCounts[i]! += other.statusCounts[i]!;
     for (let i = 0; i < reasons.length; i++) {
       this.errorCounts[i]! += other.errorCounts[i]!;
@@ -226,6 +234,8 @@ export interface Stats {
   /** New connections and their connect and TLS handshake times, ms (--no-keepalive only). */
   readonly connect: TimingStats | undefined;
   readonly tls: TimingStats | undefined;
+  /** HTTP/2 streams that waited for the server's concurrency limit, and how long, ms. */
+  readonly queue: TimingStats | undefined;
   /** How late sends went out against the plan, in ms (open model only). */
   readonly scheduleLag:
     | { readonly p50: number; readonly p99: number; readonly max: number }
@@ -275,6 +285,7 @@ export const describe = (s: Summary, elapsedMs: number): Stats => {
     retried: s.retried,
     connect: timing(s.connect),
     tls: timing(s.tls),
+    queue: timing(s.queue),
     scheduleLag: s.lag === undefined ? undefined : {
       p50: s.lag.valueAtPercentile(50) / 1000,
       p99: s.lag.valueAtPercentile(99) / 1000,

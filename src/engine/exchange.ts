@@ -58,6 +58,15 @@ export const settle = (
   lagUs = -1,
 ): number => {
   conn.deadline = 0;
+  // HTTP/2: a stream that waited for the server's concurrency limit is timed from its start, as
+  // h2load does; the wait is reported apart (queue). The closed model's send was its intended start.
+  if (conn.h2 && conn.queuedUs > 0) {
+    const startedAt = sentAt + conn.queuedUs / 1000;
+    if (intended === sentAt) intended = startedAt;
+    sentAt = startedAt;
+    summary.recordQueue(conn.queuedUs);
+    conn.queuedUs = 0;
+  }
   let status = 0, reason = -1, bytes = 0;
   const now = performance.now();
   let end = now;

@@ -4,7 +4,13 @@
 // first needed and again after the server closes it or sends GOAWAY. A channel has the fields the
 // watchdog and `settle` read on an HTTP/1.1 Connection, so both load models treat the two alike.
 import type { H2Request } from "./h2_request.ts";
-import { H2Error, H2Session, type Stream, type StreamOwner } from "./h2_session.ts";
+import {
+  H2Error,
+  H2Session,
+  type Stream,
+  type StreamLimit,
+  type StreamOwner,
+} from "./h2_session.ts";
 import { type Endpoint, TransportError } from "./http1.ts";
 
 /** A request the server never processed (GOAWAY above its id, a connection that closed first) goes again, this often at most. */
@@ -16,7 +22,7 @@ export class H2Group {
   private opening: Promise<H2Session> | undefined;
   private readonly all = new Set<H2Session>();
 
-  constructor(private readonly endpoint: Endpoint) {}
+  constructor(private readonly endpoint: Endpoint, private readonly seen: StreamLimit) {}
 
   /** A session that takes new streams, opened when there is none. */
   session(): H2Session | Promise<H2Session> {
@@ -27,7 +33,7 @@ export class H2Group {
       this.all.delete(s);
     }
     this.current = undefined;
-    return this.opening ??= H2Session.open(this.endpoint).then((opened) => {
+    return this.opening ??= H2Session.open(this.endpoint, this.seen).then((opened) => {
       this.opening = undefined;
       this.current = opened;
       this.all.add(opened);
@@ -60,6 +66,7 @@ export class H2Channel implements StreamOwner {
   connectUs = -1;
   tlsUs = -1;
   stream: Stream | undefined;
+  queuedUs = 0;
   /** Rejects the wait for a connection when the exchange is aborted during it. */
   private rejectWait: ((e: Error) => void) | undefined;
 

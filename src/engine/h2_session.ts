@@ -40,6 +40,13 @@ export interface StreamOwner {
   bytes: number;
   /** The stream in flight for this owner, so that it can be cancelled. */
   stream: Stream | undefined;
+  /** How long its last stream waited for the server's concurrency limit before it began, µs. */
+  queuedUs: number;
+}
+
+/** The least SETTINGS_MAX_CONCURRENT_STREAMS any server connection of a load thread announced. */
+export interface StreamLimit {
+  limit: number | undefined;
 }
 
 /** The windows this side announces: large, so that the server never waits for a WINDOW_UPDATE. */
@@ -60,6 +67,8 @@ export class Stream {
   /** Body bytes sent so far, and what the server's window for this stream still allows. */
   sent = 0;
   window = 0;
+  /** performance.now() when it was queued behind the server's limit; 0 when it began at once. */
+  queuedAt = 0;
   constructor(
     readonly session: H2Session,
     readonly owner: StreamOwner,
@@ -87,7 +96,12 @@ export class H2Session {
   private readonly decoder = new Decoder();
   /** Each request's header block, reusable while the encoder's table is as it was. */
   private readonly blocks = new Map<H2Request, { block: Uint8Array; inserts: number }>();
-  private peerMaxStreams = assumedMaxStreams;
+  /**
+   * One stream until the server's SETTINGS arrive (its first frame), so that a burst never exceeds
+   * a limit not yet known (nginx refused streams beyond its 8 before salvo had read them).
+   */
+  private peerMaxStreams = 1;
+  private settingsSeen = false;
   private peerWindow = 65535;
   private peerMaxFrame = defaultMaxFrameSize;
   private sendWindow = 65535;
@@ -103,7 +117,7 @@ export class H2Session {
   goaway: { readonly last: number; readonly code: number } | undefined;
   closed = false;
 
-  private constructor(private readonly conn: ByteConn) {
+  private constructor(private readonly conn: ByteConn, private readonly seen: StreamLimit) {
     const w = this.out;
     w.raw(preface);
     w.settings([[Setting.EnablePush, 0], [Setting.InitialWindowSize, ourWindow]]);
@@ -113,8 +127,8 @@ export class H2Session {
   }
 
   /** Connects and sends the preface; requests may follow at once (the server's SETTINGS need not have come). */
-  static async open(e: Endpoint): Promise<H2Session> {
-    return new H2Session(await openSocket(e));
+  static async open(e: Endpoint, seen: StreamLimit = { limit: undefined }): Promise<H2Session> {
+    return new H2Session(await openSocket(e), seen);
   }
 
   /** Takes new streams: open, no GOAWAY, stream ids left. */
@@ -135,8 +149,12 @@ export class H2Session {
     return new Promise<void>((resolve, reject) => {
       const s = new Stream(this, owner, request, resolve, reject);
       owner.stream = s;
-      if (this.streams.size >= this.peerMaxStreams) this.queued.push(s);
-      else this.begin(s);
+      owner.queuedUs = 0;
+      if (this.streams.size >= this.peerMaxStreams) {
+        // A wait for the server's limit is timed apart; the first round trip's wait for its SETTINGS is not.
+        if (this.settingsSeen) s.queuedAt = performance.now();
+        this.queued.push(s);
+      } else this.begin(s);
     });
   }
 
@@ -156,6 +174,7 @@ export class H2Session {
   }
 
   private begin(s: Stream): void {
+    if (s.queuedAt > 0) s.owner.queuedUs = Math.round((performance.now() - s.queuedAt) * 1000);
     s.id = this.nextId;
     this.nextId += 2;
     s.window = this.peerWindow;
@@ -472,12 +491,18 @@ export class H2Session {
       return this.connectionError(ErrorCode.FrameSizeError, "protocol_error", "bad SETTINGS");
     }
     if (flags & Flag.Ack) return;
+    if (!this.settingsSeen) {
+      this.settingsSeen = true;
+      this.peerMaxStreams = assumedMaxStreams;
+    }
     for (let at = start; at < end; at += 6) {
       const key = (buf[at]! << 8) | buf[at + 1]!;
       const value = u32(buf, at + 2);
       if (key === Setting.HeaderTableSize) this.encoder.setLimit(value);
-      else if (key === Setting.MaxConcurrentStreams) this.peerMaxStreams = value;
-      else if (key === Setting.InitialWindowSize) {
+      else if (key === Setting.MaxConcurrentStreams) {
+        this.peerMaxStreams = value;
+        this.seen.limit = Math.min(this.seen.limit ?? value, value);
+      } else if (key === Setting.InitialWindowSize) {
         if (value > 2 ** 31 - 1) {
           return this.connectionError(
             ErrorCode.FlowControlError,

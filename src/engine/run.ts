@@ -78,6 +78,11 @@ export interface Outcome {
    * so 0.5/s over 3 s holds two, at 0 and 2 s); undefined for the closed model.
    */
   readonly plannedArrivals: number | undefined;
+  /**
+   * HTTP/2: the server's limit on concurrent streams per connection (the least any connection
+   * announced); undefined over HTTP/1.1 or when no server said.
+   */
+  readonly streamLimit: number | undefined;
   /** Most workers (closed) or requests in flight (open) allowed at once. */
   readonly concurrency: number;
   readonly delayMs: number;
@@ -459,6 +464,8 @@ export interface Part {
   readonly waitMs: number | undefined;
   /** It stopped because its share of -n was used up. */
   readonly budgetUsed: boolean;
+  /** HTTP/2: the server's limit on concurrent streams per connection, as announced. */
+  readonly streamLimit: number | undefined;
   /** Each target's own summary, in the plan's order, when they were kept. */
   readonly byTarget: ReadonlyArray<Summary.Summary> | undefined;
 }
@@ -475,6 +482,7 @@ export const partOf = (run: Run): Part => ({
     ? undefined
     : Math.max(0, run.schedEnd.waitNs - run.schedStart.waitNs) / 1e6,
   budgetUsed: run.shared.issued >= run.shared.maxRequests,
+  streamLimit: run.shared.channels.seen.limit,
   byTarget: run.shared.targets.all[0]!.summary === undefined
     ? undefined
     : run.shared.targets.all.map((t) => t.summary!),
@@ -513,6 +521,11 @@ export const combine = (plan: RunPlan, parts: ReadonlyArray<Part>, ending: Endin
       : plan.targets.map((_, i) => Summary.mergeAll(parts.map((p) => p.byTarget![i]!))),
     elapsedMs,
     scheduleMs,
+    streamLimit: parts.reduce<number | undefined>(
+      (least, p) =>
+        p.streamLimit === undefined ? least : Math.min(least ?? p.streamLimit, p.streamLimit),
+      undefined,
+    ),
     plannedArrivals: model._tag === "Open"
       ? Math.min(
         plan.maxRequests ?? Number.POSITIVE_INFINITY,

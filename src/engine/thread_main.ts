@@ -45,6 +45,7 @@ const reportOf = (run: Run): ThreadReport => {
     cpuMs: p.cpuMs,
     waitMs: p.waitMs,
     budgetUsed: p.budgetUsed,
+    streamLimit: p.streamLimit,
     byTarget: p.byTarget?.map(toRecord),
   };
 };

@@ -109,6 +109,7 @@ const partFromReport = (r: ThreadReport): Either.Either<Engine.Part, string> =>
     cpuMs: r.cpuMs,
     waitMs: r.waitMs,
     budgetUsed: r.budgetUsed,
+    streamLimit: r.streamLimit,
     byTarget,
   })));
 

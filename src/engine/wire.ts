@@ -63,6 +63,8 @@ export interface ThreadReport {
   readonly waitMs: number | undefined;
   /** It stopped because its -n share was used up. */
   readonly budgetUsed: boolean;
+  /** HTTP/2: the server's limit on concurrent streams per connection, as announced. */
+  readonly streamLimit: number | undefined;
   /** Each target's own summary, when they were kept. */
   readonly byTarget: ReadonlyArray<SummaryRecord> | undefined;
 }

@@ -37,6 +37,8 @@ export interface SummaryRecord {
   /** Connect and TLS handshake times of new connections (--no-keepalive), µs. */
   readonly histogram_connect?: string;
   readonly histogram_tls?: string;
+  /** HTTP/2 streams' waits for the server's concurrency limit, µs. */
+  readonly histogram_queue?: string;
 }
 
 const moments = (h: Histogram.Histogram): Moments => ({ mean_us: h.mean, m2: h.m2 });
@@ -72,6 +74,7 @@ export const toRecord = (s: Summary.Summary): SummaryRecord => {
     ...(s.lag === undefined ? {} : { histogram_lag: Codec.encode(s.lag) }),
     ...(s.connect === undefined ? {} : { histogram_connect: Codec.encode(s.connect) }),
     ...(s.tls === undefined ? {} : { histogram_tls: Codec.encode(s.tls) }),
+    ...(s.queue === undefined ? {} : { histogram_queue: Codec.encode(s.queue) }),
   };
 };
 
@@ -169,7 +172,7 @@ export const fromRecord = (r: unknown): Either.Either<Summary.Summary, string> =
     if (Either.isLeft(lag)) return Either.left(lag.left);
     s.lag = lag.right;
   }
-  for (const k of ["connect", "tls"] as const) {
+  for (const k of ["connect", "tls", "queue"] as const) {
     const text = r[`histogram_${k}`];
     if (text === undefined) continue;
     const h = histogramOf(text, undefined, `histogram_${k}`);

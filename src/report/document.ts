@@ -38,6 +38,8 @@ export interface RunFacts {
     /** "HTTP/1.1", or "HTTP/2" with its streams per connection. */
     readonly protocol: string;
     readonly streams?: number;
+    /** HTTP/2: the server's SETTINGS_MAX_CONCURRENT_STREAMS, when it announced one. */
+    readonly server_max_streams?: number;
   };
   readonly targets: number;
   readonly targetRps: number | undefined;

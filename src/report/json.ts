@@ -46,6 +46,7 @@ export const toJson = (s: Stats, extra: Record<string, unknown> = {}): Record<st
   }),
   ...(s.connect === undefined ? {} : { connect_ms: timing(s.connect) }),
   ...(s.tls === undefined ? {} : { tls_handshake_ms: timing(s.tls) }),
+  ...(s.queue === undefined ? {} : { queue_ms: timing(s.queue) }),
   ...(s.scheduleLag === undefined ? {} : {
     schedule_lag_ms: {
       p50: round(s.scheduleLag.p50),

@@ -135,7 +135,8 @@ export const html = (
   title: string,
   slo: ReadonlyArray<Thresholds.Threshold>,
   steps: ReadonlyArray<Step>,
-  result: Knee.Result,
+  /** Undefined when the search was interrupted: the steps so far, and no knee. */
+  result: Knee.Result | undefined,
   requireRate: number | undefined,
 ): KneeHtml.Report => ({
   title,
@@ -149,8 +150,10 @@ export const html = (
     outcome: m.outcome,
   })),
   limits: limitsOf(slo),
-  kneeRps: result.limitedBy === "client" || result.limitedBy === "starved"
+  kneeRps: result === undefined || result.limitedBy === "client" || result.limitedBy === "starved"
     ? undefined
     : result.kneeRps,
-  verdict: verdict(result, steps, requireRate),
+  verdict: result === undefined
+    ? `interrupted after ${steps.length} step${steps.length === 1 ? "" : "s"}: no knee`
+    : verdict(result, steps, requireRate),
 });

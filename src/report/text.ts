@@ -98,6 +98,7 @@ export const render = (s: Stats, h: Heading, distribution: ReadonlyArray<Bin> = 
   };
   timing("connect", s.connect);
   timing("tls", s.tls);
+  timing("queue", s.queue);
   lines.push(...distributionLines(distribution));
   const codes = tally(s.statusCodes);
   if (codes !== "") lines.push(`  status     ${codes}`);

@@ -6,6 +6,7 @@ import { assert, assertEquals } from "../assert.ts";
 
 const certs = await makeCerts();
 const h2c = freePort(), tls = freePort(), goaway = freePort(), h1tls = freePort();
+const narrow = freePort();
 const nginx = await startNginx(
   (dir) => `
   server {
@@ -33,14 +34,21 @@ const nginx = await startNginx(
     location / { return 200 "ok\\n"; }
   }
   server {
+    # At most 8 streams at once per connection (nginx's default is 128).
+    listen 127.0.0.1:${narrow} http2;
+    http2_max_concurrent_streams 8;
+    access_log ${dir}/narrow.log count;
+    location / { return 200 "ok\\n"; }
+  }
+  server {
     listen 127.0.0.1:${h1tls} ssl;
     ssl_certificate ${certs.dir}/valid.crt;
     ssl_certificate_key ${certs.dir}/valid.key;
     access_log ${dir}/h1tls.log count;
     location / { return 200 "ok\\n"; }
   }`,
-  [h2c, tls, goaway, h1tls],
-  ["h2c", "sock", "tls", "goaway", "h1tls"],
+  [h2c, tls, goaway, h1tls, narrow],
+  ["h2c", "sock", "tls", "goaway", "h1tls", "narrow"],
 );
 
 const test = nginxTest;
@@ -298,6 +306,58 @@ test("a stream past --timeout is cancelled alone: the connection carries on, eve
   } finally {
     await server.shutdown();
   }
+});
+
+test("-m above the server's stream limit: the streams used are the server's, the wait for one is queue_ms, not latency, and a warning says so", async () => {
+  const url = `http://127.0.0.1:${narrow}/`;
+  const within = await exact("narrow", [
+    url,
+    "--h2c",
+    "-c",
+    "2",
+    "-m",
+    "8",
+    "-n",
+    "4000",
+    "-t",
+    "1",
+  ]);
+  assertEquals(within.queue_ms, undefined);
+  assertEquals(within.warnings, []);
+  const above = await exact("narrow", [
+    url,
+    "--h2c",
+    "-c",
+    "2",
+    "-m",
+    "50",
+    "-n",
+    "4000",
+    "-t",
+    "1",
+  ]);
+  assertEquals([above.request.streams, above.request.server_max_streams], [8, 8]);
+  // 100 workers on 16 streams: most of them wait for one, each wait timed apart.
+  assert(above.queue_ms.count > 2000, JSON.stringify(above.queue_ms));
+  assert(above.queue_ms.p50 > 0, JSON.stringify(above.queue_ms));
+  assertEquals(above.warnings.length, 1);
+  assert(
+    /-m 50 is above the server's limit of 8 streams/.test(above.warnings[0]),
+    above.warnings[0],
+  );
+  // Latency from each stream's start, as h2load measures: what the server took, not the queue.
+  // (Timed from the worker's send, the p50 would be ~6× the wait-free run's: 100 workers, 16 streams.)
+  assert(
+    above.latency_ms.p50 <= within.latency_ms.p50 * 2 + 0.5,
+    `p50 ${above.latency_ms.p50} with the queue, ${within.latency_ms.p50} without`,
+  );
+  const text = await salvo(["run", url, "--h2c", "-c", "2", "-m", "50", "-n", "2000", "-q"]);
+  assert(
+    text.stdout.includes("2 connections × 8 streams (-m 50; the server allows 8)"),
+    text.stdout,
+  );
+  assert(/\n {2}queue +\d+ · p50 /.test(text.stdout), text.stdout);
+  assert(text.stdout.includes("warning: -m 50 is above"), text.stdout);
 });
 
 test("stop nginx", async () => {

@@ -127,17 +127,30 @@ Deno.test("writing the report: --out to a FIFO nobody reads ends at SIGTERM, the
   }
 });
 
-Deno.test("knee: SIGTERM during a step ends the search within 1 s", async () => {
+Deno.test("knee: SIGTERM during a step ends the search within 1 s; Ctrl-C after a step still writes --html", async () => {
   const server = countingServer();
+  const dir = await Deno.makeTempDir();
   try {
+    const knee = (more: ReadonlyArray<string>) => [
+      "knee",
+      `${server.url}/`,
+      ...["--slo", "p99<1s", "--start-rate", "1000", "--warmup", "0s", ...more],
+    ];
+    within1s(await signalled(knee(["--step", "10s"]), "SIGTERM", 2000), 143);
+    // The first step (1,000 samples at 1,000/s) is over once the server has seen them.
+    const before = server.count();
     const r = await signalled(
-      ["knee", `${server.url}/`, "--slo", "p99<1s", "--start-rate", "100", "--step", "10s"],
-      "SIGTERM",
-      2000,
+      knee(["--step", "500ms", "--html", `${dir}/knee.html`]),
+      "SIGINT",
+      500,
+      () => server.count() - before > 1200,
     );
-    within1s(r, 143);
+    within1s(r, 130);
+    const html = await Deno.readTextFile(`${dir}/knee.html`);
+    assert(/interrupted after [1-9]\d* steps?: no knee/.test(html), html.slice(0, 500));
   } finally {
     await server.stop();
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

@@ -62,6 +62,7 @@ const part = (summary: Summary.Summary, at: number): Engine.Part => ({
   cpuMs: 500,
   waitMs: 10,
   budgetUsed: false,
+  streamLimit: undefined,
   // One target, kept apart: its merge must be the run's.
   byTarget: [summary],
 });
