@@ -304,3 +304,25 @@ Deno.test("achieved rate is over the schedule's span: a slow server, a fractiona
     await quick.stop();
   }
 });
+
+Deno.test("a server's 1 s stall is the server's: salvo's sends stay on time after it and the verdict never blames salvo", async () => {
+  const server = freezingServer(1500, 2500);
+  try {
+    const { code, json } = await runJson([server.url, "--rate", "200", "-d", "4s", "-t", "1"]);
+    assertEquals(code, 0);
+    assertEquals(json.requests, server.count());
+    // The stall shows in the corrected tail, where it belongs.
+    assert(json.latency_ms.p99 >= 500, `p99 ${json.latency_ms.p99}`);
+    // When the 200 held answers come back, the pool does not open hundreds of connections at once
+    // (it once did, from the stall's busy time summed in one window, and sends stalled ~95 ms).
+    const lag = `schedule lag p99 ${json.schedule_lag_ms.p99}, host ${JSON.stringify(json.host)}`;
+    if (contended(json)) {
+      assert(json.diagnosis.verdict !== "client-saturated" || json.schedule_lag_ms.p99 < 20, lag);
+    } else {
+      assert(json.schedule_lag_ms.p99 < 20, lag);
+      assertEquals(json.diagnosis.verdict, "pacing-limited", json.diagnosis.explanation);
+    }
+  } finally {
+    await server.stop();
+  }
+});
