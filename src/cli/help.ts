@@ -389,7 +389,15 @@ export const checkArgs = (args: ReadonlyArray<string>): string | undefined => {
   if (first.startsWith("-")) return undefined;
   const command = commands.find((c) => c.name === first);
   if (command === undefined) {
-    if (first === "help") return undefined;
+    if (first === "help") {
+      // `salvo help CMD` names a command, or nothing.
+      const topic = args[1];
+      if (topic === undefined || topic.startsWith("-") || names.includes(topic)) return undefined;
+      const near = suggest(topic, names);
+      return `no help for '${topic}': ${
+        near === undefined ? `the commands are ${names.join(", ")}` : `did you mean '${near}'?`
+      }`;
+    }
     // A flag typed as a command: `salvo version`.
     const flag = suggest(first, ["version", "help", "completions"]);
     if (flag !== undefined && suggest(first, names) === undefined) {

@@ -112,8 +112,12 @@ export const mergeCommand = Command.make(
       raw,
       Effect.gen(function* () {
         const parts = yield* Effect.forEach(raw.files, readPart);
-        for (const w of mergeWarnings(parts)) {
-          yield* Effect.sync(() => console.error(`salvo: warning: ${w}`));
+        const warnings = mergeWarnings(parts);
+        // The text summary's gate shows them on stdout; beside JSON they go to stderr as well.
+        if (raw.output === "json") {
+          for (const w of warnings) {
+            yield* Effect.sync(() => console.error(`salvo: warning: ${w}`));
+          }
         }
         const startedUs = Math.min(...parts.map((p) => p.startedUs));
         const endedUs = Math.max(...parts.map((p) => p.endedUs));
@@ -126,6 +130,7 @@ export const mergeCommand = Command.make(
           method: "",
           url: urls.length === 1 ? urls[0]! : `${urls.length} targets`,
           load: `${parts.length} summaries merged`,
+          warnings,
         };
       }),
       raw.files,

@@ -37,7 +37,10 @@ export const reportCommand = Command.make(
           ? `${read.intervalRecords} interval record${read.intervalRecords === 1 ? "" : "s"}`
           : `${read.requestLines} result line${read.requestLines === 1 ? "" : "s"}`;
         return {
-          ...splitTarget(read.target),
+          // Several targets are named as such, never by the first line's alone.
+          ...(read.targets > 1
+            ? { method: "", url: `${read.targets}${read.targets >= 1000 ? "+" : ""} targets` }
+            : splitTarget(read.target)),
           summary: read.summary,
           elapsedMs: (read.endedUs - read.startedUs) / 1000,
           startedUs: read.startedUs,

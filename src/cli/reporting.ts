@@ -184,6 +184,8 @@ export interface Subject {
     | undefined;
   /** Only a run in this process knows how it ran, and so can be diagnosed. */
   readonly run?: { readonly plan: RunPlan; readonly outcome: Outcome };
+  /** What reading the input found worth saying (merge): shown in every output, the HTML too. */
+  readonly warnings?: ReadonlyArray<string>;
 }
 
 export const runSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subject => ({
@@ -241,6 +243,7 @@ export const report = (
       heading: subject.heading,
       evaluations,
       warnings: [
+        ...(subject.warnings ?? []),
         ...Thresholds.sampleWarnings(thresholds, stats.requests),
         ...(run === undefined || o === undefined
           ? []
@@ -366,6 +369,7 @@ export const reportRead = (
         endedUs: r.endedUs,
         timeline: r.timeline,
         byTarget: r.byTarget,
+        ...(r.warnings === undefined ? {} : { warnings: r.warnings }),
         heading: {
           method: r.method,
           url: r.url,

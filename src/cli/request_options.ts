@@ -338,6 +338,17 @@ export const resolveRequest = (raw: RequestRaw): Effect.Effect<RequestPlan, Usag
           requestBody,
         ),
     });
+    for (const [i, t] of targets.entries()) {
+      const problem = Request.framingProblem(t.headers, t.body?.length ?? 0);
+      if (problem !== undefined) {
+        return yield* new UsageError({
+          reason: "header",
+          message: Option.isSome(raw.targets)
+            ? `--targets: target ${i + 1} (${t.method} ${Request.maskUrl(t.url)}): ${problem}`
+            : `--header: ${problem}`,
+        });
+      }
+    }
     if (socket !== undefined && targets.some((t) => t.url.protocol === "https:")) {
       return yield* flagError("--unix-socket carries http:// only, in clear; the URL is https://");
     }

@@ -130,3 +130,28 @@ export const maskSecrets = (text: string): string =>
       param,
       (all, sep: string, name: string) => isSecretName(name) ? `${sep}${name}=${masked}` : all,
     );
+
+/**
+ * Headers that would make the request unframed or ambiguous, as the line salvo prints; undefined when
+ * none. salvo frames bodies itself with Content-Length: a Content-Length that is not the body's
+ * length, or a Transfer-Encoding it would not apply, leaves the server waiting for bytes that never
+ * come (every request a timeout); a second Host is two answers to one question.
+ */
+export const framingProblem = (
+  headers: ReadonlyArray<readonly [string, string]>,
+  bodyLength: number,
+): string | undefined => {
+  const named = (n: string) => headers.filter(([k]) => k.toLowerCase() === n);
+  if (named("host").length > 1) return "Host is given more than once: give it once";
+  if (named("transfer-encoding").length > 0) {
+    return "salvo sends a body with Content-Length, never chunked: drop the Transfer-Encoding header";
+  }
+  const lengths = named("content-length");
+  if (lengths.length > 1) return "Content-Length is given more than once: drop it (salvo sets it)";
+  if (lengths.length === 1 && lengths[0]![1].trim() !== String(bodyLength)) {
+    return `Content-Length '${
+      lengths[0]![1].slice(0, 20)
+    }' is not the body's ${bodyLength} bytes: drop it (salvo sets it)`;
+  }
+  return undefined;
+};

@@ -155,13 +155,26 @@ export const parse = (text: string): Either.Either<Threshold, UsageError> => {
   return Either.flatMap(
     parseMetric(expression, m[1]),
     (metric) =>
-      Either.map(parseValue(expression, metric, op, m[3]!.trim()), (limit) => ({
-        expression,
-        metric,
-        op: op as Op,
-        limit,
-      })),
+      Either.flatMap(parseValue(expression, metric, op, m[3]!.trim()), (limit) => {
+        const never = neverPasses(metric, op as Op, limit);
+        return never === undefined
+          ? Either.right({ expression, metric, op: op as Op, limit })
+          : fail(expression, `it can never pass: ${never}`);
+      }),
   );
+};
+
+/**
+ * Why a threshold can never pass, whatever the run measures: its limit lies outside what the metric
+ * can be (latencies, counts and rates are never below 0; shares never above 100 %).
+ */
+const neverPasses = (metric: Metric, op: Op, limit: number): string | undefined => {
+  const hi = metric.kind === "rate" ? 1 : Number.POSITIVE_INFINITY;
+  const what = `${metric.name} is ${metric.kind === "rate" ? "between 0% and 100%" : "at least 0"}`;
+  const impossible = (op === "<" && limit <= 0) || (op === "<=" && limit < 0) ||
+    (op === ">" && limit >= hi) || (op === ">=" && limit > hi) ||
+    (op === "==" && (limit < 0 || limit > hi));
+  return impossible ? what : undefined;
 };
 
 export const actual = (metric: Metric, f: Figures): number => {

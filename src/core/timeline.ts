@@ -144,9 +144,11 @@ export class Bucketer {
 
   /**
    * Every window, oldest first, in ms since `originUs` (µs since the Unix epoch); a window with
-   * nothing in it between two that have something is a row of zeros.
+   * nothing in it between two that have something is a row of zeros. The first window starts no
+   * earlier than `originUs` and the last ends no later than `endUs`: a partial window's rate is over
+   * the time it covers, never over a whole window (which drew a fake drop at the end of a run).
    */
-  rows(originUs: number): ReadonlyArray<Row> {
+  rows(originUs: number, endUs = Number.POSITIVE_INFINITY): ReadonlyArray<Row> {
     for (const k of [...this.open.keys()].sort((a, b) => a - b)) this.closeWindow(k);
     const shift = originUs / 1000;
     const out: Row[] = [];
@@ -160,6 +162,18 @@ export class Bucketer {
         out.push(rowOf(new Summary(), t - shift, t - shift + this.windowMs));
       }
       out.push({ ...r, startMs: r.startMs - shift, endMs: r.endMs - shift });
+    }
+    const clip = (i: number, startMs: number, endMs: number) => {
+      const r = out[i]!;
+      if (startMs === r.startMs && endMs === r.endMs) return;
+      const spanS = (endMs - startMs) / 1000;
+      out[i] = { ...r, startMs, endMs, rps: spanS > 0 ? r.requests / spanS : 0 };
+    };
+    if (out.length > 0) clip(0, Math.max(0, out[0]!.startMs), out[0]!.endMs);
+    const last = out.length - 1;
+    if (last >= 0) {
+      const r = out[last]!;
+      clip(last, r.startMs, Math.max(r.startMs, Math.min(r.endMs, endUs / 1000 - shift)));
     }
     return out;
   }

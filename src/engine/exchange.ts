@@ -34,10 +34,23 @@ export interface Shared {
 
 const timeoutIndex = reasonIndex.timeout;
 
-/** A failure's message on one line, secrets masked, at most 200 characters. */
+/** Failures whose own words do not say what to do: what salvo adds after them. */
+const hints: ReadonlyArray<readonly [RegExp, string]> = [
+  [
+    /CaUsedAsEndEntity/,
+    "the server's certificate is a CA certificate (CA:TRUE) used as its own, as `openssl req " +
+    "-x509` makes by default; sign a server certificate (CA:FALSE) with a CA and give that CA to " +
+    "--cacert, or use --insecure",
+  ],
+];
+
+/** A failure's message on one line, secrets masked, at most 200 characters, then any hint. */
 export const whyOf = (e: unknown): string => {
-  const text = maskSecrets(messageOf(e)).replace(/\s+/g, " ").trim();
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+  const raw = messageOf(e);
+  const text = maskSecrets(raw).replace(/\s+/g, " ").trim();
+  const hint = hints.find(([pattern]) => pattern.test(raw))?.[1];
+  const cut = text.length > 200 ? `${text.slice(0, 199)}…` : text;
+  return hint === undefined ? cut : `${cut}: ${hint}`;
 };
 
 /** Marks an exchange that threw nothing. */

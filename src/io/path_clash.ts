@@ -29,11 +29,15 @@ const identity = (path: string): string => {
   }
 };
 
-/** The first clash among `paths`, as the line salvo prints; undefined when every output is its own. */
+/**
+ * The first clash among `paths` (or an empty path), as the line salvo prints; undefined when every
+ * output is its own.
+ */
 export const clash = (paths: ReadonlyArray<NamedPath>): string | undefined => {
   const seen: Array<NamedPath & { readonly id: string }> = [];
   for (const p of paths) {
-    if (p.path === undefined || p.path === "-" || p.path === "") continue;
+    if (p.path === "") return `${p.flag}: an empty path names no file`;
+    if (p.path === undefined || p.path === "-") continue;
     const id = identity(p.path);
     const other = seen.find((s) => s.id === id && (s.role === "output" || p.role === "output"));
     if (other !== undefined) {

@@ -20,6 +20,8 @@ export interface ReadResults {
   readonly endedUs: number;
   /** `METHOD URL` of the first result that names one. */
   readonly target: string | undefined;
+  /** How many different targets the results named (counted up to 1,000). */
+  readonly targets: number;
   readonly requestLines: number;
   readonly intervalRecords: number;
   readonly skipped: number;
@@ -32,6 +34,9 @@ export interface ReadResults {
     | undefined;
 }
 
+/** Distinct target names counted, at most. */
+const maxNamed = 1000;
+
 const isCount = (x: unknown): x is number =>
   typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
 const isTime = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
@@ -41,6 +46,8 @@ class Folder {
   startedUs = Number.POSITIVE_INFINITY;
   endedUs = 0;
   target: string | undefined;
+  /** Every target the input named (up to `maxNamed`): a report of several says so, not the first. */
+  readonly targetNames = new Set<string>();
   requestLines = 0;
   intervalRecords = 0;
   /** Set when a timeline is wanted; its window is fixed by the first result. */
@@ -108,7 +115,10 @@ class Folder {
       this.span(intended_us, end);
       this.requestLines++;
     }
-    if (this.target === undefined && typeof r.target === "string") this.target = r.target;
+    if (typeof r.target === "string") {
+      this.target ??= r.target;
+      if (this.targetNames.size < maxNamed) this.targetNames.add(r.target);
+    }
     return undefined;
   }
 
@@ -192,11 +202,12 @@ export const read = (
         startedUs: folder.startedUs,
         endedUs: folder.endedUs,
         target: folder.target,
+        targets: folder.targetNames.size,
         requestLines: folder.requestLines,
         intervalRecords: folder.intervalRecords,
         skipped,
         warnings,
-        timeline: folder.windows?.rows(folder.startedUs),
+        timeline: folder.windows?.rows(folder.startedUs, folder.endedUs),
         byTarget: folder.targets.size > 1
           ? [...folder.targets].map(([name, summary]) => ({ name, summary }))
           : undefined,

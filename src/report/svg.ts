@@ -66,10 +66,36 @@ export interface Chart {
   readonly yFormat: (v: number) => string;
 }
 
-const width = 760, height = 260, left = 64, right = 16, top = 28, bottom = 40;
+const width = 760, height = 260, left = 64, right = 16, bottom = 40;
+/** A legend row's height, and the widths its items take: the tick font is about 6.5 px a character. */
+const legendRow = 14, swatch = 28, charPx = 6.5, legendGap = 16;
+
+/**
+ * Where each legend item goes: side by side by the width of its name, wrapping to a new row before
+ * the chart's right edge, so that long names (`connection_refused`) never overlap the next.
+ */
+export const legendLayout = (
+  names: ReadonlyArray<string>,
+): { readonly at: ReadonlyArray<readonly [number, number]>; readonly rows: number } => {
+  const at: Array<readonly [number, number]> = [];
+  let x = left + 8, row = 0;
+  for (const name of names) {
+    const w = swatch + Math.ceil(name.length * charPx) + legendGap;
+    if (x > left + 8 && x + w > width - right) {
+      row++;
+      x = left + 8;
+    }
+    at.push([x, 12 + row * legendRow]);
+    x += w;
+  }
+  return { at, rows: row + 1 };
+};
 
 /** A line chart of `c` as an `<svg>` element; an empty chart says there was nothing to draw. */
 export const lineChart = (c: Chart): string => {
+  const layout = legendLayout(c.lines.map((l) => l.name));
+  // The plot starts below the legend's last row.
+  const top = 28 + (layout.rows - 1) * legendRow;
   const all = c.lines.flatMap((l) => l.points);
   const xs = all.map((p) => p[0]), ys = all.map((p) => p[1]);
   const xLo = Math.min(0, ...xs), xHi = Math.max(xLo + 1e-9, ...xs);
@@ -122,9 +148,9 @@ export const lineChart = (c: Chart): string => {
     );
   }
   const legend = c.lines.map((l, i) =>
-    `<g transform="translate(${
-      left + 8 + i * 110
-    } 12)"><line x1="0" x2="22" y1="0" y2="0" stroke="${l.colour}" stroke-width="2"${
+    `<g transform="translate(${layout.at[i]![0]} ${
+      layout.at[i]![1]
+    })"><line x1="0" x2="22" y1="0" y2="0" stroke="${l.colour}" stroke-width="2"${
       l.dash === undefined ? "" : ` stroke-dasharray="${l.dash}"`
     }/><text class="tick" x="28" y="4">${escape(l.name)}</text></g>`
   );

@@ -268,3 +268,61 @@ Deno.test("--targets on 2 threads: the HTML report breaks the run down by target
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** The numbers a report embeds behind its charts. */
+const embedded = (html: string): Json =>
+  JSON.parse(/<script type="application\/json" id="salvo-data">(.*?)<\/script>/s.exec(html)![1]!);
+
+Deno.test("report --html of a results stream: partial windows at either end are drawn over the time they cover, and several targets are named as such", async () => {
+  const server = countingServer(0);
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/t.txt`,
+      ["a", "b", "c", "d"].map((p) => `GET ${server.url}/${p}`).join("\n\n") + "\n",
+    );
+    const run = await salvo([
+      "run",
+      ...["--targets", `${dir}/t.txt`, "--rate", "400", "-d", "2500ms", "-t", "1", "-q"],
+      ...["--results", `${dir}/r.ndjson`],
+    ]);
+    assertEquals(run.code, 0, run.stderr);
+    const r = await salvo(["report", `${dir}/r.ndjson`, "--html", `${dir}/r.html`, "-o", "json"]);
+    assertEquals(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout);
+    const html = await Deno.readTextFile(`${dir}/r.html`);
+    assert(/<title>[^<]*4 targets[^<]*<\/title>/.test(html), /<title>.*<\/title>/.exec(html)?.[0]);
+    const rows: Json[] = embedded(html).timeline;
+    const spanMs = (json.ended_us - json.started_us) / 1000;
+    assert(rows.length >= 3, `${rows.length} windows`);
+    // Windows are whole seconds of the clock: the first and last are cut to the run's own span.
+    assert(rows[0].startMs >= 0, JSON.stringify(rows[0]));
+    assert(rows.at(-1).endMs <= spanMs + 1, `${rows.at(-1).endMs} ms, the run ${spanMs} ms`);
+    assertEquals(rows.reduce((n: number, w: Json) => n + w.requests, 0), json.requests);
+    // No fake drop: every window long enough to count is near the plan's 400/s.
+    for (const w of rows.filter((w: Json) => w.endMs - w.startMs >= 300)) {
+      assert(w.rps >= 200 && w.rps <= 800, JSON.stringify(w));
+    }
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("merge --html shows the warnings merge found, as the text and JSON do", async () => {
+  const server = countingServer(0);
+  const dir = await Deno.makeTempDir();
+  try {
+    const a = await salvo(["run", server.url, "-n", "50", "-q", "--out", `${dir}/a.json`]);
+    assertEquals(a.code, 0, a.stderr);
+    const r = await salvo(["merge", `${dir}/a.json`, `${dir}/a.json`, "--html", `${dir}/m.html`]);
+    assertEquals(r.code, 0, r.stderr);
+    assert(r.stdout.includes("warning: ") && r.stdout.includes("are the same run"), r.stdout);
+    const html = await Deno.readTextFile(`${dir}/m.html`);
+    assert(/class="warning">warning: [^<]*are the same run/.test(html), "no warning in the HTML");
+    assertEquals(embedded(html).summary.warnings.length, 1);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -29,6 +29,14 @@ for (const [fault, pair] of Object.entries(faults)) {
 
 const refusals: ReadonlyArray<readonly [string, typeof certs.expired, string[], RegExp]> = [
   ["self-signed", certs.selfSigned, [], /CaUsedAsEndEntity/],
+  // The usual `openssl req -x509` certificate given as its own --cacert: curl accepts it, rustls
+  // refuses a CA used as the server's own certificate; the line says what to do instead.
+  [
+    "self-signed and given to --cacert",
+    certs.selfSigned,
+    ["--cacert", `${certs.dir}/self.crt`],
+    /CaUsedAsEndEntity\)\): the server's certificate is a CA certificate \(CA:TRUE\) used as its own.*give that CA to --cacert, or use --insecure/,
+  ],
   ["expired", certs.expired, ["--cacert", certs.caFile], /certificate expired/],
   [
     "for another name",
