@@ -69,7 +69,7 @@ const request: ReadonlyArray<Group> = [
       { name: "connect-to", value: "HOST:PORT", help: "connect there; Host and SNI from the URL" },
       { name: "unix-socket", value: "PATH", help: "send over a unix socket (http://)" },
       { name: "no-keepalive", help: "a connection per request, its connect timed" },
-      { name: "no-retry", help: "never resend (GET, HEAD, PUT, DELETE… are resent once)" },
+      { name: "no-retry", help: "never resend (GET… may go twice)" },
       { name: "http2", help: "HTTP/2 over TLS, by ALPN (https://)" },
       { name: "h2c", help: "HTTP/2 in cleartext, prior knowledge (http://)" },
       {
