@@ -3,7 +3,7 @@
 # tests covering that module fail. Each mutant is applied to a scratch copy; the working tree is never
 # touched. Prints killed/SURVIVED per mutant; exits non-zero when one survives or does not apply.
 #
-#   bash scripts/mutate.sh            # all of them (about 5 minutes on 2 cores)
+#   bash scripts/mutate.sh            # all of them (each line says how long its tests took)
 #   bash scripts/mutate.sh redirect   # those whose description matches
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -31,14 +31,16 @@ PY
     failed=$((failed + 1))
     continue
   fi
-  # shellcheck disable=SC2086 # $tests is a list of paths
+  started=$SECONDS
+  # shellcheck disable=SC2086 # $tests is a list of paths, maybe with a --filter=/REGEX/ (no spaces)
   failing=$(cd "$scratch" && $deno test -A --no-check --fail-fast $tests 2>&1 | sed 's/\x1b\[[0-9;]*m//g' |
     grep -E ' \.\.\. FAILED' | sed 's/ \.\.\. FAILED.*//' | head -1)
+  took=$((SECONDS - started))
   if [ -n "$failing" ]; then
     killed=$((killed + 1))
-    printf 'killed   %-62s by: %s\n' "$what" "$failing"
+    printf 'killed   %-62s %3ds by: %s\n' "$what" "$took" "$failing"
   else
-    printf 'SURVIVED %s (%s)\n' "$what" "$file"
+    printf 'SURVIVED %s (%s) %ds\n' "$what" "$file" "$took"
     failed=$((failed + 1))
   fi
 done <scripts/mutants.tsv
