@@ -154,32 +154,6 @@ Deno.test("knee: SIGTERM during a step ends the search within 1 s; Ctrl-C after 
   }
 });
 
-Deno.test("a second SIGTERM exits at once, as a second Ctrl-C does", async () => {
-  const server = tcpServer(async (conn) => {
-    const buf = new Uint8Array(4096);
-    while ((await conn.read(buf)) !== null) { /* never answers */ }
-  });
-  try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", entry, "run", `${server.url}/`, "-c", "1", "-d", "10s", "-q"],
-      cwd: root,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    await new Promise((r) => setTimeout(r, 1500));
-    child.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 50));
-    const second = performance.now();
-    child.kill("SIGTERM");
-    const out = await child.output();
-    assertEquals(out.code, 143);
-    assert(performance.now() - second < 400, "waited for the grace after the second SIGTERM");
-  } finally {
-    await server.stop();
-  }
-});
-
 Deno.test("SIGTERM before the load is under way: the summary says interrupted, nothing answered", async () => {
   // Nothing listens: a connect to a port the kernel drops would hang, so use a server that accepts
   // connections and never reads; the signal lands while load threads load (-t 2) or connections warm.
