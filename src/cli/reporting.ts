@@ -105,20 +105,22 @@ const streamsWarning = (o: Outcome, t: Transport): string | undefined =>
       }, timed apart from latency); use -m ${o.streamLimit} or more connections (-c)`
     : undefined;
 
-const loadLine = (m: LoadModel, o: Outcome, t: Transport): string =>
-  (m._tag === "Open"
+const loadLine = (m: LoadModel, o: Outcome, t: Transport): string => {
+  const used = streamsUsed(o, t);
+  return (m._tag === "Open"
     ? `${
       m.rate.stages.length > 0 ? "ramped rate" : `${Number((m.rate.start * 1000).toFixed(3))} req/s`
     }, up to ${m.maxInFlight} in flight`
     : t.http2
-    ? `${o.concurrency / t.streams} connection${o.concurrency === t.streams ? "" : "s"} × ${
-      streamsUsed(o, t)
-    } stream${streamsUsed(o, t) === 1 ? "" : "s"}${
-      streamsUsed(o, t) < t.streams ? ` (-m ${t.streams}; the server allows ${o.streamLimit})` : ""
+    ? `${o.concurrency / t.streams} connection${
+      o.concurrency === t.streams ? "" : "s"
+    } × ${used} stream${used === 1 ? "" : "s"}${
+      used < t.streams ? ` (-m ${t.streams}; the server allows ${o.streamLimit})` : ""
     }${m.workers.stages.length > 0 ? " (ramped)" : ""}`
     : `${o.concurrency} worker${o.concurrency === 1 ? "" : "s"}${
       m.workers.stages.length > 0 ? " (ramped)" : ""
     }`) + (t.http2 ? " · HTTP/2" : "");
+};
 
 /** Where a report goes besides stdout. */
 export interface Files {

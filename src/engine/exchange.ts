@@ -78,7 +78,6 @@ export const settle = (
     if (intended === sentAt) intended = startedAt;
     sentAt = startedAt;
     summary.recordQueue(conn.queuedUs);
-    conn.queuedUs = 0;
   }
   let status = 0, reason = -1, bytes = 0;
   const now = performance.now();
@@ -108,7 +107,6 @@ export const settle = (
   if (resent) {
     summary.retried++;
     if (target.summary !== undefined) target.summary.retried++;
-    if (!conn.h2) conn.resent = 0;
   }
   // A connection per request (--no-keepalive): the connect this exchange made, timed apart.
   if (conn.connectUs >= 0) {

@@ -81,6 +81,7 @@ export class H2Channel implements StreamOwner {
 
   begin(deadline: number): void {
     this.aborted = undefined;
+    this.queuedUs = 0;
     this.deadline = this.timeoutAt = deadline;
   }
 

@@ -64,7 +64,7 @@ export class Connection {
   timeoutAt = 0;
   private rejectConnect: ((e: Error) => void) | undefined;
 
-  /** 1 when the exchange in progress was sent a second time (see `exchange`), until it is settled. */
+  /** 1 when the exchange begun last was sent a second time (see `exchange`). */
   resent = 0;
   /** Status of the last response, and the bytes it took on the wire (head and body). */
   status = 0;
@@ -98,6 +98,7 @@ export class Connection {
   /** Arms the watchdog for one exchange. */
   begin(deadline: number): void {
     this.aborted = undefined;
+    this.resent = 0;
     this.deadline = this.timeoutAt = deadline;
   }
 
