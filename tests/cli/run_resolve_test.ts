@@ -200,3 +200,33 @@ Deno.test("resolve: --threads 0, abc, 100000, or more than the workers is refuse
     "--threads 8 needs at least 8 workers or slots: each thread takes at least one worker (-c), and there are 4",
   );
 });
+
+Deno.test("resolve: fractional durations and rates are kept exactly, in every flag that takes one", () => {
+  const closed = run({
+    duration: Option.some("1.5s"),
+    delay: Option.some("2.5ms"),
+    timeout: "0.25s",
+    results: Option.some("/tmp/never-written.ndjson"),
+    interval: Option.some("0.5s"),
+  });
+  assert(Either.isRight(closed), String(closed));
+  assertEquals(closed.right.plan.durationMs, 1500);
+  assertEquals(closed.right.plan.model, {
+    _tag: "Closed",
+    workers: { start: 10, stages: [] },
+    delayMs: 2.5,
+  });
+  assertEquals([closed.right.plan.timeoutMs, closed.right.intervalMs], [250, 500]);
+  for (
+    const [rate, perMs] of [["2.5", 0.0025], ["0.5/ms", 0.5], ["90.5/m", 90.5 / 60_000]] as const
+  ) {
+    const open = run({ rate: Option.some(rate), duration: Option.some(".75s") });
+    assert(Either.isRight(open), `${rate}: ${open}`);
+    assertEquals(open.right.plan.durationMs, 750);
+    assert(open.right.plan.model._tag === "Open");
+    assert(Math.abs(open.right.plan.model.rate.start - perMs) < 1e-12, `${rate}: ${perMs}`);
+  }
+  const ramp = run({ stages: Option.some("1.5s:2.5,0.5m:10") });
+  assert(Either.isRight(ramp), String(ramp));
+  assertEquals(ramp.right.plan.durationMs, 1500 + 30_000);
+});

@@ -1,7 +1,7 @@
 // HTTP/2 against nginx: cleartext (prior knowledge) and TLS (ALPN), one and ten streams, GOAWAY mid-run, a unix socket, bodies under flow control.
 import { makeCerts } from "./certs.ts";
 import { exact as exactAt, freePort, nginxTest, startNginx } from "./nginx.ts";
-import { entry, runJson, salvo } from "./support.ts";
+import { contended, entry, runJson, salvo } from "./support.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 const certs = await makeCerts();
@@ -252,7 +252,13 @@ test("Ctrl-C in an HTTP/2 run on 2 threads: exit 130, results whole, lines = req
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    await new Promise((r) => setTimeout(r, 2000));
+    // Ctrl-C once the load is under way (a busy machine may take seconds to start it): 200 lines.
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const lines = await Deno.readTextFile(file).then((t) => t.split("\n").length, () => 0);
+      if (lines > 200) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     child.kill("SIGINT");
     const out = await child.output();
     assertEquals(out.code, 130, new TextDecoder().decode(out.stderr));
@@ -297,12 +303,16 @@ test("a stream past --timeout is cancelled alone: the connection carries on, eve
       "-t",
       "1",
       "--timeout",
-      "200ms",
+      "500ms",
     ]);
     assertEquals(json.requests, 200);
     assertEquals(served, 200);
-    assertEquals(json.errors, { timeout: 20 });
-    assertEquals(json.status_codes, { "200": 180 });
+    // The 20 late ones time out; on a machine someone else holds, a prompt one may be late too.
+    const timeouts = json.errors.timeout;
+    assertEquals(Object.keys(json.errors), ["timeout"]);
+    assertEquals(json.status_codes, { "200": 200 - timeouts });
+    if (contended(json)) assert(timeouts >= 20, `${timeouts} timeouts`);
+    else assertEquals(timeouts, 20);
   } finally {
     await server.shutdown();
   }

@@ -167,6 +167,38 @@ Deno.test("a symlink as --out and --junit: its target is replaced atomically, th
   }
 });
 
+Deno.test("--out, --junit and --html that replace a file keep its permission bits; a new file gets the usual ones", async () => {
+  const server = countingServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    const modes = { "out.json": 0o640, "junit.xml": 0o600, "report.html": 0o604 };
+    for (const [name, mode] of Object.entries(modes)) {
+      await Deno.writeTextFile(`${dir}/${name}`, "old");
+      await Deno.chmod(`${dir}/${name}`, mode);
+    }
+    const flags = ["--out", "out.json", "--junit", "junit.xml", "--html", "report.html"];
+    const r = await salvo([
+      "run",
+      server.url,
+      ...["-n", "10", "-q"],
+      ...flags.map((f, i) => i % 2 === 1 ? `${dir}/${f}` : f),
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    const fresh = await salvo(["run", server.url, "-n", "1", "-q", "--out", `${dir}/new-out.json`]);
+    assertEquals(fresh.code, 0, fresh.stderr);
+    for (const [name, mode] of Object.entries(modes)) {
+      assertEquals((Deno.statSync(`${dir}/${name}`).mode ?? 0) & 0o777, mode, name);
+      assert((await Deno.readTextFile(`${dir}/${name}`)) !== "old", `${name} was not replaced`);
+    }
+    // A new file: what creating it would give (0o666 less the umask), never a leftover temp mode.
+    const umask = Deno.umask();
+    assertEquals((Deno.statSync(`${dir}/new-out.json`).mode ?? 0) & 0o777, 0o666 & ~umask);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("--out and --junit that cannot be written are refused before the first request, within 0.5 s of start-up", async () => {
   const server = countingServer();
   const dir = await Deno.makeTempDir();

@@ -1,0 +1,278 @@
+// Mutants made by rule, not by hand: every boundary, ±1, arithmetic operator and early return in the named files, each run against the tests that import it.
+//
+//   deno run -A scripts/mutagen.ts [--jobs N] [--list] [--out FILE] [PATH...]
+//
+// PATHs are files or folders under src/ (default: src/core src/io and five engine files). The rules
+// (scripts/mutagen_rules.ts) apply to code only; strings, templates, comments and regular
+// expressions are masked first:
+//   boundary   ` < ` ↔ ` <= `, ` > ` ↔ ` >= `
+//   plus-one   ` + 1` and ` - 1` removed
+//   arith      ` + ` ↔ ` - `, ` * ` ↔ ` / `
+//   return     an early return dropped: `if (…) return …;` loses its return, and a one-line
+//              `return …;` that ends an if/else/loop block is removed
+// Each mutant runs `deno test --fail-fast` over the test files that import its module, directly or
+// through other modules but not through the program's entry points (the import graph of tests/
+// and src/, read from their import lines), in a
+// scratch copy of the repository, after a control run of the same files unmutated (a control that
+// fails stops the run, naming the files). A mutant is killed when a test that passed in the control
+// run fails, timed out when its tests take three times the control run plus 20 s, and survived
+// otherwise. Survivors listed in scripts/mutagen_equivalent.tsv (file, the line as written, the
+// change, why it cannot be observed) count as equivalent. Prints one line per mutant, then the score
+// per folder: killed / (mutants - equivalent), timeouts counted as killed, as is usual.
+import { type Mutant, mutantsOf } from "./mutagen_rules.ts";
+import { importsOf } from "./mutagen_rules.ts";
+
+const root = new URL("../", import.meta.url).pathname;
+const defaults = [
+  "src/core",
+  "src/io",
+  "src/engine/h2_session.ts",
+  "src/engine/response_parser.ts",
+  "src/engine/arrival_queue.ts",
+  "src/engine/pacer.ts",
+  "src/engine/classify.ts",
+];
+
+const args = [...Deno.args];
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const [, value] = args.splice(i, 2);
+  return value;
+};
+const listOnly = args.includes("--list") && args.splice(args.indexOf("--list"), 1).length > 0;
+const jobs = Number(flag("--jobs") ?? "2");
+const outFile = flag("--out");
+const paths = args.length > 0 ? args : defaults;
+
+/** Every .ts file under `path` (relative to the root), sorted. */
+const filesUnder = (path: string): string[] => {
+  const abs = root + path;
+  if (Deno.statSync(abs).isFile) return [path];
+  const out: string[] = [];
+  for (const e of Deno.readDirSync(abs)) {
+    const rel = `${path}/${e.name}`;
+    if (e.isDirectory) out.push(...filesUnder(rel));
+    else if (e.name.endsWith(".ts")) out.push(rel);
+  }
+  return out.sort();
+};
+
+/** path → the modules it imports (relative to the root). */
+const graph = new Map<string, string[]>();
+for (const f of [...filesUnder("src"), ...filesUnder("tests")]) {
+  const dir = f.slice(0, f.lastIndexOf("/") + 1);
+  graph.set(
+    f,
+    importsOf(Deno.readTextFileSync(root + f)).map((s) =>
+      new URL(s, `file:///${dir}`).pathname.slice(1)
+    ),
+  );
+}
+/**
+ * The whole program's entry points: a test that imports one (to fuzz argv, to print help) reaches
+ * every module, but tests the command line, not them; the walk does not go through them.
+ */
+const entries = new Set(["src/main.ts", "src/run_main.ts", "src/cli/app.ts"]);
+/** How many imports `test` goes through to reach `module` (1: it imports it), or undefined. */
+const distance = (test: string, module: string): number | undefined => {
+  const seen = new Set([test]);
+  let level = [test];
+  for (let d = 1; level.length > 0; d++) {
+    const next: string[] = [];
+    for (const f of level) {
+      for (const g of graph.get(f) ?? []) {
+        if (g === module) return d;
+        if (!seen.has(g) && !entries.has(g)) {
+          seen.add(g);
+          next.push(g);
+        }
+      }
+    }
+    level = next;
+  }
+  return undefined;
+};
+/** The test files whose imports reach `module`: unit tests before cli/ and e2e/, nearest first (--fail-fast stops at the first failure). */
+const testsOf = (module: string): string[] => {
+  const slow = (t: string) => /^tests\/(e2e|cli|tools)\//.test(t) ? 1 : 0;
+  return [...graph.keys()].filter((f) => /_test\.ts$/.test(f))
+    .map((t) => ({ t, d: distance(t, module) }))
+    .filter((x): x is { t: string; d: number } => x.d !== undefined)
+    .sort((a, b) => slow(a.t) - slow(b.t) || a.d - b.d || a.t.localeCompare(b.t))
+    .map((x) => x.t);
+};
+
+/** Survivors argued equivalent: "file\tline\tfrom → to\twhy". */
+const equivalent = new Set<string>();
+try {
+  for (const l of Deno.readTextFileSync(`${root}scripts/mutagen_equivalent.tsv`).split("\n")) {
+    if (l.startsWith("#") || l.trim() === "") continue;
+    const [file, line, change] = l.split("\t");
+    equivalent.add(`${file}\t${line}\t${change}`);
+  }
+} catch (e) {
+  if (!(e instanceof Deno.errors.NotFound)) throw e;
+}
+const keyOf = (file: string, m: Mutant) =>
+  `${file}\t${m.source}\t${m.from.trim() || "(return)"} → ${m.to.trim() || "(removed)"}`;
+
+interface Job {
+  readonly file: string;
+  readonly mutant: Mutant;
+  readonly tests: string[];
+}
+const work: Job[] = [];
+for (const p of paths) {
+  for (const file of filesUnder(p)) {
+    const tests = testsOf(file);
+    for (const mutant of mutantsOf(Deno.readTextFileSync(root + file))) {
+      work.push({ file, mutant, tests });
+    }
+  }
+}
+if (listOnly) {
+  for (const file of new Set(work.map((j) => j.file))) {
+    console.log(`${file} is tested by ${testsOf(file).join(" ")}`);
+  }
+  for (const { file, mutant: m, tests } of work) {
+    console.log(
+      `${file}:${m.line}:${m.col} ${m.rule} ${
+        keyOf(file, m).split("\t")[2]
+      } (${tests.length} test files)`,
+    );
+  }
+  console.log(`${work.length} mutants`);
+  Deno.exit(0);
+}
+
+const run = async (dir: string, tests: string[], limitMs: number) => {
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["test", "-A", "--no-check", "--fail-fast", ...tests],
+    cwd: dir,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, limitMs);
+  const out = await child.output();
+  clearTimeout(timer);
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  const failed = [...text.matchAll(/^(.*) \.\.\. FAILED/gm)].map((m) => m[1]!);
+  const passed = [...text.matchAll(/^(.*) \.\.\. ok/gm)].map((m) => m[1]!);
+  return { ms: performance.now() - started, timedOut, failed, passed, ok: out.success, text };
+};
+
+/** A scratch copy of every file git knows of, node_modules linked. */
+const scratch = async (): Promise<string> => {
+  const dir = await Deno.makeTempDir({ prefix: "mutagen-" });
+  const ls = await new Deno.Command("git", {
+    args: ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+    cwd: root,
+    stdout: "piped",
+  }).output();
+  for (const f of new TextDecoder().decode(ls.stdout).split("\0").filter((f) => f !== "")) {
+    try {
+      await Deno.mkdir(`${dir}/${f.slice(0, f.lastIndexOf("/") + 1)}`, { recursive: true });
+      await Deno.copyFile(root + f, `${dir}/${f}`);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+  }
+  await Deno.symlink(`${root}node_modules`, `${dir}/node_modules`);
+  return dir;
+};
+
+// Control runs, one per distinct list of test files.
+const dirs = await Promise.all(Array.from({ length: Math.max(1, jobs) }, scratch));
+const controls = new Map<string, { ms: number; passed: Set<string> }>();
+const setOf = (tests: string[]) => [...tests].sort().join(" ");
+for (const tests of new Set(work.filter((j) => j.tests.length > 0).map((j) => setOf(j.tests)))) {
+  const r = await run(dirs[0]!, tests.split(" "), 600_000);
+  if (!r.ok || r.failed.length > 0) {
+    console.log(
+      `control run: ${tests} fails on the unmutated code (${r.failed[0] ?? "see deno test"})`,
+    );
+    Deno.exit(1);
+  }
+  controls.set(tests, { ms: r.ms, passed: new Set(r.passed) });
+}
+
+type Verdict = "killed" | "SURVIVED" | "timeout" | "equivalent" | "no tests";
+const results: Array<{ job: Job; verdict: Verdict; by: string }> = [];
+let next = 0;
+const worker = async (dir: string) => {
+  while (next < work.length) {
+    const job = work[next++]!;
+    const { file, mutant: m, tests } = job;
+    let verdict: Verdict;
+    let by = "";
+    if (tests.length === 0) verdict = equivalent.has(keyOf(file, m)) ? "equivalent" : "no tests";
+    else {
+      const control = controls.get(setOf(tests))!;
+      await Deno.writeTextFile(`${dir}/${file}`, m.text);
+      const r = await run(dir, tests, 3 * control.ms + 20_000);
+      await Deno.copyFile(root + file, `${dir}/${file}`);
+      const real = r.failed.find((t) => control.passed.has(t));
+      if (r.timedOut) verdict = "timeout";
+      else if (real !== undefined) [verdict, by] = ["killed", real];
+      else if (!r.ok && r.failed.length === 0) {
+        [verdict, by] = ["killed", "the module failed to load"];
+      } else verdict = equivalent.has(keyOf(file, m)) ? "equivalent" : "SURVIVED";
+    }
+    results.push({ job, verdict, by });
+    console.log(
+      `${verdict.padEnd(10)} ${file}:${m.line}:${m.col} ${m.rule} ${keyOf(file, m).split("\t")[2]}${
+        by ? ` · ${by}` : ""
+      }`,
+    );
+  }
+};
+await Promise.all(dirs.map(worker));
+for (const d of dirs) await Deno.remove(d, { recursive: true });
+
+// The score per folder.
+const folders = new Map<string, Record<Verdict, number>>();
+for (const { job, verdict } of results) {
+  const folder = job.file.startsWith("src/engine/")
+    ? job.file
+    : job.file.split("/").slice(0, 2).join("/");
+  const t = folders.get(folder) ??
+    { killed: 0, SURVIVED: 0, timeout: 0, equivalent: 0, "no tests": 0 };
+  t[verdict]++;
+  folders.set(folder, t);
+}
+const lines = [
+  "| files | mutants | killed | timed out | equivalent | survived | no tests | score |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|",
+];
+for (const [folder, t] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {
+  const all = t.killed + t.SURVIVED + t.timeout + t.equivalent + t["no tests"];
+  const score = (100 * (t.killed + t.timeout)) / Math.max(1, all - t.equivalent);
+  lines.push(
+    `| ${folder} | ${all} | ${t.killed} | ${t.timeout} | ${t.equivalent} | ${t.SURVIVED} | ${
+      t["no tests"]
+    } | ${score.toFixed(1)} % |`,
+  );
+}
+console.log(lines.join("\n"));
+if (outFile !== undefined) {
+  await Deno.writeTextFile(
+    outFile,
+    results.map(({ job: { file, mutant: m }, verdict, by }) =>
+      [
+        verdict,
+        `${file}:${m.line}:${m.col}`,
+        m.rule,
+        keyOf(file, m).split("\t").slice(1).join("\t"),
+        by,
+      ].join("\t")
+    ).join("\n") + "\n",
+  );
+}
+Deno.exit(results.some((r) => r.verdict === "SURVIVED" || r.verdict === "no tests") ? 1 : 0);
