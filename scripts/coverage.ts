@@ -9,13 +9,13 @@
 
 /** The least line and branch coverage per folder, in percent. */
 export const floors: Readonly<Record<string, { lines: number; branches: number }>> = {
-  core: { lines: 0, branches: 0 },
-  engine: { lines: 0, branches: 0 },
-  io: { lines: 0, branches: 0 },
-  report: { lines: 0, branches: 0 },
-  cli: { lines: 0, branches: 0 },
-  serve: { lines: 0, branches: 0 },
-  domain: { lines: 0, branches: 0 },
+  core: { lines: 95, branches: 92 },
+  engine: { lines: 89, branches: 88 },
+  io: { lines: 89, branches: 80 },
+  report: { lines: 96, branches: 87 },
+  cli: { lines: 95, branches: 92 },
+  serve: { lines: 99, branches: 94 },
+  domain: { lines: 100, branches: 83 },
 };
 
 interface Tally {

@@ -21,7 +21,7 @@ filter=${1:-}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
-  [ -e "$f" ] && mkdir -p "$scratch/$(dirname "$f")" && cp -p "$f" "$scratch/$f"
+  [ -f "$f" ] && mkdir -p "$scratch/$(dirname "$f")" && cp -p "$f" "$scratch/$f"
 done
 ln -s "$PWD/node_modules" "$scratch/node_modules"
 

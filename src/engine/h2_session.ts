@@ -474,7 +474,7 @@ export class H2Session {
     if (s.status === 0) {
       // 1xx heads come before the response's own; a head without a valid :status is malformed.
       if (status >= 100 && status < 200 && !endStream) return;
-      if (status < 200 || status > 999) {
+      if (!(status >= 200 && status <= 999)) {
         return this.reset(
           s,
           ErrorCode.ProtocolError,

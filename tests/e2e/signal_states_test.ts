@@ -1,7 +1,7 @@
 // Ctrl-C and SIGTERM end salvo within 1 s in every state: opening an output nobody reads, reading an
 // input nobody writes, sending, writing the report, and in `knee` and `report` alike.
 import { assert, assertEquals } from "../assert.ts";
-import { countingServer, entry, tcpServer } from "./support.ts";
+import { countingServer, entry, tcpServer, untimedCoverage } from "./support.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -23,6 +23,8 @@ const signalled = async (
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", entry, ...args],
     cwd: root,
+    clearEnv: true,
+    env: untimedCoverage(),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

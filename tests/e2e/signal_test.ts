@@ -1,6 +1,6 @@
 // Interrupts: Ctrl-C and SIGTERM stop the run, print the partial summary, keep files whole, exit 130 / 143.
 import { assert, assertEquals } from "../assert.ts";
-import { countingServer, entry, tcpServer } from "./support.ts";
+import { countingServer, entry, tcpServer, untimedCoverage } from "./support.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -8,6 +8,8 @@ const interrupt = async (args: ReadonlyArray<string>, signal: Deno.Signal, after
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", entry, "run", ...args],
     cwd: root,
+    clearEnv: true,
+    env: untimedCoverage(),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -96,6 +98,8 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", entry, "run", server.url, "-c", "1", "-d", "10s", "-q"],
         cwd: root,
+        clearEnv: true,
+        env: untimedCoverage(),
         stdin: "null",
         stdout: "piped",
         stderr: "piped",

@@ -8,6 +8,17 @@ const root = new URL("../../", import.meta.url);
  */
 export const entry = Deno.env.get("SALVO_ENTRY") ?? "src/main.ts";
 
+/**
+ * The environment for a salvo whose exit is timed (the signal tests): without DENO_COVERAGE_DIR,
+ * which `deno test --coverage` sets for every child, since writing its coverage takes ~0.7 s at exit.
+ * Spawn it with `clearEnv: true`.
+ */
+export const untimedCoverage = (): Record<string, string> => {
+  const env = Deno.env.toObject();
+  delete env.DENO_COVERAGE_DIR;
+  return env;
+};
+
 /** Parsed JSON output: tests read it field by field. */
 // deno-lint-ignore no-explicit-any
 export type Json = any;
