@@ -4,17 +4,19 @@
 //
 // The suite's CLI processes write their coverage to the same folder (deno test sets
 // DENO_COVERAGE_DIR for them), so engine/ and cli/ count what the end-to-end tests ran, not only what
-// the unit tests import. The floors are today's figures rounded down; raise them as tests are added
-// (README, "Testing").
+// the unit tests import. The floors are today's figures less about 1.5 points, rounded down: V8
+// counts a few branches more or fewer from run to run (report/ had 361 branches in one run, 356 in
+// the next), so a floor at the figure itself would fail on noise. Raise them as tests are added
+// (README, "Develop").
 
 /** The least line and branch coverage per folder, in percent. */
 export const floors: Readonly<Record<string, { lines: number; branches: number }>> = {
-  core: { lines: 95, branches: 92 },
-  engine: { lines: 89, branches: 88 },
-  io: { lines: 89, branches: 80 },
-  report: { lines: 96, branches: 87 },
-  cli: { lines: 95, branches: 92 },
-  serve: { lines: 99, branches: 94 },
+  core: { lines: 95, branches: 91 },
+  engine: { lines: 93, branches: 89 },
+  io: { lines: 89, branches: 81 },
+  report: { lines: 95, branches: 85 },
+  cli: { lines: 95, branches: 91 },
+  serve: { lines: 99, branches: 89 },
   domain: { lines: 100, branches: 83 },
 };
 

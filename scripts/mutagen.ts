@@ -1,6 +1,6 @@
 // Mutants made by rule, not by hand: every boundary, ±1, arithmetic operator and early return in the named files, each run against the tests that import it.
 //
-//   deno run -A scripts/mutagen.ts [--jobs N] [--list] [--out FILE] [PATH...]
+//   deno run -A scripts/mutagen.ts [--jobs N] [--reach N] [--list] [--out FILE] [PATH...]
 //
 // PATHs are files or folders under src/ (default: src/core src/io and five engine files). The rules
 // (scripts/mutagen_rules.ts) apply to code only; strings, templates, comments and regular
@@ -10,9 +10,9 @@
 //   arith      ` + ` ↔ ` - `, ` * ` ↔ ` / `
 //   return     an early return dropped: `if (…) return …;` loses its return, and a one-line
 //              `return …;` that ends an if/else/loop block is removed
-// Each mutant runs `deno test --fail-fast` over the test files that import its module, directly or
-// through other modules but not through the program's entry points (the import graph of tests/
-// and src/, read from their import lines), in a
+// Each mutant runs `deno test --fail-fast` over the test files that import its module: directly,
+// through test helpers, or through at most one other module of src/ (--reach 2; the import graph
+// of tests/ and src/, read from their import lines), in a
 // scratch copy of the repository, after a control run of the same files unmutated (a control that
 // fails stops the run, naming the files). A mutant is killed when a test that passed in the control
 // run fails, timed out when its tests take three times the control run plus 20 s, and survived
@@ -42,6 +42,7 @@ const flag = (name: string): string | undefined => {
 };
 const listOnly = args.includes("--list") && args.splice(args.indexOf("--list"), 1).length > 0;
 const jobs = Number(flag("--jobs") ?? "2");
+const reach = Number(flag("--reach") ?? "2");
 const outFile = flag("--out");
 const paths = args.length > 0 ? args : defaults;
 
@@ -70,35 +71,38 @@ for (const f of [...filesUnder("src"), ...filesUnder("tests")]) {
   );
 }
 /**
- * The whole program's entry points: a test that imports one (to fuzz argv, to print help) reaches
- * every module, but tests the command line, not them; the walk does not go through them.
+ * How many modules of src/ a test goes through to reach `module`, itself included (1: the test, or
+ * a helper of tests/, imports it; 2: through one other module), or undefined.
  */
-const entries = new Set(["src/main.ts", "src/run_main.ts", "src/cli/app.ts"]);
-/** How many imports `test` goes through to reach `module` (1: it imports it), or undefined. */
 const distance = (test: string, module: string): number | undefined => {
-  const seen = new Set([test]);
-  let level = [test];
-  for (let d = 1; level.length > 0; d++) {
-    const next: string[] = [];
-    for (const f of level) {
-      for (const g of graph.get(f) ?? []) {
-        if (g === module) return d;
-        if (!seen.has(g) && !entries.has(g)) {
-          seen.add(g);
-          next.push(g);
-        }
+  const best = new Map([[test, 0]]);
+  const queue: Array<[string, number]> = [[test, 0]];
+  while (queue.length > 0) {
+    queue.sort((a, b) => a[1] - b[1]);
+    const [f, d] = queue.shift()!;
+    if (f === module) return d;
+    if (d > best.get(f)!) continue;
+    for (const g of graph.get(f) ?? []) {
+      const dg = d + (g.startsWith("src/") ? 1 : 0);
+      if (dg < (best.get(g) ?? Infinity)) {
+        best.set(g, dg);
+        queue.push([g, dg]);
       }
     }
-    level = next;
   }
   return undefined;
 };
-/** The test files whose imports reach `module`: unit tests before cli/ and e2e/, nearest first (--fail-fast stops at the first failure). */
+/**
+ * The test files that exercise `module`: those that import it, directly, through their helpers, or
+ * through at most `reach - 1` other modules (a test that reaches it only through the engine's run
+ * or the command line tests those, not it). Unit tests before cli/ and e2e/, nearest first:
+ * --fail-fast stops at the first failure.
+ */
 const testsOf = (module: string): string[] => {
   const slow = (t: string) => /^tests\/(e2e|cli|tools)\//.test(t) ? 1 : 0;
   return [...graph.keys()].filter((f) => /_test\.ts$/.test(f))
     .map((t) => ({ t, d: distance(t, module) }))
-    .filter((x): x is { t: string; d: number } => x.d !== undefined)
+    .filter((x): x is { t: string; d: number } => x.d !== undefined && x.d <= reach)
     .sort((a, b) => slow(a.t) - slow(b.t) || a.d - b.d || a.t.localeCompare(b.t))
     .map((x) => x.t);
 };

@@ -19,8 +19,10 @@ export interface Mutant {
  */
 export const maskCode = (src: string): string => {
   const out = src.split("");
-  const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (out[k] !== "\n") out[k] = " ";
+  // Comments become spaces; the insides of literals become "_", so that none reads as an operator
+  // between spaces (a regex /x/ blanked to spaces would look like a division).
+  const blank = (from: number, to: number, fill = " ") => {
+    for (let k = from; k < to; k++) if (out[k] !== "\n") out[k] = fill;
   };
   let i = 0;
   let last = ""; // the last significant code character, to tell a regex from a division
@@ -53,7 +55,7 @@ export const maskCode = (src: string): string => {
         else if (c !== "`" && d === "\n") break;
         else j++;
       }
-      blank(i + 1, j);
+      blank(i + 1, j, "_");
       i = j + 1;
       last = c;
     } else if (c === "/" && (last === "" || "(,=:[!&|?{};+-*%<>~^".includes(last))) {
@@ -69,7 +71,7 @@ export const maskCode = (src: string): string => {
           j++;
         }
       }
-      blank(i + 1, j);
+      blank(i + 1, j, "_");
       i = j + 1;
       last = "/";
     } else {

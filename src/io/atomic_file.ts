@@ -102,8 +102,8 @@ export const write = (flag: string, path: string, text: string): Effect.Effect<v
       const slash = d.path.lastIndexOf("/");
       const temp = `${dirOf(d.path)}/.${d.path.slice(slash + 1)}.${Deno.pid}.tmp`;
       try {
+        // Deno applies `mode` as given, whatever the umask: the replaced file's bits are kept.
         await Deno.writeTextFile(temp, text, d.mode === undefined ? {} : { mode: d.mode & 0o7777 });
-        if (d.mode !== undefined) await Deno.chmod(temp, d.mode & 0o7777);
         await Deno.rename(temp, d.path);
       } catch (e) {
         await Deno.remove(temp).catch(() => {});

@@ -1,9 +1,10 @@
 // The process's limit on open files (`ulimit -n`), where the platform tells it (Linux), else undefined.
 
-export const openFileLimit = (): number | undefined => {
+/** `limits`: the file to read (a test passes its own). */
+export const openFileLimit = (limits = "/proc/self/limits"): number | undefined => {
   try {
-    const limits = Deno.readTextFileSync("/proc/self/limits");
-    const m = /^Max open files\s+(\d+|unlimited)/m.exec(limits);
+    const text = Deno.readTextFileSync(limits);
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(text);
     return m === null || m[1] === "unlimited" ? undefined : Number(m[1]);
   } catch {
     return undefined;

@@ -42,3 +42,18 @@ Deno.test("distribution: nothing recorded draws nothing; the bars' lengths follo
     "             ≤ 5.00ms █████      5",
   ]);
 });
+
+Deno.test("distribution: a spread under 1.5× is one bin; from 1.5× on, log-spaced bins", () => {
+  const of = (...values: number[]) => {
+    const h = Histogram.make();
+    for (const v of values) h.record(v);
+    return Distribution.bins(h, 8);
+  };
+  assertEquals(of(4, 5), [{ upToUs: 5, count: 2 }]);
+  assertEquals(of(2, 3), [{ upToUs: 2, count: 1 }, { upToUs: 3, count: 1 }]);
+  // Eight bounds, each the last times the eighth root of max ÷ min (the max being 8000's bucket top).
+  const bounds = of(1000, 1000, 8000).map((b) => b.upToUs);
+  assertEquals(bounds.length, 8);
+  const step = (bounds.at(-1)! / 1000) ** (1 / 8);
+  bounds.forEach((b, k) => assert(Math.abs(b - 1000 * step ** (k + 1)) <= 0.5, `bound ${k}: ${b}`));
+});

@@ -171,7 +171,7 @@ Deno.test("--out, --junit and --html that replace a file keep its permission bit
   const server = countingServer();
   const dir = await Deno.makeTempDir();
   try {
-    const modes = { "out.json": 0o640, "junit.xml": 0o600, "report.html": 0o604 };
+    const modes = { "out.json": 0o640, "junit.xml": 0o664, "report.html": 0o604 };
     for (const [name, mode] of Object.entries(modes)) {
       await Deno.writeTextFile(`${dir}/${name}`, "old");
       await Deno.chmod(`${dir}/${name}`, mode);

@@ -71,15 +71,25 @@ export class PeerConn {
     w?.();
   }
 
-  /** The client's next frame that `match` accepts (those before it are dropped); undefined once it closed. */
-  async next(match: (f: Frame) => boolean = () => true): Promise<Frame | undefined> {
+  /**
+   * The client's next frame that `match` accepts (those before it are dropped); undefined once it
+   * closed, or when none came within `ms` (a client that stops sending fails the test, never hangs it).
+   */
+  async next(match: (f: Frame) => boolean = () => true, ms = 5000): Promise<Frame | undefined> {
+    const deadline = Date.now() + ms;
     for (;;) {
       while (this.frames.length > 0) {
         const f = this.frames.shift()!;
         if (match(f)) return f;
       }
-      if (this.ended) return undefined;
-      await new Promise<void>((r) => this.waiting = r);
+      const left = deadline - Date.now();
+      if (this.ended || left <= 0) return undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((r) => {
+        this.waiting = r;
+        timer = setTimeout(r, left);
+      });
+      clearTimeout(timer);
     }
   }
 

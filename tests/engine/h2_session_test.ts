@@ -34,7 +34,9 @@ const session = async (
     // server reads to the end.
     await sleep(10);
     s.close();
-    await Promise.race([peer.served(), sleep(2000)]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([peer.served(), new Promise((r) => timer = setTimeout(r, 2000))]);
+    clearTimeout(timer);
     await peer.stop();
   }
 };
