@@ -1,5 +1,6 @@
 // The HTTP/2 session in process, against a server the test scripts frame by frame: streams, limits, windows, heads, resets, GOAWAY and the server's mistakes.
 import { ErrorCode, Flag, FrameType, Setting } from "../../src/core/h2/frame.ts";
+import { Encoder } from "../../src/core/hpack/encoder.ts";
 import { H2Error, H2Session, type StreamOwner } from "../../src/engine/h2_session.ts";
 import { encodeH2, type H2Request } from "../../src/engine/h2_request.ts";
 import { assert, assertEquals } from "../assert.ts";
@@ -80,6 +81,12 @@ Deno.test("h2 session: one stream until the server's SETTINGS, then its MAX_CONC
         } else {
           await sleep(5);
           await c.ok(open.shift()!).send();
+          // One slot was freed: at most one new stream may come.
+          await sleep(5);
+          most = Math.max(
+            most,
+            open.length + c.buffered.filter((f) => f.type === FrameType.Headers).length,
+          );
           continue;
         }
       }
@@ -97,9 +104,12 @@ Deno.test("h2 session: one stream until the server's SETTINGS, then its MAX_CONC
     assert(first.every((r) => r.error === undefined && r.o.status === 200), "a request failed");
     // Queued before the server's SETTINGS came: that wait is the first round trip's, not timed.
     assert(first.every((r) => r.o.queuedUs === 0), "the wait for SETTINGS was timed");
+    const t0 = performance.now();
     const then = await Promise.all(Array.from({ length: 3 }, () => send(s)));
+    const tookUs = (performance.now() - t0) * 1000;
     assert(then.every((r) => r.o.status === 200), "a request failed");
     assertEquals(then.map((r) => r.o.queuedUs > 0), [false, false, true]);
+    assert(then[2]!.o.queuedUs <= tookUs, `queued ${then[2]!.o.queuedUs} µs of ${tookUs}`);
     assert([...first, ...then].every((r) => r.o.stream === undefined), "a stream is still held");
   } finally {
     s.close();
@@ -163,7 +173,7 @@ Deno.test("h2 session: the connection's window holds every stream's body; WINDOW
   assertEquals(log, [0, 100_000]);
 });
 
-Deno.test("h2 session: a larger INITIAL_WINDOW_SIZE mid-stream widens open streams by the difference", async () => {
+Deno.test("h2 session: a larger INITIAL_WINDOW_SIZE mid-stream widens open streams by the difference, no more", async () => {
   let log: number[] = [];
   await session(async (c) => {
     await handshake(c);
@@ -172,22 +182,26 @@ Deno.test("h2 session: a larger INITIAL_WINDOW_SIZE mid-stream widens open strea
     await sleep(50);
     const more = c.buffered.filter((f) => f.type === FrameType.Data).length;
     await c.settings([[Setting.InitialWindowSize, 65535 + 4465]]).send();
+    const widened = await readBody(c, 1, 4465);
+    await sleep(50);
+    const beyond = c.buffered.filter((f) => f.type === FrameType.Data).length;
+    await c.words(FrameType.WindowUpdate, 0, 1, 1 << 20).send();
     const rest = await readBody(c, 1);
-    log = [first.total, more, rest.total, rest.ended];
+    log = [first.total, more, widened.total, beyond, rest.total, rest.ended];
     await c.ok(1).send();
   }, async (s) => {
-    assertEquals((await send(s, post(70_000))).o.status, 200);
+    assertEquals((await send(s, post(80_000))).o.status, 200);
   });
-  assertEquals(log, [65535, 0, 4465, Flag.EndStream]);
+  assertEquals(log, [65535, 0, 4465, 0, 80_000 - 65535 - 4465, Flag.EndStream]);
 });
 
 Deno.test("h2 session: DATA frames are no larger than the server's MAX_FRAME_SIZE, and use it", async () => {
   for (
-    const [announced, sizes] of [[undefined, [16384, 16384, 16384, 848]], [20000, [
-      20000,
-      20000,
-      10000,
-    ]]] as const
+    const [announced, sizes] of [
+      [undefined, [16384, 16384, 16384, 848]],
+      [20000, [20000, 20000, 10000]],
+      [2 ** 24 - 1, [50000]],
+    ] as const
   ) {
     let got: number[] = [];
     await session(async (c) => {
@@ -231,7 +245,7 @@ Deno.test("h2 session: a header block larger than a frame goes as HEADERS and CO
   shape = [];
 });
 
-Deno.test("h2 session: a 100 head, a head split by CONTINUATION and padded DATA: status 200, every byte of the stream counted", async () => {
+Deno.test("h2 session: a 100 head, a head split over two CONTINUATIONs and padded DATA: status 200, every byte of the stream counted", async () => {
   let wire = 0;
   await session(async (c) => {
     await handshake(c);
@@ -242,10 +256,11 @@ Deno.test("h2 session: a 100 head, a head split by CONTINUATION and padded DATA:
     body[0] = 10; // pad length
     c.frame(FrameType.Headers, Flag.EndHeaders, 1, interim)
       .frame(FrameType.Headers, 0, 1, head.slice(0, 100))
-      .frame(FrameType.Continuation, Flag.EndHeaders, 1, head.slice(100))
+      .frame(FrameType.Continuation, 0, 1, head.slice(100, 150))
+      .frame(FrameType.Continuation, Flag.EndHeaders, 1, head.slice(150))
       .frame(FrameType.Data, Flag.Padded, 1, body)
       .frame(FrameType.Data, Flag.EndStream, 1);
-    wire = interim.length + head.length + body.length + 5 * 9;
+    wire = interim.length + head.length + body.length + 6 * 9;
     await c.send();
   }, async (s) => {
     const r = await send(s);
@@ -487,32 +502,50 @@ Deno.test("h2 session: the server's mistakes end the connection with GOAWAY and 
   }
 });
 
-Deno.test("h2 session: cancel: a stream in flight is reset with CANCEL, one still queued is never sent", async () => {
+Deno.test("h2 session: cancel: a stream in flight is reset with CANCEL, one still queued is never sent, a second cancel changes nothing", async () => {
   let frames: Frame[] = [];
   await session(async (c) => {
     await handshake(c, [[Setting.MaxConcurrentStreams, 1]]);
     await c.nextOf(FrameType.Headers);
     await sleep(80);
     frames = [...c.buffered];
-    await c.ok(1).send();
+    await c.ok(3).send();
   }, async (s) => {
-    const [a, b] = [owner(), owner()];
+    const [a, b, c] = [owner(), owner(), owner()];
     const first = s.request(get, a).then(() => undefined, (e: Error) => e);
     const second = s.request(get, b).then(() => undefined, (e: Error) => e);
+    const third = s.request(get, c).then(() => undefined, (e: Error) => e);
     await sleep(30);
-    s.cancel(b.stream!, new Error("queued, cancelled"));
+    const queued = b.stream!;
+    s.cancel(queued, new Error("queued, cancelled"));
+    s.cancel(queued, new Error("cancelled again"));
     s.cancel(a.stream!, new Error("in flight, cancelled"));
+    assert(s.usable, "cancelling closed the session");
     assertEquals((await first)?.message, "in flight, cancelled");
     assertEquals((await second)?.message, "queued, cancelled");
-    assert(s.usable, "cancelling closed the session");
+    assertEquals([await third, c.status], [undefined, 200]);
   });
   const rst = frames.filter((f) => f.type === FrameType.RstStream);
   assertEquals(rst.map((f) => [f.id, ...wordsOf(f)]), [[1, ErrorCode.Cancel]]);
-  assertEquals(
-    frames.filter((f) => f.type === FrameType.Headers).length,
+  assertEquals(frames.filter((f) => f.type === FrameType.Headers).map((f) => f.id), [3]);
+});
+
+Deno.test("h2 session: the client announces a 2^30 - 1 window for streams and the connection, and no push", async () => {
+  let first: Frame[] = [];
+  await session(async (c) => {
+    first = [(await c.next())!, (await c.next())!];
+    await handshake(c);
+  }, async () => {});
+  assertEquals(first[0]!.type, FrameType.Settings);
+  assertEquals(wordsOf({ ...first[0]!, payload: first[0]!.payload.slice(2, 6) }), [0]);
+  assertEquals([...first[0]!.payload.slice(0, 2)], [0, Setting.EnablePush]);
+  assertEquals([...first[0]!.payload.slice(6, 8)], [0, Setting.InitialWindowSize]);
+  assertEquals(wordsOf({ ...first[0]!, payload: first[0]!.payload.slice(8, 12) }), [2 ** 30 - 1]);
+  assertEquals([first[1]!.type, first[1]!.id, ...wordsOf(first[1]!)], [
+    FrameType.WindowUpdate,
     0,
-    "the queued stream was sent",
-  );
+    2 ** 30 - 1 - 65535,
+  ]);
 });
 
 Deno.test("h2 session: the server closing the connection fails what is in flight as connection_closed, and what waits as unprocessed", async () => {
@@ -538,4 +571,125 @@ Deno.test("h2 session: the server's HEADER_TABLE_SIZE 0 is signalled at the star
     assertEquals((await send(s)).o.status, 200);
   });
   assertEquals(first, 0x20, "a dynamic table size update to 0");
+});
+
+Deno.test("h2 session: a request with an empty body ends its stream on HEADERS; :status 999 is a status", async () => {
+  let flags = -1;
+  await session(async (c) => {
+    await handshake(c);
+    flags = (await c.nextOf(FrameType.Headers))!.flags;
+    await c.head(1, [[":status", "999"]], Flag.EndStream).send();
+  }, async (s) => {
+    const empty = encodeH2("POST", url, [], new Uint8Array(0), "t");
+    assertEquals((await send(s, empty)).o.status, 999);
+  });
+  assertEquals(flags & Flag.EndStream, Flag.EndStream);
+});
+
+Deno.test("h2 session: frames for streams it no longer has, the server's SETTINGS ACK and several SETTINGS at once leave the session working", async () => {
+  let acks = 0;
+  await session(async (c) => {
+    await handshake(c);
+    const h = (await c.nextOf(FrameType.Headers))!;
+    await c.words(FrameType.RstStream, 0, h.id, ErrorCode.RefusedStream).send();
+    // The reset stream's late frames, one on a stream never opened, our ACK, and three SETTINGS.
+    c.head(h.id, [[":status", "200"]], 0)
+      .frame(FrameType.Data, Flag.EndStream, h.id, new Uint8Array(10))
+      .frame(FrameType.Data, 0, 99, new Uint8Array(3))
+      .settings([], Flag.Ack)
+      .settings([[Setting.MaxConcurrentStreams, 3]])
+      .settings([[Setting.MaxFrameSize, 16384]])
+      .settings([[Setting.HeaderTableSize, 4096], [Setting.EnablePush, 0]]);
+    await c.send();
+    const open: number[] = [];
+    while (open.length < 3) {
+      const f = (await c.next((f) =>
+        f.type === FrameType.Headers || f.type === FrameType.Settings
+      ))!;
+      if (f.type === FrameType.Settings && f.flags & Flag.Ack) acks++;
+      if (f.type === FrameType.Headers) open.push(f.id);
+    }
+    for (const id of open) c.ok(id);
+    await c.send();
+    await sleep(50);
+    acks += c.buffered.filter((f) => f.type === FrameType.Settings && f.flags & Flag.Ack).length;
+  }, async (s) => {
+    assertEquals((await send(s)).error?.reason, "refused_stream");
+    await sleep(30);
+    const rs = await Promise.all([send(s), send(s), send(s)]);
+    assertEquals(rs.map((r) => r.o.status), [200, 200, 200]);
+  });
+  assertEquals(acks, 3, "one ACK per SETTINGS, none for the ACK");
+});
+
+Deno.test("h2 session: GOAWAY's error code is named in what the streams above its last id fail with", async () => {
+  await session(async (c) => {
+    await handshake(c);
+    await c.nextOf(FrameType.Headers);
+    await c.words(FrameType.Goaway, 0, 0, 0, 11).send();
+  }, async (s) => {
+    const r = await send(s);
+    assertEquals(r.error?.message, "the server sent GOAWAY (ENHANCE_YOUR_CALM)");
+  });
+});
+
+Deno.test("h2 session: a header block of exactly one frame goes alone; of exactly two, in two", async () => {
+  /** A request whose header block, as a fresh encoder writes it, is `size` bytes. */
+  const sized = (size: number): H2Request => {
+    // Huffman codes "a" in 5 bits: start near where the block is `size` bytes and walk.
+    for (let n = Math.floor(size * 1.6) - 100; n < size * 1.6 + 100; n++) {
+      const r = encodeH2("GET", url, [["x-big", "a".repeat(n)]], undefined, "t");
+      if (new Encoder().encode(r.fields).length === size) return r;
+    }
+    throw new Error(`no block of ${size} bytes`);
+  };
+  for (const [size, frames] of [[16384, 1], [32768, 2]] as const) {
+    const seen: number[] = [];
+    await session(async (c) => {
+      await handshake(c);
+      for (;;) {
+        const f = (await c.next((f) =>
+          f.type === FrameType.Headers || f.type === FrameType.Continuation
+        ))!;
+        seen.push(f.payload.length);
+        if (f.flags & Flag.EndHeaders) break;
+      }
+      await sleep(30);
+      seen.push(...c.buffered.filter((f) => f.type === FrameType.Continuation).map(() => -1));
+      await c.ok(1).send();
+    }, async (s) => {
+      assertEquals((await send(s, sized(size))).o.status, 200);
+    });
+    assertEquals(seen, Array(frames).fill(16384), `a block of ${size}`);
+  }
+});
+
+Deno.test("h2 session: 4 MB bodies on 4 streams at once arrive byte for byte, frames whole while earlier writes are still going out", async () => {
+  const size = 4_000_000;
+  const got = new Map<number, number>();
+  let wrong = 0;
+  await session(async (c) => {
+    await handshake(c, [[Setting.InitialWindowSize, 2 ** 31 - 1]]);
+    await c.words(FrameType.WindowUpdate, 0, 0, 2 ** 31 - 1 - 65535).send();
+    let ended = 0;
+    while (ended < 4) {
+      const f = await c.next((f) => f.type === FrameType.Data, 20_000);
+      if (f === undefined) break;
+      const want = (f.id + 1) / 2; // stream 1 carries 1s, stream 3 2s …
+      for (const b of f.payload) if (b !== want) wrong++;
+      got.set(f.id, (got.get(f.id) ?? 0) + f.payload.length);
+      if (f.flags & Flag.EndStream) {
+        ended++;
+        await c.ok(f.id).send();
+      }
+    }
+  }, async (s) => {
+    const bodies = [1, 2, 3, 4].map((n) =>
+      encodeH2("POST", url, [], new Uint8Array(size).fill(n), "t")
+    );
+    const rs = await Promise.all(bodies.map((b) => send(s, b)));
+    assertEquals(rs.map((r) => r.o.status), [200, 200, 200, 200]);
+  });
+  assertEquals([...got.values()], [size, size, size, size]);
+  assertEquals(wrong, 0, "bytes of one stream in another's frames");
 });

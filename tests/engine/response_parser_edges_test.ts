@@ -1,0 +1,106 @@
+// The response parser at its edges: every status digit, HTTP/1.0, header tokens at a value's ends, limits at their exact sizes, hex in either case.
+import { ProtocolError, ResponseParser } from "../../src/engine/response_parser.ts";
+import { assert, assertEquals } from "../assert.ts";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** Parses `text` as one response fed whole: status, close, bytes taken, or the error it threw. */
+const parse = (text: string, opts: { head?: boolean; location?: boolean } = {}) => {
+  const p = new ResponseParser();
+  p.begin(opts.head ?? false);
+  p.wantLocation = opts.location ?? false;
+  const bytes = enc(text);
+  try {
+    const at = p.advance(bytes, 0, bytes.length);
+    if (!p.done) p.finishAtClose();
+    return { status: p.status, close: p.close, taken: p.done ? at : -1, location: p.location };
+  } catch (e) {
+    if (e instanceof ProtocolError) return { error: e.message };
+    throw e;
+  }
+};
+
+const ok = (status: string, more = "") =>
+  `HTTP/1.1 ${status} X\r\nContent-Length: 0\r\n${more}\r\n`;
+
+Deno.test("parser: every final status from 200 to 999 is read digit by digit; a first digit 0 or a non-digit is refused", () => {
+  for (const s of ["200", "204", "218", "302", "404", "459", "503", "599", "999", "290", "909"]) {
+    assertEquals(parse(ok(s)).status, Number(s), s);
+  }
+  for (const s of ["099", "000", "2x0", "20x", "/00", ":00", "2:0", "20:", "2/0", "20/"]) {
+    assert("error" in parse(ok(s)), `${s} accepted`);
+  }
+});
+
+Deno.test("parser: a status line shorter than 'HTTP/1.1 200' is refused; exactly that long is read", () => {
+  assertEquals(parse("HTTP/1.1 204\r\nContent-Length: 0\r\n\r\n").status, 204);
+  assert("error" in parse("HTTP/1.1 20\r\nContent-Length: 0\r\n\r\n"));
+});
+
+Deno.test("parser: HTTP/1.0 closes unless it says keep-alive; HTTP/1.1 keeps alive unless it says close", () => {
+  assertEquals(parse("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n").close, true);
+  assertEquals(
+    parse("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n").close,
+    false,
+  );
+  assertEquals(parse(ok("200")).close, false);
+  assertEquals(parse(ok("200", "Connection: close\r\n")).close, true);
+  assertEquals(parse(ok("200", "Connection:close\r\n")).close, true, "no space after the colon");
+  assertEquals(parse(ok("200", "Connection: upgrade, close\r\n")).close, true, "the last token");
+});
+
+Deno.test("parser: chunked as the last or only coding; a Location read whole when asked", () => {
+  const body = "5\r\nhello\r\n0\r\n\r\n";
+  for (const te of ["chunked", "gzip, chunked", "chunked ", "chunked,gzip"]) {
+    const text = `HTTP/1.1 200 OK\r\nTransfer-Encoding:${te}\r\n\r\n${body}`;
+    assertEquals(parse(text).taken, enc(text).length, te);
+  }
+  const loc = parse(ok("302", "Location: /next?a=1\r\n"), { location: true });
+  assertEquals(loc.location, "/next?a=1");
+  assertEquals(parse(ok("302", "Location:/x\r\n"), { location: true }).location, "/x");
+  assertEquals(parse(ok("302", "Location:\r\n"), { location: true }).location, "");
+});
+
+Deno.test("parser: Content-Length up to 15 digits, chunk sizes up to 12 hex digits in either case", () => {
+  const fifteen = "HTTP/1.1 200 OK\r\nContent-Length: 000000000000005\r\n\r\nhello";
+  assertEquals(parse(fifteen).taken, enc(fifteen).length);
+  assert("error" in parse("HTTP/1.1 200 OK\r\nContent-Length: 0000000000000005\r\n\r\nhello"));
+  for (const size of ["a", "A", "f", "F", "00000000000a", "9"]) {
+    const n = parseInt(size, 16);
+    const text = `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${size}\r\n${
+      "x".repeat(n)
+    }\r\n0\r\n\r\n`;
+    assertEquals(parse(text).taken, enc(text).length, size);
+  }
+  for (const size of ["0000000000005", "g", "G", "@", "`", "/", ":"]) {
+    const text =
+      `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${size}\r\nxxxxx\r\n0\r\n\r\n`;
+    assert("error" in parse(text), `chunk size ${size} accepted`);
+  }
+});
+
+Deno.test("parser: an unfinished head may grow to 65,535 bytes, one more is too large; an unfinished framing line to 8,192", () => {
+  /** Feeds `text` (no line end in sight) and says whether the parser gave up. */
+  const refuses = (text: string) => {
+    const p = new ResponseParser();
+    p.begin(false);
+    const b = enc(text);
+    try {
+      p.advance(b, 0, b.length);
+      return false;
+    } catch (e) {
+      if (e instanceof ProtocolError) return true;
+      throw e;
+    }
+  };
+  const head = "HTTP/1.1 200 OK\r\nX-Pad: ";
+  assertEquals(refuses(head + "p".repeat(65535 - head.length)), false);
+  assertEquals(refuses(head + "p".repeat(65536 - head.length)), true);
+  assertEquals(refuses("HTTP/1.1 200" + "p".repeat(65535 - 12)), false, "in the status line");
+  assertEquals(refuses("HTTP/1.1 200" + "p".repeat(65536 - 12)), true, "in the status line");
+  const chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  assertEquals(refuses(chunked + "1;" + "e".repeat(8190)), false);
+  assertEquals(refuses(chunked + "1;" + "e".repeat(8191)), true);
+  assertEquals(refuses(chunked + "1\r\nx\r\n0\r\nX-T: " + "t".repeat(8187)), false, "a trailer");
+  assertEquals(refuses(chunked + "1\r\nx\r\n0\r\nX-T: " + "t".repeat(8188)), true, "a trailer");
+});
