@@ -28,6 +28,12 @@ Deno.test("classify: each kind of failure has its reason", () => {
     [new ProtocolError("response is not HTTP/1.x"), "protocol_error"],
     [new TransportError("redirect_limit", "more than 10 redirects"), "redirect_limit"],
     [new Error("something else"), "other"],
+    // By their type alone, whatever their message says: each typed check counts.
+    [new Deno.errors.ConnectionRefused("os error 111"), "connection_refused"],
+    [new Deno.errors.ConnectionAborted("os error 103"), "connection_reset"],
+    [new Deno.errors.TimedOut("os error 110"), "timeout"],
+    [new Deno.errors.NotFound("os error 2"), "dns"],
+    [new Deno.errors.InvalidData("bad bytes"), "tls"],
   ];
   for (const [error, reason] of cases) {
     assertEquals(classify(error, undefined), reason, String(error));

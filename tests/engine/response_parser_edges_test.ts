@@ -104,3 +104,23 @@ Deno.test("parser: an unfinished head may grow to 65,535 bytes, one more is too 
   assertEquals(refuses(chunked + "1\r\nx\r\n0\r\nX-T: " + "t".repeat(8187)), false, "a trailer");
   assertEquals(refuses(chunked + "1\r\nx\r\n0\r\nX-T: " + "t".repeat(8188)), true, "a trailer");
 });
+
+Deno.test("parser: a framing line that is a bare LF at the very start of a new buffer: an empty trailer line ends the response, an empty chunk size is refused", () => {
+  const p = new ResponseParser();
+  p.begin(false);
+  const head = enc("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n");
+  assertEquals(p.advance(head, 0, head.length), head.length);
+  assertEquals(p.advance(enc("\n"), 0, 1), 1);
+  assert(p.done, "the empty trailer line did not end the response");
+  const q = new ResponseParser();
+  q.begin(false);
+  const h2 = enc("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+  assertEquals(q.advance(h2, 0, h2.length), h2.length);
+  let refused = false;
+  try {
+    q.advance(enc("\nxx"), 0, 3);
+  } catch (e) {
+    refused = e instanceof ProtocolError;
+  }
+  assert(refused, "an empty chunk-size line was not refused");
+});

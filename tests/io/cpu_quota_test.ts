@@ -34,11 +34,10 @@ Deno.test("cgroup v2: a whole quota is its cores, a fraction rounds up, a tenth 
   }
 });
 
-Deno.test("cgroup v2 'max' or no file: no quota, unless v1 has one", async () => {
-  await withCgroup(
-    { "cpu.max": "max 100000\n" },
-    (dir) => assertEquals(quotaCores(dir), undefined),
-  );
+Deno.test("cgroup v2 'max', a zero quota or period, or no file: no quota, unless v1 has one", async () => {
+  for (const max of ["max 100000\n", "0 100000", "100000 0"]) {
+    await withCgroup({ "cpu.max": max }, (dir) => assertEquals(quotaCores(dir), undefined, max));
+  }
   await withCgroup({}, (dir) => assertEquals(quotaCores(dir), undefined));
   await withCgroup(
     {
