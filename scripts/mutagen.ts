@@ -266,14 +266,14 @@ for (const { job, verdict } of results) {
   folders.set(folder, t);
 }
 const lines = [
-  "| files | mutants | killed | timed out | equivalent | survived | no tests | score |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|",
+  "| files | mutants | killed | timed out | equivalent | argued | survived | no tests | score |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
 ];
 for (const [folder, t] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {
   const all = t.killed + t.SURVIVED + t.timeout + t.equivalent + t.argued + t["no tests"];
   const score = (100 * (t.killed + t.timeout)) / Math.max(1, all - t.equivalent);
   lines.push(
-    `| ${folder} | ${all} | ${t.killed} | ${t.timeout} | ${t.equivalent} | ${t.SURVIVED} | ${
+    `| ${folder} | ${all} | ${t.killed} | ${t.timeout} | ${t.equivalent} | ${t.argued} | ${t.SURVIVED} | ${
       t["no tests"]
     } | ${score.toFixed(1)} % |`,
   );
