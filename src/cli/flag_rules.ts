@@ -104,6 +104,27 @@ export const rules: ReadonlyArray<Rule> = [
     needs: "--results",
     message: "--interval needs --results FILE and a duration above 0, like --interval 1s",
   },
+  {
+    flag: "--metrics-interval",
+    needs: "--metrics-push",
+    message: "--metrics-interval sets how often --metrics-push sends: give --metrics-push URL",
+  },
+  {
+    flag: "--metrics-required",
+    needs: "--metrics-push",
+    message:
+      "--metrics-required fails the run when --metrics-push drops points: give --metrics-push URL",
+  },
+  {
+    flag: "--metrics-linger",
+    needs: "--metrics-listen",
+    message: "--metrics-linger keeps --metrics-listen serving after the run: give --metrics-listen",
+  },
+  ...["--metrics-buckets", "--run-id", "--tag"].map((flag) => ({
+    flag,
+    needs: "--metrics-listen|--metrics-push",
+    message: `${flag} labels the exported metrics: give --metrics-listen or --metrics-push`,
+  })),
 ];
 
 /** The message of the first rule `given` breaks, or undefined when the flags go together. */

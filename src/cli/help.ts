@@ -183,6 +183,28 @@ export const commands: ReadonlyArray<CommandHelp> = [
           { name: "abort-on-fail", help: "stop once a threshold can no longer pass" },
         ],
       },
+      {
+        title: "Metrics (Prometheus)",
+        flags: [
+          {
+            name: "metrics-listen",
+            value: "ADDR",
+            help: "serve /metrics during the run: [HOST:]PORT",
+          },
+          { name: "metrics-push", value: "URL", help: "remote write to this receiver" },
+          { name: "metrics-interval", value: "TIME", default: "5s", help: "between pushes" },
+          { name: "metrics-required", help: "exit 3 if a pushed point was lost" },
+          {
+            name: "metrics-linger",
+            value: "DURATION",
+            default: "15s",
+            help: "serve the end until scraped",
+          },
+          { name: "metrics-buckets", value: "LIST", help: "latency buckets: 1ms,5ms,25ms" },
+          { name: "run-id", value: "ID", help: "the run_id label (default: time-random)" },
+          { name: "tag", value: "KEY=VALUE", help: "a label on every series, repeatable" },
+        ],
+      },
     ],
     examples: [
       "salvo run http://127.0.0.1:8080/health -c 8 -d 3s --delay 5ms",

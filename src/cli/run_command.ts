@@ -14,7 +14,8 @@ import * as Threads from "../engine/threads.ts";
 import { IntervalSink } from "../io/interval_sink.ts";
 import * as OutputStream from "../io/output_stream.ts";
 import { LineSink } from "../io/results_sink.ts";
-import { set as setExitCode } from "./exit_code.ts";
+import { codes, set as setExitCode } from "./exit_code.ts";
+import * as Metrics from "./metrics_export.ts";
 import * as Report from "./reporting.ts";
 import { options, type Raw } from "./run_options.ts";
 import { resolve } from "./run_plan.ts";
@@ -54,7 +55,7 @@ const intendedRps = (
 
 const runHandler = (raw: Raw) =>
   Effect.gen(function* () {
-    const { plan, thresholds, threads, intervalMs } = yield* resolve(raw);
+    const { plan, thresholds, threads, intervalMs, metrics } = yield* resolve(raw);
     const resultsPath = Option.getOrUndefined(raw.results);
     const files = {
       junit: Option.getOrUndefined(raw.junit),
@@ -69,10 +70,15 @@ const runHandler = (raw: Raw) =>
       : yield* openResults(resultsPath, plan, intervalMs);
     const htmlPath = Option.getOrUndefined(raw.html);
     const live = !raw.quiet && Deno.stderr.isTerminal();
-    // The live view and the HTML report read every snapshot's whole summary; other runs skip it.
-    const detail = live || htmlPath !== undefined;
+    // The live view, the HTML report and the metrics read every snapshot's whole summary; other runs
+    // skip it.
+    const detail = live || htmlPath !== undefined || metrics !== undefined;
     const run = Threads.prepare(plan, threads, sink?.sink, detail);
     const progress = yield* Ref.make<Engine.Snapshot>(Engine.emptySnapshot);
+    // Bound before the first request: a port in use stops salvo here (exit 2).
+    const exporter = metrics === undefined
+      ? undefined
+      : yield* Metrics.start(metrics, plan, threads, progress);
     const timeline = new Timeline(1000);
     const stopWhen = raw.abortOnFail && thresholds.length > 0
       ? (s: Engine.Snapshot) => thresholds.some((t) => Thresholds.cannotPass(t, snapshotFigures(s)))
@@ -113,10 +119,17 @@ const runHandler = (raw: Raw) =>
     // The summary is printed however the run ends, Ctrl-C included (the exit code is then 130).
     const code = yield* load.pipe(
       Effect.onInterrupt(() => Effect.ignore(finish)),
+      Effect.andThen(exporter?.ended ?? Effect.void),
       Effect.andThen(finish),
     );
-    yield* setExitCode(code);
-  });
+    // The last push and the final scrape come after the summary, so that neither delays it.
+    const delivered = exporter === undefined ? true : yield* exporter.finish(raw.quiet);
+    yield* setExitCode(
+      !delivered && metrics?.required === true && code <= codes.thresholdFailed
+        ? codes.runError
+        : code,
+    );
+  }).pipe(Effect.scoped);
 
 /** Opens the --results destination before the run, so an unwritable path stops salvo before any request. */
 const openResults = (path: string, plan: RunPlan, intervalMs: number | undefined) =>

@@ -2,6 +2,7 @@
 // src/cli/help.ts); what they mean is src/cli/run_plan.ts.
 import { Command, Options } from "@effect/cli";
 import { html, junit, out, output, threshold } from "./common_options.ts";
+import { metricsOptions } from "./metrics_options.ts";
 import { requestOptions } from "./request_options.ts";
 import { threadsOption } from "./threads_option.ts";
 
@@ -100,6 +101,7 @@ export const options = {
   html,
   quiet,
   color,
+  ...metricsOptions,
 };
 
 export type Raw = Command.Command.ParseConfig<typeof options>;

@@ -7,6 +7,7 @@ import { parseCount, parseDuration } from "../core/units.ts";
 import { UsageError } from "../domain/errors.ts";
 import { concurrencyOf, type LoadModel, type RunPlan } from "../domain/plan.ts";
 import * as FlagRules from "./flag_rules.ts";
+import { metricsFlags, type MetricsPlan, resolveMetrics } from "./metrics_options.ts";
 import * as OpenFiles from "./open_files.ts";
 import { optional, requestFlags, resolveRequest } from "./request_options.ts";
 import type { Raw } from "./run_options.ts";
@@ -16,6 +17,7 @@ import { resolveThreads, threadsAtMost } from "./threads_option.ts";
 const givenFlags = (raw: Raw): ReadonlySet<string> =>
   new Set([
     ...requestFlags(raw),
+    ...metricsFlags(raw),
     ...([
       ["--concurrency", Option.isSome(raw.concurrency)],
       ["--delay", Option.isSome(raw.delay)],
@@ -39,6 +41,8 @@ export const resolve = (
     threads: number;
     /** --interval: the results stream's window, when given. */
     intervalMs: number | undefined;
+    /** --metrics-listen, --metrics-push and their labels, when either was given. */
+    metrics: MetricsPlan | undefined;
   },
   UsageError
 > =>
@@ -105,7 +109,8 @@ export const resolve = (
         message: "--interval needs --results FILE and a duration above 0, like --interval 1s",
       });
     }
-    return { plan, thresholds, threads, intervalMs };
+    const metrics = yield* resolveMetrics(raw, plan);
+    return { plan, thresholds, threads, intervalMs, metrics };
   });
 
 /**

@@ -30,6 +30,15 @@ const argv: Readonly<Record<string, ReadonlyArray<string>>> = {
   "--h2c": ["--h2c"],
   "--streams": ["-m", "4"],
   "--follow-redirects": ["--follow-redirects"],
+  // A port nothing else uses in the suite: these runs are refused before it is bound.
+  "--metrics-listen": ["--metrics-listen", "9"],
+  "--metrics-push": ["--metrics-push", "http://127.0.0.1:9/api/v1/write"],
+  "--metrics-interval": ["--metrics-interval", "1s"],
+  "--metrics-required": ["--metrics-required"],
+  "--metrics-linger": ["--metrics-linger", "1s"],
+  "--metrics-buckets": ["--metrics-buckets", "1ms,5ms"],
+  "--run-id": ["--run-id", "r1"],
+  "--tag": ["--tag", "team=api"],
 };
 
 /** A rule's `needs` or `without` may name alternatives, `--a|--b`: the first stands for them here. */

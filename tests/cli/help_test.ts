@@ -61,13 +61,14 @@ Deno.test("help: every flag's line shows its value and its default", () => {
   }
 });
 
-Deno.test("help fits the screen: salvo --help in 24 lines, run --help in 60, no escape byte when piped", async () => {
+Deno.test("help fits the screen: salvo --help in 24 lines, run --help in 70, no escape byte when piped", async () => {
   const cases: ReadonlyArray<readonly [ReadonlyArray<string>, number]> = [
     [["--help"], 24],
     [[], 24],
     [["help"], 24],
-    [["run", "--help"], 60],
-    [["help", "run"], 60],
+    // run has the most flags (57, in six groups): the metrics' eight took it from 60 lines to 68.
+    [["run", "--help"], 70],
+    [["help", "run"], 70],
     [["knee", "-h"], 60],
     [["report", "--help"], 60],
     [["merge", "--help"], 60],

@@ -50,6 +50,14 @@ const raw = (over: Partial<Raw> = {}): Raw => ({
   streams: Option.none(),
   quiet: false,
   color: "auto",
+  metricsListen: Option.none(),
+  metricsPush: Option.none(),
+  metricsInterval: Option.none(),
+  metricsRequired: false,
+  metricsLinger: Option.none(),
+  metricsBuckets: Option.none(),
+  runId: Option.none(),
+  tag: [],
   ...over,
 });
 
@@ -117,6 +125,14 @@ Deno.test("resolve: every broken flag combination of the rule table is refused w
     "--h2c": { h2c: true },
     "--streams": { streams: Option.some("4") },
     "--follow-redirects": { followRedirects: Option.some("same") },
+    "--metrics-listen": { metricsListen: Option.some("9464") },
+    "--metrics-push": { metricsPush: Option.some("http://127.0.0.1:9/w") },
+    "--metrics-interval": { metricsInterval: Option.some("1s") },
+    "--metrics-required": { metricsRequired: true },
+    "--metrics-linger": { metricsLinger: Option.some("1s") },
+    "--metrics-buckets": { metricsBuckets: Option.some("1ms") },
+    "--run-id": { runId: Option.some("r") },
+    "--tag": { tag: ["a=b"] },
   };
   for (const rule of FlagRules.rules) {
     const flags = [rule.flag, ...(rule.without === undefined ? [] : [rule.without.split("|")[0]!])];
@@ -229,4 +245,116 @@ Deno.test("resolve: fractional durations and rates are kept exactly, in every fl
   const ramp = run({ stages: Option.some("1.5s:2.5,0.5m:10") });
   assert(Either.isRight(ramp), String(ramp));
   assertEquals(ramp.right.plan.durationMs, 1500 + 30_000);
+});
+
+Deno.test("resolve: the metrics' labels are the run id, the method, the URL masked, and the tags in order", () => {
+  const r = run({
+    url: Option.some("http://127.0.0.1:8080/x?token=abc&page=2"),
+    metricsListen: Option.some("9464"),
+    tag: ["team=api", "env=ci=1"],
+  });
+  assert(Either.isRight(r), String(r));
+  const m = r.right.metrics!;
+  assertEquals(m.listen, { hostname: "127.0.0.1", port: 9464, shown: "127.0.0.1:9464" });
+  assertEquals(m.push, undefined);
+  assertEquals([m.intervalMs, m.lingerMs, m.required], [5000, 15_000, false]);
+  const [k, id] = m.labels[0]!;
+  const rest = m.labels.slice(1);
+  assertEquals(k, "run_id");
+  assert(/^\d{8}T\d{6}Z-[0-9a-f]{4}$/.test(id!), `generated run id ${id}`);
+  assertEquals(rest, [
+    ["method", "GET"],
+    ["url", "http://127.0.0.1:8080/x?token=****&page=2"],
+    ["team", "api"],
+    ["env", "ci=1"],
+  ]);
+  const none = run({});
+  assert(Either.isRight(none) && none.right.metrics === undefined, "no metrics flag, no metrics");
+});
+
+Deno.test("resolve: --metrics-listen takes a port, a host and port, or a bracketed IPv6; buckets rise in seconds", () => {
+  const listen = (text: string) => {
+    const r = run({ metricsListen: Option.some(text) });
+    return Either.isRight(r) ? r.right.metrics!.listen : r.left.message;
+  };
+  assertEquals(listen("0.0.0.0:9464"), { hostname: "0.0.0.0", port: 9464, shown: "0.0.0.0:9464" });
+  assertEquals(listen("[::1]:1"), { hostname: "::1", port: 1, shown: "[::1]:1" });
+  assertEquals(listen("localhost:65535"), {
+    hostname: "localhost",
+    port: 65535,
+    shown: "localhost:65535",
+  });
+  for (const bad of ["0", "65536", "host:", ":80", "a:b:80", "9464x"]) {
+    assertEquals(
+      listen(bad),
+      `--metrics-listen: '${bad}' is not PORT or HOST:PORT (e.g. 9464 or 127.0.0.1:9464)`,
+    );
+  }
+  const r = run({
+    metricsPush: Option.some("https://u:p@example.test/api/v1/write"),
+    metricsBuckets: Option.some("500us, 1ms,2.5ms,1s"),
+    metricsInterval: Option.some("100ms"),
+    runId: Option.some("main-42"),
+  });
+  assert(Either.isRight(r), String(r));
+  const m = r.right.metrics!;
+  assertEquals(m.buckets, [0.0005, 0.001, 0.0025, 1]);
+  assertEquals(m.intervalMs, 100);
+  assertEquals(m.labels[0], ["run_id", "main-42"]);
+  assertEquals(m.push?.href, "https://u:p@example.test/api/v1/write");
+});
+
+Deno.test("resolve: each malformed metrics flag is refused with its one line", () => {
+  const message = (over: Partial<Raw>) => {
+    const r = run(over);
+    return Either.isLeft(r) ? r.left.message : "(accepted)";
+  };
+  const listen = { metricsListen: Option.some("9464") };
+  const cases: Array<[Partial<Raw>, string]> = [
+    [
+      { metricsPush: Option.some("ftp://x/") },
+      "--metrics-push needs an http:// or https:// URL, like http://127.0.0.1:9090/api/v1/write",
+    ],
+    [
+      { metricsPush: Option.some("not a url") },
+      "--metrics-push needs an http:// or https:// URL, like http://127.0.0.1:9090/api/v1/write",
+    ],
+    [
+      { metricsPush: Option.some("http://127.0.0.1:1/w"), metricsInterval: Option.some("99ms") },
+      "--metrics-interval must be 100ms or longer",
+    ],
+    [
+      { ...listen, tag: ["bad-name=x"] },
+      "--tag 'bad-name': a label name is letters, digits and _, not starting with a digit",
+    ],
+    [
+      { ...listen, tag: ["status=x"] },
+      "--tag 'status': salvo or Prometheus sets that label itself",
+    ],
+    [
+      { ...listen, tag: ["__meta=x"] },
+      "--tag '__meta': names starting with __ are Prometheus's own",
+    ],
+    [{ ...listen, tag: ["team"] }, "--tag 'team': it needs KEY=VALUE"],
+    [{ ...listen, tag: ["a=1", "a=2"] }, "--tag 'a' is given twice"],
+    [
+      { ...listen, metricsBuckets: Option.some("5ms,1ms") },
+      "--metrics-buckets: the bounds must rise; '1ms' does not",
+    ],
+    [
+      { ...listen, metricsBuckets: Option.some("5ms,5ms") },
+      "--metrics-buckets: the bounds must rise; '5ms' does not",
+    ],
+    [{ ...listen, metricsBuckets: Option.some("0,1ms") }, "--metrics-buckets: '0' must be above 0"],
+    [
+      { ...listen, metricsBuckets: Option.some(" , ") },
+      "--metrics-buckets: give bounds like 1ms,5ms,25ms",
+    ],
+    [
+      { ...listen, metricsBuckets: Option.some("5ms,soon") },
+      "--metrics-buckets: 'soon' is not a duration; use a number with a unit, like 500ms, 3s or 2m",
+    ],
+    [{ ...listen, runId: Option.some("") }, "--run-id must not be empty"],
+  ];
+  for (const [over, said] of cases) assertEquals(message(over), said, JSON.stringify(over));
 });

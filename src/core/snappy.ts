@@ -1,0 +1,68 @@
+// Snappy's block format (google/snappy, format_description.txt), compression only: what a remote-write
+// body is. Greedy matching over a hash of 4-byte sequences, as the reference encoder does.
+
+const hashBits = 14;
+const maxOffset = 65535;
+
+const varint = (out: number[], n: number): void => {
+  let v = n;
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  }
+  out.push(v);
+};
+
+/** A literal: tag 00, its length - 1 in the tag up to 59, else in 1–4 bytes after it. */
+const literal = (out: number[], src: Uint8Array, from: number, to: number): void => {
+  const n = to - from - 1;
+  if (n < 0) return;
+  if (n < 60) out.push(n << 2);
+  else if (n < 0x100) out.push(60 << 2, n);
+  else if (n < 0x10000) out.push(61 << 2, n & 0xff, n >>> 8);
+  else if (n < 0x1000000) out.push(62 << 2, n & 0xff, (n >>> 8) & 0xff, n >>> 16);
+  else out.push(63 << 2, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24);
+  for (let i = from; i < to; i++) out.push(src[i]!);
+};
+
+/** A copy with a 2-byte offset (tag 10): 1–64 bytes each, a longer match in several. */
+const copy = (out: number[], offset: number, length: number): void => {
+  let left = length;
+  while (left > 0) {
+    const n = Math.min(left, 64);
+    out.push(((n - 1) << 2) | 2, offset & 0xff, offset >>> 8);
+    left -= n;
+  }
+};
+
+const load32 = (b: Uint8Array, i: number): number =>
+  (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
+
+const hash = (x: number): number => Math.imul(x, 0x1e35a7bd) >>> (32 - hashBits);
+
+/** Compresses `src` into one snappy block: the length as a varint, then literals and copies. */
+export const compress = (src: Uint8Array): Uint8Array<ArrayBuffer> => {
+  const out: number[] = [];
+  varint(out, src.length);
+  const table = new Int32Array(1 << hashBits).fill(-1);
+  let pending = 0;
+  let i = 0;
+  while (i + 4 <= src.length) {
+    const x = load32(src, i);
+    const h = hash(x);
+    const candidate = table[h]!;
+    table[h] = i;
+    if (candidate >= 0 && i - candidate <= maxOffset && load32(src, candidate) === x) {
+      let length = 4;
+      while (i + length < src.length && src[candidate + length] === src[i + length]) length++;
+      literal(out, src, pending, i);
+      copy(out, i - candidate, length);
+      i += length;
+      pending = i;
+    } else {
+      i++;
+    }
+  }
+  literal(out, src, pending, src.length);
+  return Uint8Array.from(out);
+};
