@@ -13,16 +13,19 @@ const varint = (out: number[], n: number): void => {
   out.push(v);
 };
 
-/** A literal: tag 00, its length - 1 in the tag up to 59, else in 1–4 bytes after it. */
+/**
+ * A literal: tag 00, its length - 1 in the tag up to 59, else in 1 or 2 bytes after it. Literals past
+ * 64 KiB go in pieces, so the 3- and 4-byte forms are never needed.
+ */
 const literal = (out: number[], src: Uint8Array, from: number, to: number): void => {
-  const n = to - from - 1;
-  if (n < 0) return;
-  if (n < 60) out.push(n << 2);
-  else if (n < 0x100) out.push(60 << 2, n);
-  else if (n < 0x10000) out.push(61 << 2, n & 0xff, n >>> 8);
-  else if (n < 0x1000000) out.push(62 << 2, n & 0xff, (n >>> 8) & 0xff, n >>> 16);
-  else out.push(63 << 2, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24);
-  for (let i = from; i < to; i++) out.push(src[i]!);
+  for (let at = from; at < to; at += 0x10000) {
+    const end = Math.min(to, at + 0x10000);
+    const n = end - at - 1;
+    if (n < 60) out.push(n << 2);
+    else if (n < 0x100) out.push(60 << 2, n);
+    else out.push(61 << 2, n & 0xff, n >>> 8);
+    for (let i = at; i < end; i++) out.push(src[i]!);
+  }
 };
 
 /** A copy with a 2-byte offset (tag 10): 1–64 bytes each, a longer match in several. */

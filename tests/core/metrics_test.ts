@@ -69,6 +69,14 @@ Deno.test("requests by status add up to the summary's requests, with no answer a
   assertEquals(value(fs, "salvo_requests_total", ["status", "0"]), 5);
   assertEquals(value(fs, "salvo_requests_total", ["status", "404"]), 5);
   assertEquals(value(fs, "salvo_requests_total", ["status", "200"]), 40);
+  // Every request answered: no status "0" series at all.
+  const answered = Metrics.families(view(summaryOf([1000, 2000, 3000])), labels);
+  assertEquals(
+    samples(answered, "salvo_requests_total").map((s) =>
+      s.labels.find(([k]) => k === "status")?.[1]
+    ),
+    ["200", "200", "200"].slice(0, 1),
+  );
 });
 
 Deno.test("failures by reason add up to the summary's failures, a bad status as http_status", () => {
@@ -102,6 +110,11 @@ Deno.test("a bucket counts what is at or below its bound, +Inf the whole, _sum i
   assertEquals(bucket("0.007"), 8);
   assertEquals(bucket("1"), 9);
   assertEquals(bucket("+Inf"), 10);
+  assertEquals(
+    samples(fs, "salvo_request_duration_seconds_bucket").length,
+    5,
+    "a bucket per bound, +Inf",
+  );
   assertEquals(value(fs, "salvo_request_duration_seconds_count"), 10);
   // Above 4096 µs a slot holds 4 µs: 7000 shares 7000–7003 with values above 7 ms, so it is not
   // claimed at or below 7 ms (never faster than HDR can show).
@@ -122,6 +135,7 @@ Deno.test("bucket counts match counting each value's HDR slot against the bound"
     fc.property(fc.array(v, { maxLength: 200 }), bounds, (xs, bs) => {
       const h = Histogram.of(xs);
       const got = Metrics.cumulative(h, bs);
+      assertEquals(got.length, bs.length);
       bs.forEach((b, k) => {
         const want = xs.filter((x) => Histogram.highestEquivalent(h.layout, x) <= b * 1e6).length;
         assertEquals(got[k], want, `le=${b}`);

@@ -1,6 +1,6 @@
 // --unix-socket and --no-keepalive against nginx: counted exactly, and each connect timed as curl times it.
 import { exact as exactAt, freePort, nginxTest, startNginx } from "./nginx.ts";
-import { contended, runJson } from "./support.ts";
+import { contended, type Json, runJson } from "./support.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 const port = freePort();
@@ -46,27 +46,38 @@ test("--no-keepalive to nginx over TCP and over its unix socket: a connect per r
   assertEquals(sock.connect_ms.count, 1000);
 });
 
-test("connect_ms p50 is what curl's time_connect says, within 10 % or 50 µs (median of 100)", async () => {
+test("connect_ms p50 is what curl's time_connect says, within 10 % or 50 µs (best of 3 interleaved medians of 100)", async () => {
   // One curl for 100 transfers, each on a new connection (the server closes it): warm, as salvo is,
   // so the comparison is of connects, not of curl's start-up.
   const args = ["-s", "-H", "Connection: close", "-w", "%{time_connect}\\n"];
   for (let i = 0; i < 100; i++) args.push("-o", "/dev/null", url);
-  const out = await new Deno.Command("curl", { args, stdout: "piped" }).output();
-  assert(out.success, "curl failed");
-  const curl = new TextDecoder().decode(out.stdout).trim().split("\n").map(Number)
-    .sort((a, b) => a - b);
-  assertEquals(curl.length, 100);
-  const curlMs = ((curl[49]! + curl[50]!) / 2) * 1000;
-  const { json } = await runJson([url, "--no-keepalive", "-c", "1", "-t", "1", "-n", "100"]);
-  const salvoMs = json.connect_ms.p50;
+  const curlP50 = async () => {
+    const out = await new Deno.Command("curl", { args, stdout: "piped" }).output();
+    assert(out.success, "curl failed");
+    const curl = new TextDecoder().decode(out.stdout).trim().split("\n").map(Number)
+      .sort((a, b) => a - b);
+    assertEquals(curl.length, 100);
+    return ((curl[49]! + curl[50]!) / 2) * 1000;
+  };
+  // Three rounds, curl then salvo in each: a neighbour that inflates one batch of 100 connects (a
+  // CI runner's, at 60 % busy: curl 85 µs against salvo's 31 µs a moment later) rarely inflates all
+  // three, and the best of each is its connect on a quiet machine.
+  const rounds: Array<{ curlMs: number; salvoMs: number; json: Json }> = [];
+  for (let i = 0; i < 3; i++) {
+    const curlMs = await curlP50();
+    const { json } = await runJson([url, "--no-keepalive", "-c", "1", "-t", "1", "-n", "100"]);
+    rounds.push({ curlMs, salvoMs: json.connect_ms.p50, json });
+  }
+  const curlMs = Math.min(...rounds.map((r) => r.curlMs));
+  const salvoMs = Math.min(...rounds.map((r) => r.salvoMs));
   const allowed = Math.max(0.1 * curlMs, 0.05);
-  // With others on the CPU (salvo's own figures say so), curl's 100 connects, timed at another
-  // moment, can be inflated too (noisy.sh: curl 92 µs, salvo 35 µs): salvo must then be no slower.
-  const h = json.host;
+  // With others on the CPU in every round (salvo's own figures say so), curl's connects can be
+  // inflated too (noisy.sh: curl 92 µs, salvo 35 µs): salvo must then be no slower.
+  const busy = rounds.every((r) => contended(r.json));
   assert(
-    contended(json) ? salvoMs - curlMs <= allowed : Math.abs(salvoMs - curlMs) <= allowed,
+    busy ? salvoMs - curlMs <= allowed : Math.abs(salvoMs - curlMs) <= allowed,
     `connect p50: salvo ${salvoMs} ms, curl ${curlMs} ms (allowed ±${allowed} ms): ${
-      JSON.stringify(h)
+      JSON.stringify(rounds.map((r) => [r.curlMs, r.salvoMs, r.json.host]))
     }`,
   );
 });

@@ -38,6 +38,57 @@ Deno.test("snappy spells long literals' lengths in the bytes after the tag", () 
   assertEquals(hex(uncompress(out)), hex(src));
 });
 
+/** `n` bytes in which no 4-byte run repeats (up to 300): all one literal. */
+const unique = (n: number) =>
+  Uint8Array.from({ length: n }, (_, i) => (i < 256 ? i : (i * 3) % 256));
+
+Deno.test("snappy's literal tags change form exactly at 60 and 256 bytes", () => {
+  // Length - 1 below 60 in the tag; 60..255 in one byte after tag 60; from 256 in two after tag 61.
+  const head: Array<[number, number[]]> = [
+    [60, [60, 59 << 2]],
+    [61, [61, 60 << 2, 60]],
+    [256, [0x80, 0x02, 60 << 2, 255]],
+    [257, [0x81, 0x02, 61 << 2, 0, 1]],
+  ];
+  for (const [n, want] of head) {
+    const out = compress(unique(n));
+    assertEquals(hex(out.subarray(0, want.length)), hex(Uint8Array.from(want)), `${n} bytes`);
+    assertEquals(out.length, want.length + n, `${n} bytes: one literal`);
+    assertEquals(hex(uncompress(out)), hex(unique(n)));
+  }
+});
+
+Deno.test("snappy copies a repeat that ends exactly at the input's end, and a preamble of 128 takes two bytes", () => {
+  // "abcdabcd": a literal of 4, then a copy of 4 from 4 back (tag (4-1)<<2 | 2).
+  assertEquals(
+    hex(compress(new TextEncoder().encode("abcdabcd"))),
+    hex(Uint8Array.from([0x08, 0x0c, ...ascii("abcd"), 0x0e, 0x04, 0x00])),
+  );
+  const zeros = compress(new Uint8Array(128));
+  assertEquals(hex(zeros.subarray(0, 2)), "80 01");
+  assertEquals(hex(uncompress(zeros)), hex(new Uint8Array(128)));
+});
+
+Deno.test("a literal longer than 64 KiB goes in pieces, and comes back whole", () => {
+  // A 16-bit counter, big-endian: no 4-byte run repeats within 64 KiB, so matches are rare.
+  const src = Uint8Array.from(
+    { length: 140_000 },
+    (_, i) => (i % 2 === 0 ? (i >> 9) & 0xff : (i >> 1) & 0xff),
+  );
+  // The preamble (3 bytes), then the first piece: tag 61 with 65535, i.e. 64 KiB.
+  assertEquals(hex(compress(src).subarray(3, 6)), hex(Uint8Array.from([61 << 2, 0xff, 0xff])));
+  assertEquals(uncompress(compress(src)).length, src.length);
+  assertEquals(uncompress(compress(src)).every((b, i) => b === src[i]), true);
+});
+
+Deno.test("labels and values longer than the encoder's first buffer come back whole", () => {
+  const long = "x".repeat(5000);
+  const back = decodeWriteRequest(
+    encode([{ labels: [["__name__", "up"], ["team", long]], points: [[1, 2]] }]),
+  );
+  assertEquals(back[0]!.labels[1], ["team", long]);
+});
+
 Deno.test("any bytes come back whole through snappy, repeats or not", () => {
   const chunk = fc.oneof(
     fc.uint8Array({ maxLength: 200 }),
