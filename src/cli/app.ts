@@ -10,6 +10,7 @@ import { versionLine } from "../version.ts";
 import { UsageError } from "../domain/errors.ts";
 import { codes, ExitCode } from "./exit_code.ts";
 import { checkArgs } from "./help.ts";
+import { compareCommand } from "./compare_command.ts";
 import { kneeCommand } from "./knee_command.ts";
 import { runCommand } from "./run_command.ts";
 import { mergeCommand } from "./merge_command.ts";
@@ -20,7 +21,14 @@ const root = Command.make("salvo").pipe(
   Command.withDescription(
     "HTTP load tester: concurrent workers, honest latency, a verdict that explains itself.\n\nQuick start:\n  salvo serve --port 8080 &\n  salvo run http://127.0.0.1:8080/ -c 8 -d 3s",
   ),
-  Command.withSubcommands([runCommand, kneeCommand, reportCommand, mergeCommand, serveCommand]),
+  Command.withSubcommands([
+    runCommand,
+    kneeCommand,
+    reportCommand,
+    mergeCommand,
+    compareCommand,
+    serveCommand,
+  ]),
 );
 
 const cli = Command.run(root, { name: "salvo", version: versionLine(), executable: "salvo" });

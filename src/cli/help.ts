@@ -295,6 +295,18 @@ export const commands: ReadonlyArray<CommandHelp> = [
     exits: gateExits,
   },
   {
+    name: "compare",
+    usage: "salvo compare BASE NEW [flags]",
+    summary: "Did it change? Two runs' figures, changes with 99 % intervals.",
+    groups: [{ title: "Flags", flags: [outputFlag] }],
+    examples: [
+      "salvo run URL -d 20s --interval 1s --results base.ndjson   # before",
+      "salvo run URL -d 20s --interval 1s --results new.ndjson    # after",
+      "salvo compare base.ndjson new.ndjson",
+    ],
+    exits: "0 compared · 2 usage or unreadable input",
+  },
+  {
     name: "serve",
     usage: "salvo serve [flags]",
     summary: "Run the built-in target on loopback; it counts what it received.",

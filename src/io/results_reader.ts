@@ -7,7 +7,7 @@
 import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
 import * as Summary from "../core/summary.ts";
-import { Bucketer, type Row } from "../core/timeline.ts";
+import { Bucketer, type Row, rowOf } from "../core/timeline.ts";
 import { UsageError } from "../domain/errors.ts";
 import { isReason, reasonIndex } from "../domain/reason.ts";
 import { fromRecord } from "./summary_record.ts";
@@ -28,6 +28,11 @@ export interface ReadResults {
   readonly warnings: ReadonlyArray<string>;
   /** The results window by window (1 s, or each interval record's length), when asked for. */
   readonly timeline: ReadonlyArray<Row> | undefined;
+  /**
+   * Interval records each as its own window, in the order read, when a timeline is asked for: the
+   * windows exactly as recorded (`timeline` regroups them into whole-second windows, for charts).
+   */
+  readonly records: ReadonlyArray<Row> | undefined;
   /** Each target's summary (from per-request lines naming several), when a timeline is asked for. */
   readonly byTarget:
     | ReadonlyArray<{ readonly name: string; readonly summary: Summary.Summary }>
@@ -52,6 +57,8 @@ class Folder {
   intervalRecords = 0;
   /** Set when a timeline is wanted; its window is fixed by the first result. */
   windows: Bucketer | undefined;
+  /** Interval records as rows, when a timeline is wanted. */
+  readonly records: Row[] = [];
   /** Per target named by per-request lines, when a timeline is wanted. */
   readonly targets = new Map<string, Summary.Summary>();
 
@@ -75,6 +82,7 @@ class Folder {
       if (Either.isLeft(s)) return s.left;
       this.summary.merge(s.right);
       this.window(r.start_us, (r.end_us - r.start_us) / 1000)?.merge(s.right);
+      if (this.timeline) this.records.push(rowOf(s.right, r.start_us / 1000, r.end_us / 1000));
       this.span(r.start_us, r.end_us);
       this.intervalRecords++;
     } else if (r.dropped === true) {
@@ -208,6 +216,7 @@ export const read = (
         skipped,
         warnings,
         timeline: folder.windows?.rows(folder.startedUs, folder.endedUs),
+        records: timeline ? folder.records : undefined,
         byTarget: folder.targets.size > 1
           ? [...folder.targets].map(([name, summary]) => ({ name, summary }))
           : undefined,

@@ -1,6 +1,7 @@
 // The front door: help that fits a screen, plain when piped, every flag with its value and default,
 // and a table that stays true to the flags the CLI parses.
 import { CliConfig, Command, HelpDoc } from "@effect/cli";
+import { compareCommand } from "../../src/cli/compare_command.ts";
 import * as Help from "../../src/cli/help.ts";
 import { kneeCommand } from "../../src/cli/knee_command.ts";
 import { mergeCommand } from "../../src/cli/merge_command.ts";
@@ -15,6 +16,7 @@ const parsers = {
   knee: kneeCommand,
   report: reportCommand,
   merge: mergeCommand,
+  compare: compareCommand,
   serve: serveCommand,
 };
 /** @effect/cli's own flags on every command, which the table leaves to the root help. */
@@ -72,6 +74,7 @@ Deno.test("help fits the screen: salvo --help in 24 lines, run --help in 70, no 
     [["knee", "-h"], 60],
     [["report", "--help"], 60],
     [["merge", "--help"], 60],
+    [["compare", "--help"], 60],
     [["serve", "--help"], 60],
   ];
   for (const [args, most] of cases) {
