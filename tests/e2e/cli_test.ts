@@ -26,7 +26,7 @@ const badInput: ReadonlyArray<readonly [string, ReadonlyArray<string>, RegExp]> 
   [
     "an unknown command",
     ["bogus"],
-    /^salvo: unknown command 'bogus'; use one of run, knee, report, merge, serve$/,
+    /^salvo: unknown command 'bogus'; use one of run, knee, report, merge, compare, serve$/,
   ],
   [
     "a zero duration",

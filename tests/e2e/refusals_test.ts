@@ -110,7 +110,7 @@ Deno.test("a threshold that can never pass is refused before any request", async
 Deno.test("salvo help for no command exits 2 with one line and a suggestion; help for a command exits 0", async () => {
   await refused(
     ["help", "foo"],
-    /no help for 'foo': the commands are run, knee, report, merge, serve/,
+    /no help for 'foo': the commands are run, knee, report, merge, compare, serve/,
   );
   await refused(["help", "rnu"], /no help for 'rnu': did you mean 'run'\?/);
   const ok = await salvo(["help", "run"]);
