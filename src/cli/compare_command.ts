@@ -2,16 +2,14 @@
 // (src/core/compare.ts), from the runs' time windows: results streams or interval records.
 import { Args, Command } from "@effect/cli";
 import * as Effect from "effect/Effect";
-import * as Either from "effect/Either";
 import * as Compare from "../core/compare.ts";
 import * as Summary from "../core/summary.ts";
 import type { Row } from "../core/timeline.ts";
 import { UsageError } from "../domain/errors.ts";
-import { messageOf } from "../domain/thrown.ts";
 import * as Reader from "../io/results_reader.ts";
-import { fromRecord } from "../io/summary_record.ts";
 import { writeWhole } from "../io/whole_write.ts";
 import { output } from "./common_options.ts";
+import { readPart } from "./merge_command.ts";
 
 const base = Args.text({ name: "base" }).pipe(
   Args.withDescription(
@@ -32,33 +30,21 @@ interface Side {
 
 const usage = (message: string) => new UsageError({ reason: "file", message });
 
-/** A JSON summary (`-o json`, `--out`): its whole-run figures, and no windows. */
+/** A JSON summary (`-o json`, `--out`), read as `merge` reads one: whole-run figures, no windows. */
 const jsonSummary = (path: string, streamProblem: string) =>
-  Effect.tryPromise({
-    try: () => Deno.readTextFile(path),
-    catch: (e) => usage(`cannot read '${path}': ${messageOf(e)}`),
-  }).pipe(Effect.flatMap((text) => {
-    let json: Record<string, unknown> | undefined;
-    try {
-      json = JSON.parse(text);
-    } catch { /* neither form */ }
-    const summary = json === undefined ? undefined : fromRecord(json);
-    if (json === undefined || summary === undefined || Either.isLeft(summary)) {
-      return Effect.fail(
-        usage(`${path}: neither a salvo results stream nor a JSON summary (${streamProblem})`),
-      );
-    }
-    const { started_us, ended_us } = json as { started_us?: unknown; ended_us?: unknown };
-    const elapsedMs = typeof started_us === "number" && typeof ended_us === "number"
-      ? (ended_us - started_us) / 1000
-      : Number(json.duration_s) * 1000;
-    return Effect.succeed<Side>({
+  readPart(path).pipe(
+    Effect.mapError((e) =>
+      e.message.startsWith("cannot read")
+        ? e
+        : usage(`${path}: neither a salvo results stream nor a JSON summary (${streamProblem})`)
+    ),
+    Effect.map((part): Side => ({
       path,
-      stats: Summary.describe(summary.right, elapsedMs),
+      stats: Summary.describe(part.summary, (part.endedUs - part.startedUs) / 1000),
       rows: [],
       windowMs: undefined,
-    });
-  }));
+    })),
+  );
 
 const readSide = (path: string): Effect.Effect<Side, UsageError> =>
   Reader.read([path], false, true).pipe(
@@ -79,21 +65,11 @@ const readSide = (path: string): Effect.Effect<Side, UsageError> =>
     ),
   );
 
-/** A figure's whole-run value, in the unit it is shown in. */
-const whole = (s: Summary.Stats, figure: string): number => {
-  switch (figure) {
-    case "rps":
-      return s.rps;
-    case "success_rate":
-      return s.successRate * 100;
-    case "max":
-      return s.latency.max;
-    default:
-      return s.latency[figure as "p50" | "p90" | "p99"];
-  }
-};
-
 const unit = (figure: string) => (figure === "rps" ? "" : figure === "success_rate" ? " %" : " ms");
+
+/** A whole-run figure as shown: a success rate in percent. */
+const shown = (s: Summary.Stats, figure: Compare.Figure): number =>
+  figure.whole(s) * (figure.name === "success_rate" ? 100 : 1);
 
 const number = (x: number, figure: string): string =>
   figure === "rps"
@@ -123,8 +99,9 @@ export const text = (b: Side, n: Side, results: ReadonlyArray<Compare.Result>): 
       const change = r.changePct === undefined
         ? "n/a"
         : `${signed(r.changePct)} % [${signed(r.lowPct)}, ${signed(r.highPct)}]`;
-      return `${r.figure.padEnd(12)} ${number(whole(b.stats, r.figure), r.figure).padStart(10)} ${
-        number(whole(n.stats, r.figure), r.figure).padStart(10)
+      const f = Compare.figureNamed(r.figure);
+      return `${r.figure.padEnd(12)} ${number(shown(b.stats, f), r.figure).padStart(10)} ${
+        number(shown(n.stats, f), r.figure).padStart(10)
       }  ${change.padEnd(22)} ${r.verdict}`;
     }),
   ];
@@ -147,8 +124,8 @@ export const json = (b: Side, n: Side, results: ReadonlyArray<Compare.Result>) =
   method: "batch means of the time windows, Welch's interval on their difference",
   figures: results.map((r) => ({
     figure: r.figure,
-    base: round(whole(b.stats, r.figure)),
-    new: round(whole(n.stats, r.figure)),
+    base: round(shown(b.stats, Compare.figureNamed(r.figure))),
+    new: round(shown(n.stats, Compare.figureNamed(r.figure))),
     change_pct: round(r.changePct, 2),
     interval_pct: r.lowPct === undefined ? null : [round(r.lowPct, 2), round(r.highPct, 2)],
     verdict: r.verdict,

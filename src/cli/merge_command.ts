@@ -14,7 +14,7 @@ const files = Args.text({ name: "file" }).pipe(
   Args.withDescription("JSON summaries written by `salvo run -o json` or `--out`"),
 );
 
-interface Part {
+export interface Part {
   readonly path: string;
   readonly summary: Summary.Summary;
   readonly startedUs: number;
@@ -55,7 +55,8 @@ export const mergeWarnings = (parts: ReadonlyArray<Part>): ReadonlyArray<string>
   return warnings;
 };
 
-const readPart = (path: string): Effect.Effect<Part, UsageError> =>
+/** One JSON summary (`-o json`, `--out`) as a part of a merge; each problem is one line. */
+export const readPart = (path: string): Effect.Effect<Part, UsageError> =>
   Effect.tryPromise({
     try: () => Deno.readTextFile(path),
     catch: (e) =>

@@ -95,9 +95,11 @@ export const start = (
       }),
       (s) => Effect.promise(() => s.close()),
     );
+    // A push may take the interval, or 5 s if that is shorter; so may the last one at the end.
+    const timeoutMs = Math.min(pushTimeoutMs, m.intervalMs);
     const pusher = m.push === undefined
       ? undefined
-      : new Pusher(m.push, Math.min(pushTimeoutMs, m.intervalMs), maxQueuedPoints);
+      : new Pusher(m.push, timeoutMs, maxQueuedPoints);
     if (pusher !== undefined) {
       yield* Effect.forkScoped(Effect.repeat(
         Effect.sync(() => pusher.push(seriesOf(now(), Date.now()))),
@@ -114,7 +116,7 @@ export const start = (
           let delivered = true;
           if (pusher !== undefined) {
             const r = yield* Effect.promise(() =>
-              pusher.finish(seriesOf(now(), Date.now()), Math.min(pushTimeoutMs, m.intervalMs))
+              pusher.finish(seriesOf(now(), Date.now()), timeoutMs)
             );
             if (r.dropped > 0) {
               delivered = false;

@@ -1,6 +1,7 @@
 // Is a change real? Two runs compared figure by figure over their time windows: batch means of the
 // windows (a run's requests are not independent samples; its windows, batched, nearly are), Welch's
 // interval on the difference of the means, and a verdict only when the interval excludes no change.
+import type { Stats } from "./summary.ts";
 import type { Row } from "./timeline.ts";
 
 export type Verdict = "regressed" | "improved" | "no significant change" | "inconclusive";
@@ -12,20 +13,28 @@ export interface Figure {
   readonly worse: "up" | "down";
   /** The window's value; undefined when the window cannot say (no request in it). */
   readonly of: (r: Row) => number | undefined;
+  /** The whole run's value, in the same unit. */
+  readonly whole: (s: Stats) => number;
 }
 
 export const figures: ReadonlyArray<Figure> = [
-  { name: "rps", worse: "down", of: (r) => r.rps },
+  { name: "rps", worse: "down", of: (r) => r.rps, whole: (s) => s.rps },
   {
     name: "success_rate",
     worse: "down",
     of: (r) => (r.requests > 0 ? r.successes / r.requests : undefined),
+    whole: (s) => s.successRate,
   },
-  { name: "p50", worse: "up", of: (r) => (r.requests > 0 ? r.p50 : undefined) },
-  { name: "p90", worse: "up", of: (r) => (r.requests > 0 ? r.p90 : undefined) },
-  { name: "p99", worse: "up", of: (r) => (r.requests > 0 ? r.p99 : undefined) },
-  { name: "max", worse: "up", of: (r) => (r.requests > 0 ? r.max : undefined) },
+  ...(["p50", "p90", "p99", "max"] as const).map((p): Figure => ({
+    name: p,
+    worse: "up",
+    of: (r) => (r.requests > 0 ? r[p] : undefined),
+    whole: (s) => s.latency[p],
+  })),
 ];
+
+/** The figure of that name (one of `figures`). */
+export const figureNamed = (name: string): Figure => figures.find((f) => f.name === name)!;
 
 /** The two-sided confidence of every interval: 99 %, so that a verdict is a false alarm 1 time in 100. */
 export const confidence = 0.99;

@@ -87,6 +87,11 @@ export class Pusher {
       this.dropped += old.points;
       this.lastProblem ??= "the queue of unsent points was full";
     }
+    this.kick();
+  }
+
+  /** Starts draining the queue unless a drain is under way. */
+  private kick(): void {
     this.sending ??= this.drain().finally(() => {
       this.sending = undefined;
     });
@@ -136,11 +141,11 @@ export class Pusher {
     this.push(series);
     const deadline = performance.now() + withinMs;
     while (this.queue.length > 0 && performance.now() < deadline) {
-      const left = deadline - performance.now();
+      this.kick();
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
-        this.sending ?? this.drain(),
-        new Promise((r) => (timer = setTimeout(r, left))),
+        this.sending,
+        new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - performance.now())))),
       ]);
       clearTimeout(timer);
       // A retry is due: pause briefly rather than spin against a receiver that refuses at once.
@@ -148,9 +153,6 @@ export class Pusher {
         await new Promise((r) =>
           setTimeout(r, Math.min(100, Math.max(0, deadline - performance.now())))
         );
-        this.sending ??= this.drain().finally(() => {
-          this.sending = undefined;
-        });
       }
     }
     this.stopped.abort();
