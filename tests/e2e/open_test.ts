@@ -159,6 +159,7 @@ for (const threads of ["1", "2"]) {
       // 1 worker, ramping to 5 over 1 s (3 on average, rounded: 150 requests at 20 ms each), then 5
       // for 1 s (250): about 400. All 5 from the start would send about 500, 1 throughout about 100.
       // On 2 threads the ramp reaches workers in the same order: 0 and 2 on one, 1, 3, 4 on the other.
+      const dir = await Deno.makeTempDir({ prefix: "salvo-ramp-" });
       const { json } = await runJson([
         server.url,
         "-c",
@@ -167,9 +168,20 @@ for (const threads of ["1", "2"]) {
         "1s:5,1s:5",
         "-t",
         threads,
+        "--results",
+        `${dir}/results.ndjson`,
       ]);
+      const sent = (await Deno.readTextFile(`${dir}/results.ndjson`)).trim().split("\n")
+        .map((l) => JSON.parse(l).sent_us as number);
+      await Deno.remove(dir, { recursive: true });
       assertEquals(json.requests, server.count());
       assert(json.requests > 330 && json.requests < 450, `requests ${json.requests}`);
+      // The ramp's shape, whatever a busy machine does to the 20 ms: the first second (3 workers on
+      // average) sends about 3/5 of the second (5); all 5 from the start would send as many in each.
+      const start = Math.min(...sent);
+      const first = sent.filter((t) => t < start + 1e6).length;
+      const ratio = first / (sent.length - first);
+      assert(ratio > 0.4 && ratio < 0.8, `first second ${first} of ${sent.length}: ratio ${ratio}`);
     } finally {
       await server.stop();
     }
