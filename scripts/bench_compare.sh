@@ -1,54 +1,110 @@
 #!/usr/bin/env bash
-# How often does `salvo compare` cry wolf, and how often does it catch a real slowdown? Against two
-# `salvo serve` targets (A: --latency 10ms; B: 11ms, 10 % slower; timers are whole milliseconds, so
-# 2.2ms would be 2ms), each trial records two runs with
-# --interval (500ms: 20 windows in 10 s) and compares them: A/A (the same target twice) and A/B. Prints each trial's verdicts
-# for rps, p50 and p99, then how many were other than "no significant change" (A/A: false alarms) and
-# how many p50s regressed (A/B: detections). Loopback only.
+# How often does `salvo compare` cry wolf, and how often does it catch a real slowdown? Against
+# `salvo serve` targets (A: --latency BASE; B: SLOWER; timers are whole milliseconds, so 2.2ms would
+# be 2ms: the 10 % and 2 % changes are 10ms→11ms and 50ms→51ms) and, for A/A, nginx. Each trial
+# records runs with --results FILE --interval WINDOW and compares them with two relative gates,
+# 'p50<+5%' and 'p99<+5%'. Prints each trial's verdicts for rps, p50 and p99, then the counts the
+# README and BENCHMARKS.md quote. Loopback only.
 #
-#   bash scripts/bench_compare.sh [trials=20] [seconds=10] [connections=8] [base=10ms] [slower=11ms] [window=500ms]
+#   bash scripts/bench_compare.sh files [trials=20] [seconds=10] [conns=8] [base=10ms] [slower=11ms] [window=500ms]
+#   bash scripts/bench_compare.sh nginx [trials=20] [seconds=10] [conns=8] [window=500ms]     # A/A on nginx
+#   bash scripts/bench_compare.sh run   [tries=10]  [seconds=3]  [conns=8] [rounds=5]         # compare --run A/A
 set -euo pipefail
 cd "$(dirname "$0")/.."
-trials=${1:-20}
-secs=${2:-10}
-conns=${3:-8}
-base=${4:-10ms}
-slower=${5:-11ms}
-window=${6:-500ms}
+mode=${1:-files}
+shift || true
 deno=${DENO:-$(npx -y deno@2.9.6 eval 'console.log(Deno.execPath())')}
+salvo() { $deno run -A src/main.ts "$@"; }
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
-a_port=18601 b_port=18602
-$deno run -A src/main.ts serve --port $a_port --latency "$base" >/dev/null 2>&1 &
-pids+=($!)
-$deno run -A src/main.ts serve --port $b_port --latency "$slower" >/dev/null 2>&1 &
-pids+=($!)
-sleep 2
-
-record() { # port file
-  $deno run -A src/main.ts run "http://127.0.0.1:$1/" -c "$conns" -d "${secs}s" -q \
-    --results "$2" --interval "$window" -o json >/dev/null
-}
-verdicts() { # base new: "rps p50 p99" verdicts, one word each
-  $deno run -A src/main.ts compare "$1" "$2" -o json |
-    awk -F'"' '/"figure"/ {f=$4} /"verdict"/ {v=$4; gsub(/ /, "_", v); if (f=="rps"||f=="p50"||f=="p99") printf "%s=%s ", f, v} END {print ""}'
+serve() { # port latency
+  salvo serve --port "$1" --latency "$2" >/dev/null 2>&1 &
+  pids+=($!)
 }
 
-alarms=0 figures=0 caught=0 b_alarms=0
-echo "== $trials trials of two ${secs}s runs, -c $conns, windows of $window; A: $base, B: $slower"
-for i in $(seq "$trials"); do
-  record $a_port "$work/a1" && record $a_port "$work/a2" && record $b_port "$work/b"
-  aa=$(verdicts "$work/a1" "$work/a2")
-  ab=$(verdicts "$work/a1" "$work/b")
-  echo "  trial $i  A/A: $aa  A/B: $ab"
-  for v in $aa; do
-    figures=$((figures + 1))
-    [[ "$v" == *=no_significant_change ]] || alarms=$((alarms + 1))
+# One comparison: "rps=… p50=… p99=… gate=pass|fail exact=yes|no", exact saying the gate failed iff
+# some gated figure regressed beyond +5 %.
+judge() { # base new
+  { salvo compare "$1" "$2" -o json --allow-different --threshold 'p50<+5%' --threshold 'p99<+5%' 2>/dev/null || true; } |
+    python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+v = {f["figure"]: f for f in d["figures"]}
+out = " ".join(k + "=" + v[k]["verdict"].replace(" ", "_") for k in ("rps", "p50", "p99"))
+failed = any(not t["passed"] for t in d["thresholds"])
+beyond = any(v[k]["verdict"] == "regressed" and v[k]["change_pct"] >= 5 for k in ("p50", "p99"))
+incon = any(v[k]["verdict"] == "inconclusive" for k in ("p50", "p99"))
+print(out, "gate=" + ("fail" if failed else "pass"), "exact=" + ("yes" if failed == (beyond or incon) else "no"))
+'
+}
+
+tally() { # label lines...: false alarms over rps/p50/p99, gate failures, exactness
+  python3 -c '
+import sys
+label, lines = sys.argv[1], sys.argv[2:]
+figs = [w for l in lines for w in l.split() if w.split("=")[0] in ("rps", "p50", "p99")]
+alarms = sum(1 for w in figs if not w.endswith("=no_significant_change"))
+p50reg = sum(1 for l in lines if "p50=regressed" in l)
+fails = sum(1 for l in lines if "gate=fail" in l)
+exact = sum(1 for l in lines if "exact=yes" in l)
+print(f"{label}: {alarms} of {len(figs)} figure verdicts other than no_significant_change; "
+      f"p50 regressed in {p50reg} of {len(lines)}; gate failed in {fails} of {len(lines)}; "
+      f"gate exactly as the verdicts in {exact} of {len(lines)}")
+' "$@"
+}
+
+case $mode in
+files)
+  trials=${1:-20} secs=${2:-10} conns=${3:-8} base=${4:-10ms} slower=${5:-11ms} window=${6:-500ms}
+  serve 18601 "$base"
+  serve 18602 "$slower"
+  sleep 2
+  record() { salvo run "http://127.0.0.1:$1/" -c "$conns" -d "${secs}s" -q --results "$2" --interval "$window" >/dev/null; }
+  echo "== $trials trials, two ${secs}s runs each, -c $conns, windows of $window; A: $base, B: $slower"
+  aa=() ab=()
+  for i in $(seq "$trials"); do
+    record 18601 "$work/a1" && record 18601 "$work/a2" && record 18602 "$work/b"
+    aa+=("$(judge "$work/a1" "$work/a2")")
+    ab+=("$(judge "$work/a1" "$work/b")")
+    echo "  trial $i  A/A: ${aa[-1]}"
+    echo "  trial $i  A/B: ${ab[-1]}"
   done
-  [[ "$ab" == *p50=regressed* ]] && caught=$((caught + 1))
-  [[ "$ab" == *p50=improved* ]] && b_alarms=$((b_alarms + 1))
-done
-echo "A/A: $alarms of $figures figure comparisons were not 'no significant change'"
-echo "A/B: p50 regressed in $caught of $trials (improved, wrongly, in $b_alarms)"
+  tally "A/A ($base twice)" "${aa[@]}"
+  tally "A/B ($base vs $slower)" "${ab[@]}"
+  ;;
+nginx)
+  command -v nginx >/dev/null || { echo "bench_compare: nginx not found; apt-get install -y nginx" >&2; exit 2; }
+  trials=${1:-20} secs=${2:-10} conns=${3:-8} window=${4:-500ms}
+  nginx_port=18603 nginx_workers=1 server_cpu=""
+  source scripts/nginx.sh
+  echo "== $trials trials of two ${secs}s runs on nginx, -c $conns, windows of $window"
+  aa=()
+  for i in $(seq "$trials"); do
+    for f in a1 a2; do
+      salvo run "http://127.0.0.1:$nginx_port/" -c "$conns" -d "${secs}s" -q --results "$work/$f" --interval "$window" >/dev/null
+    done
+    aa+=("$(judge "$work/a1" "$work/a2")")
+    echo "  trial $i  A/A: ${aa[-1]}"
+  done
+  tally "A/A (nginx twice)" "${aa[@]}"
+  ;;
+run)
+  tries=${1:-10} secs=${2:-3} conns=${3:-8} rounds=${4:-5}
+  serve 18604 2ms
+  serve 18605 2ms
+  sleep 2
+  echo "== $tries tries of compare --run, $rounds rounds of ${secs}s, -c $conns; A and B: two 'serve --latency 2ms'"
+  other=0
+  for i in $(seq "$tries"); do
+    line=$({ salvo compare --run http://127.0.0.1:18604/ http://127.0.0.1:18605/ --rounds "$rounds" -o json -- -c "$conns" -d "${secs}s" 2>/dev/null || true; } |
+      python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(f["figure"] + "=" + f["verdict"].replace(" ", "_") for f in d["figures"]))')
+    echo "  try $i: $line"
+    n=$(tr ' ' '\n' <<<"$line" | grep -vc '=no_significant_change$' || true)
+    other=$((other + n))
+  done
+  echo "compare --run A/A: $other verdicts other than no_significant_change in $tries tries (7 figures each)"
+  ;;
+*) echo "bench_compare: mode is files, nginx or run" >&2; exit 2 ;;
+esac

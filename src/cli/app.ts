@@ -11,6 +11,7 @@ import { UsageError } from "../domain/errors.ts";
 import { codes, ExitCode } from "./exit_code.ts";
 import { checkArgs } from "./help.ts";
 import { compareCommand } from "./compare_command.ts";
+import { RunFlags } from "./compare_rounds.ts";
 import { kneeCommand } from "./knee_command.ts";
 import { runCommand } from "./run_command.ts";
 import { mergeCommand } from "./merge_command.ts";
@@ -113,9 +114,14 @@ export const main = (args: ReadonlyArray<string>) =>
         message: "--wizard is not supported; see salvo --help",
       });
     }
-    const typo = checkArgs(args);
+    // `compare --run A B … -- RUN FLAGS`: what follows `--` is for the `salvo run`s it starts.
+    const dashes = args[0] === "compare" ? args.indexOf("--") : -1;
+    const own = dashes < 0 ? args : args.slice(0, dashes);
+    const typo = checkArgs(own);
     if (typo !== undefined) return yield* new UsageError({ reason: "flag", message: typo });
-    yield* cli(["salvo", "salvo", ...normalize(args)]);
+    yield* cli(["salvo", "salvo", ...normalize(own)]).pipe(
+      Effect.provideService(RunFlags, dashes < 0 ? [] : args.slice(dashes + 1)),
+    );
     return yield* ref;
   }).pipe(
     Effect.catchAll((e: unknown) => {

@@ -1,75 +1,66 @@
 // `salvo compare BASE NEW`: two runs figure by figure, each change with its interval and a verdict
-// (src/core/compare.ts), from the runs' time windows: results streams or interval records.
-import { Args, Command } from "@effect/cli";
+// (src/core/compare.ts), from the runs' time windows; or, with --run, two targets run round by round
+// here (src/cli/compare_rounds.ts). Relative thresholds (`p99<+10%`) gate on the verdicts.
+import { Args, Command, Options } from "@effect/cli";
 import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
 import * as Compare from "../core/compare.ts";
-import * as Summary from "../core/summary.ts";
-import type { Row } from "../core/timeline.ts";
+import * as Relative from "../core/relative.ts";
+import { median } from "../core/rounds.ts";
+import * as Thresholds from "../core/thresholds.ts";
+import { maskSecrets } from "../core/request.ts";
 import { UsageError } from "../domain/errors.ts";
-import * as Reader from "../io/results_reader.ts";
+import { percentilesOf } from "../report/document.ts";
+import * as AtomicFile from "../io/atomic_file.ts";
 import { writeWhole } from "../io/whole_write.ts";
-import { output } from "./common_options.ts";
-import { readPart } from "./merge_command.ts";
+import * as CompareHtml from "../report/compare_html.ts";
+import * as Gate from "../report/gate.ts";
+import * as Json from "../report/json.ts";
+import { allowDifferent, checkSame, readSide, type Side } from "./baseline.ts";
+import { html, output, threshold } from "./common_options.ts";
+import { RunFlags, runRounds } from "./compare_rounds.ts";
+import { codes, set as setExitCode } from "./exit_code.ts";
+import { figures as figuresOf } from "./reporting.ts";
 
 const base = Args.text({ name: "base" }).pipe(
   Args.withDescription(
-    "The run to compare against: a results stream (--results) or a JSON summary",
+    "The run to compare against: a JSON summary (--out) or a results stream; with --run, URL A",
   ),
 );
 const next = Args.text({ name: "new" }).pipe(
-  Args.withDescription("The run to judge, in the same forms"),
+  Args.withDescription("The run to judge, in the same forms; with --run, URL B"),
+);
+const run = Options.boolean("run").pipe(
+  Options.withDescription(
+    "BASE and NEW are URLs: run both here, round by round (run flags after --)",
+  ),
+);
+const rounds = Options.integer("rounds").pipe(
+  Options.withDefault(5),
+  Options.withDescription("With --run: how many rounds (each runs A and B once)"),
 );
 
-interface Side {
-  readonly path: string;
-  readonly stats: Summary.Stats;
-  /** The windows the statistics use; none for a JSON summary. */
-  readonly rows: ReadonlyArray<Row>;
-  readonly windowMs: number | undefined;
+/** A comparison made, whichever way: what the text, JSON and HTML show. */
+export interface Compared {
+  /** The lines that say what was compared. */
+  readonly sides: ReadonlyArray<string>;
+  readonly method: string;
+  /** Each figure's base and new value as shown (a success rate in percent). */
+  readonly base: (figure: string) => number;
+  readonly next: (figure: string) => number;
+  readonly results: ReadonlyArray<Compare.Result>;
+  readonly evaluations: ReadonlyArray<Thresholds.Evaluation>;
+  readonly warnings: ReadonlyArray<string>;
+  /** What to do when a figure is inconclusive. */
+  readonly hint: string;
+  readonly json: Record<string, unknown>;
+  /** What the HTML overlays. */
+  readonly pictures?: readonly [CompareHtml.Picture, CompareHtml.Picture];
 }
-
-const usage = (message: string) => new UsageError({ reason: "file", message });
-
-/** A JSON summary (`-o json`, `--out`), read as `merge` reads one: whole-run figures, no windows. */
-const jsonSummary = (path: string, streamProblem: string) =>
-  readPart(path).pipe(
-    Effect.mapError((e) =>
-      e.message.startsWith("cannot read")
-        ? e
-        : usage(`${path}: neither a salvo results stream nor a JSON summary (${streamProblem})`)
-    ),
-    Effect.map((part): Side => ({
-      path,
-      stats: Summary.describe(part.summary, (part.endedUs - part.startedUs) / 1000),
-      rows: [],
-      windowMs: undefined,
-    })),
-  );
-
-const readSide = (path: string): Effect.Effect<Side, UsageError> =>
-  Reader.read([path], false, true).pipe(
-    Effect.map((r): Side => {
-      // Interval records are the windows as recorded; per-request lines are cut into seconds.
-      const rows = Compare.fullWindows(
-        r.intervalRecords > 0 ? r.records ?? [] : r.timeline ?? [],
-      );
-      return {
-        path,
-        stats: Summary.describe(r.summary, (r.endedUs - r.startedUs) / 1000),
-        rows,
-        windowMs: rows.length > 0 ? rows[0]!.endMs - rows[0]!.startMs : undefined,
-      };
-    }),
-    Effect.catchAll((e) =>
-      e.message.startsWith("cannot read") ? Effect.fail(e) : jsonSummary(path, e.message)
-    ),
-  );
 
 const unit = (figure: string) => (figure === "rps" ? "" : figure === "success_rate" ? " %" : " ms");
 
-/** A whole-run figure as shown: a success rate in percent. */
-const shown = (s: Summary.Stats, figure: Compare.Figure): number =>
-  figure.whole(s) * (figure.name === "success_rate" ? 100 : 1);
+const percentOf = (figure: string) => (figure === "success_rate" ? 100 : 1);
 
 const number = (x: number, figure: string): string =>
   figure === "rps"
@@ -79,83 +70,200 @@ const number = (x: number, figure: string): string =>
 const signed = (x: number | undefined): string =>
   x === undefined ? "n/a" : `${x >= 0 ? "+" : ""}${x.toFixed(1)}`;
 
-const sideLine = (label: string, s: Side): string =>
-  `${label} ${s.path}: ${
-    s.rows.length > 0
-      ? `${s.rows.length} windows of ${((s.windowMs ?? 0) / 1000).toFixed(2)} s`
-      : "a JSON summary, no windows"
-  }, ${s.stats.requests.toLocaleString("en-US")} requests`;
-
 /** The comparison as text, 80 columns at most. */
-export const text = (b: Side, n: Side, results: ReadonlyArray<Compare.Result>): string => {
+export const text = (c: Compared): string => {
   const lines = [
-    sideLine("base", b),
-    sideLine("new ", n),
+    ...c.sides,
     "",
-    `${"figure".padEnd(12)} ${"base".padStart(10)} ${"new".padStart(10)}  ${
-      "change, 99 % interval".padEnd(22)
+    `${"figure".padEnd(12)} ${"base".padStart(9)} ${"new".padStart(9)}  ${
+      "change, 99 % interval".padEnd(23)
     } verdict`,
-    ...results.map((r) => {
+    ...c.results.map((r) => {
       const change = r.changePct === undefined
         ? "n/a"
         : `${signed(r.changePct)} % [${signed(r.lowPct)}, ${signed(r.highPct)}]`;
-      const f = Compare.figureNamed(r.figure);
-      return `${r.figure.padEnd(12)} ${number(shown(b.stats, f), r.figure).padStart(10)} ${
-        number(shown(n.stats, f), r.figure).padStart(10)
-      }  ${change.padEnd(22)} ${r.verdict}`;
+      return `${r.figure.padEnd(12)} ${number(c.base(r.figure), r.figure).padStart(9)} ${
+        number(c.next(r.figure), r.figure).padStart(9)
+      }  ${change.padEnd(23)} ${r.verdict}`;
     }),
   ];
-  const why = results.find((r) => r.why !== undefined)?.why;
-  if (why !== undefined) lines.push("", `inconclusive: ${why} (record them with --interval 1s)`);
-  lines.push(
-    "",
-    "change: windows' batch means, Welch's 99 % interval · base, new: whole runs",
-  );
+  const why = c.results.find((r) => r.why !== undefined)?.why;
+  if (why !== undefined) lines.push("", `inconclusive: ${why} (${c.hint})`);
+  lines.push("", c.method);
+  if (c.evaluations.length > 0) lines.push("", ...c.evaluations.map(Gate.line));
+  for (const w of c.warnings) lines.push(`warning: ${w}`);
   return lines.join("\n") + "\n";
 };
 
 const round = (x: number | undefined, digits = 3) =>
   x === undefined ? null : Math.round(x * 10 ** digits) / 10 ** digits;
 
-export const json = (b: Side, n: Side, results: ReadonlyArray<Compare.Result>) => ({
-  base: { file: b.path, windows: b.rows.length, requests: b.stats.requests },
-  new: { file: n.path, windows: n.rows.length, requests: n.stats.requests },
+export const json = (c: Compared) => ({
+  ...c.json,
   confidence: Compare.confidence,
-  method: "batch means of the time windows, Welch's interval on their difference",
-  figures: results.map((r) => ({
+  figures: c.results.map((r) => ({
     figure: r.figure,
-    base: round(shown(b.stats, Compare.figureNamed(r.figure))),
-    new: round(shown(n.stats, Compare.figureNamed(r.figure))),
+    base: round(c.base(r.figure)),
+    new: round(c.next(r.figure)),
     change_pct: round(r.changePct, 2),
     interval_pct: r.lowPct === undefined ? null : [round(r.lowPct, 2), round(r.highPct, 2)],
     verdict: r.verdict,
     ...(r.why === undefined ? {} : { why: r.why }),
   })),
+  thresholds: c.evaluations.map((e) => Json.threshold(e)),
+  warnings: c.warnings,
 });
+
+const sideLine = (label: string, s: Side): string =>
+  `${label} ${s.path}: ${
+    s.rows.length > 0
+      ? `${s.rows.length} windows of ${((s.windowMs ?? 0) / 1000).toFixed(2)} s`
+      : "no windows (a JSON summary written before 0.3)"
+  }, ${s.stats.requests.toLocaleString("en-US")} requests`;
+
+/** Two recorded runs compared over their windows. */
+const ofFiles = (
+  thresholds: ReadonlyArray<Thresholds.Threshold>,
+  b: Side,
+  n: Side,
+  warnings: ReadonlyArray<string>,
+): Compared => {
+  const whole = (s: Side) => (name: string) =>
+    Compare.figureNamed(name).whole(s.stats) * percentOf(name);
+  return {
+    sides: [sideLine("base", b), sideLine("new ", n)],
+    method: "change: windows' batch means, Welch's 99 % interval · base, new: whole runs",
+    base: whole(b),
+    next: whole(n),
+    results: Compare.compare(b.rows, n.rows),
+    evaluations: thresholds.map((t) =>
+      t.relative === true
+        ? Relative.evaluate(t, { baseRows: b.rows, nextRows: n.rows, base: b.stats, next: n.stats })
+        : Thresholds.evaluate(t, figuresOf(n.summary, n.stats))
+    ),
+    warnings,
+    hint: "record windows with --out, or --results FILE --interval 1s",
+    json: {
+      base: { file: b.path, windows: b.rows.length, requests: b.stats.requests },
+      new: { file: n.path, windows: n.rows.length, requests: n.stats.requests },
+      method: "batch means of the time windows, Welch's interval on their difference",
+    },
+    pictures: [
+      { label: `base ${b.path}`, percentiles: percentilesOf(b.summary), rows: b.rows },
+      { label: `new ${n.path}`, percentiles: percentilesOf(n.summary), rows: n.rows },
+    ],
+  };
+};
+
+const total = (rounds: ReadonlyArray<Readonly<Record<string, number>>>) =>
+  rounds.reduce((n, f) => n + f.requests!, 0);
+
+/** Two targets run here round by round, compared by their rounds' ratios. */
+const ofRounds = (
+  raw: { readonly base: string; readonly next: string; readonly rounds: number },
+  thresholds: ReadonlyArray<Thresholds.Threshold>,
+  flags: ReadonlyArray<string>,
+) =>
+  Effect.gen(function* () {
+    const absolute = thresholds.find((t) => t.relative !== true);
+    if (absolute !== undefined) {
+      return yield* new UsageError({
+        reason: "threshold",
+        message:
+          `--threshold '${absolute.expression}': compare --run judges changes; bound one like p99<+10%`,
+      });
+    }
+    if (raw.rounds < 3 || raw.rounds > 1000) {
+      return yield* new UsageError({
+        reason: "flag",
+        message:
+          `--rounds ${raw.rounds}: give 3 to 1000 (an interval needs 3 rounds; 5 or more is better)`,
+      });
+    }
+    const r = yield* runRounds(
+      raw.base,
+      raw.next,
+      raw.rounds,
+      flags,
+      (line) => console.error(`salvo: ${line}`),
+    );
+    const med = (side: typeof r.a) => (name: string) =>
+      median(side.map((f) => f[name]!)) * percentOf(name);
+    const result = (name: string) => r.results.find((x) => x.figure === name)!;
+    return {
+      sides: [
+        `A ${maskSecrets(raw.base)}: ${raw.rounds} runs`,
+        `B ${maskSecrets(raw.next)}: ${raw.rounds} runs, alternating with A (A B, B A, …)`,
+      ],
+      method: "change: the rounds' median ratio B/A · interval: their geometric mean's, 99 % t",
+      base: med(r.a),
+      next: med(r.b),
+      results: r.results,
+      evaluations: thresholds.map((t) => {
+        const f = Relative.figureOf(t);
+        return Relative.ofResult(
+          t,
+          result(f.name),
+          med(r.a)(f.name) / percentOf(f.name),
+          med(r.b)(f.name) / percentOf(f.name),
+        );
+      }),
+      warnings: [],
+      hint: "run more rounds",
+      json: {
+        base: { url: maskSecrets(raw.base), rounds: r.a.length, requests: total(r.a) },
+        new: { url: maskSecrets(raw.next), rounds: r.b.length, requests: total(r.b) },
+        method: "paired rounds (A B, B A, …): median ratio, t interval of the log-ratios",
+      },
+      pictures: [
+        { label: "A", percentiles: [], rows: [], rounds: r.a },
+        { label: "B", percentiles: [], rows: [], rounds: r.b },
+      ],
+    } satisfies Compared;
+  });
 
 export const compareCommand = Command.make(
   "compare",
-  { base, next, output },
+  { base, next, output, threshold, allowDifferent, html, run, rounds },
   (raw) =>
     Effect.gen(function* () {
-      const b = yield* readSide(raw.base);
-      const n = yield* readSide(raw.next);
-      const results = Compare.compare(b.rows, n.rows);
-      const body = raw.output === "json"
-        ? JSON.stringify(json(b, n, results), null, 2) + "\n"
-        : text(b, n, results);
+      const thresholds = yield* Effect.forEach(raw.threshold, (t) => Thresholds.parse(t));
+      const htmlPath = Option.getOrUndefined(raw.html);
+      if (htmlPath !== undefined) yield* AtomicFile.check("--html", htmlPath);
+      const flags = yield* Effect.serviceOption(RunFlags);
+      const c: Compared = raw.run
+        ? yield* ofRounds(raw, thresholds, Option.getOrElse(flags, () => []))
+        : yield* Effect.gen(function* () {
+          const b = yield* readSide(raw.base);
+          const n = yield* readSide(raw.next);
+          const warnings = yield* checkSame(b, n.identity, n.path, raw.allowDifferent);
+          return ofFiles(thresholds, b, n, warnings);
+        });
+      const body = raw.output === "json" ? JSON.stringify(json(c), null, 2) + "\n" : text(c);
       yield* Effect.sync(() => writeWhole(Deno.stdout, new TextEncoder().encode(body)));
+      if (htmlPath !== undefined) {
+        yield* AtomicFile.write("--html", htmlPath, CompareHtml.render(c));
+      }
+      const failed = c.evaluations.filter((e) => !e.passed);
+      if (raw.output === "json") {
+        for (const e of failed) yield* Effect.sync(() => console.error(Gate.line(e)));
+      }
+      yield* setExitCode(failed.length > 0 ? codes.thresholdFailed : codes.ok);
     }),
 ).pipe(
   Command.withDescription(
     [
       "Compare two runs figure by figure: the change, its 99 % interval, and a verdict (regressed,",
-      "improved, no significant change, inconclusive) from their time windows.",
+      "improved, no significant change, inconclusive) from their time windows; or, with --run, run",
+      "two targets here round by round and compare their ratios.",
       "",
-      "Example:",
-      "  salvo run URL -d 20s --results base.ndjson --interval 1s   # then, after the change:",
-      "  salvo run URL -d 20s --results new.ndjson --interval 1s",
-      "  salvo compare base.ndjson new.ndjson",
+      "Examples:",
+      "  salvo run URL -d 20s --out base.json   # then, after the change:",
+      "  salvo run URL -d 20s --out new.json",
+      "  salvo compare base.json new.json --threshold 'p99<+10%' --threshold 'rps>-5%'",
+      "  salvo compare --run http://127.0.0.1:8081/ http://127.0.0.1:8082/ --rounds 5 -- -c 8 -d 5s",
+      "",
+      "Exit codes: 0 ok · 1 a threshold failed · 2 bad usage or input (runs of different tests too)",
     ].join("\n"),
   ),
 );

@@ -90,15 +90,25 @@ const request: ReadonlyArray<Group> = [
   },
 ];
 
+const baselineFlags: ReadonlyArray<Flag> = [
+  {
+    name: "baseline",
+    value: "FILE",
+    help: "an earlier run, for thresholds like p99<+10%",
+  },
+  { name: "allow-different", help: "accept a run of another target, model or -c" },
+];
+
 const gate: Group = {
   title: "Gates",
   flags: [
     {
       name: "threshold",
       value: "EXPR",
-      help: "pass/fail, repeatable: p99<300ms, max<2s",
+      help: "pass/fail, repeatable: p99<300ms, p99<+10%",
     },
     { name: "junit", value: "FILE", help: "the thresholds as JUnit XML" },
+    ...baselineFlags,
   ],
 };
 
@@ -298,13 +308,28 @@ export const commands: ReadonlyArray<CommandHelp> = [
     name: "compare",
     usage: "salvo compare BASE NEW [flags]",
     summary: "Did it change? Two runs' figures, changes with 99 % intervals.",
-    groups: [{ title: "Flags", flags: [outputFlag] }],
+    groups: [{
+      title: "Flags",
+      flags: [
+        outputFlag,
+        {
+          name: "threshold",
+          value: "EXPR",
+          help: "relative: p99<+10%, rps>-5%; absolute ones judge NEW",
+        },
+        baselineFlags[1]!,
+        { name: "html", value: "FILE", help: "both runs overlaid, with the verdicts" },
+        { name: "run", help: "BASE, NEW are URLs: run them here in rounds" },
+        { name: "rounds", value: "N", default: "5", help: "with --run: rounds of A and B" },
+      ],
+    }],
     examples: [
-      "salvo run URL -d 20s --interval 1s --results base.ndjson   # before",
-      "salvo run URL -d 20s --interval 1s --results new.ndjson    # after",
-      "salvo compare base.ndjson new.ndjson",
+      "salvo run URL -d 20s --out base.json   # before",
+      "salvo run URL -d 20s --out new.json    # after",
+      "salvo compare base.json new.json --threshold 'p99<+10%'",
+      "salvo compare --run URL_A URL_B --rounds 5 -- -c 8 -d 5s",
     ],
-    exits: "0 compared · 2 usage or unreadable input",
+    exits: "0 ok · 1 threshold failed · 2 usage, bad input, different tests",
   },
   {
     name: "serve",

@@ -1,30 +1,17 @@
 // `salvo merge FILE…`: merges JSON summaries from several runs or machines exactly, with thresholds.
 import { Args, Command } from "@effect/cli";
 import * as Effect from "effect/Effect";
-import * as Either from "effect/Either";
 import * as Summary from "../core/summary.ts";
-import { UsageError } from "../domain/errors.ts";
-import { fromRecord } from "../io/summary_record.ts";
+import { mergeWindows } from "../core/timeline.ts";
+import { type Part, readPart } from "../io/summary_file.ts";
+import { allowDifferent, baseline } from "./baseline.ts";
 import { html, junit, out, output, threshold } from "./common_options.ts";
 import * as Report from "./reporting.ts";
-import { messageOf } from "../domain/thrown.ts";
 
 const files = Args.text({ name: "file" }).pipe(
   Args.atLeast(1),
   Args.withDescription("JSON summaries written by `salvo run -o json` or `--out`"),
 );
-
-export interface Part {
-  readonly path: string;
-  readonly summary: Summary.Summary;
-  readonly startedUs: number;
-  readonly endedUs: number;
-  readonly url: string | undefined;
-  /** The load model, when the summary says (`target_rps` is only in open-model runs). */
-  readonly model: "open" | "closed";
-  /** The encoded histogram, which with the time span identifies a run. */
-  readonly histogram: unknown;
-}
 
 /**
  * What a merge should not do silently: count one run twice, or mix runs of different targets or load
@@ -55,59 +42,9 @@ export const mergeWarnings = (parts: ReadonlyArray<Part>): ReadonlyArray<string>
   return warnings;
 };
 
-/** One JSON summary (`-o json`, `--out`) as a part of a merge; each problem is one line. */
-export const readPart = (path: string): Effect.Effect<Part, UsageError> =>
-  Effect.tryPromise({
-    try: () => Deno.readTextFile(path),
-    catch: (e) =>
-      new UsageError({
-        reason: "file",
-        message: `cannot read '${path}': ${messageOf(e)}`,
-      }),
-  }).pipe(
-    Effect.flatMap((text) => {
-      let json: Record<string, unknown>;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        return Effect.fail(
-          new UsageError({ reason: "file", message: `${path}: not a JSON summary` }),
-        );
-      }
-      const summary = fromRecord(json);
-      if (Either.isLeft(summary)) {
-        return Effect.fail(new UsageError({ reason: "file", message: `${path}: ${summary.left}` }));
-      }
-      const { started_us, ended_us, request, target_rps, histogram } = json as {
-        started_us?: unknown;
-        ended_us?: unknown;
-        request?: { url?: unknown };
-        target_rps?: unknown;
-        histogram?: unknown;
-      };
-      if (typeof started_us !== "number" || typeof ended_us !== "number") {
-        return Effect.fail(
-          new UsageError({
-            reason: "file",
-            message: `${path}: 'started_us' and 'ended_us' are missing`,
-          }),
-        );
-      }
-      return Effect.succeed({
-        path,
-        model: target_rps === undefined ? "closed" as const : "open" as const,
-        histogram,
-        summary: summary.right,
-        startedUs: started_us,
-        endedUs: ended_us,
-        url: typeof request?.url === "string" ? request.url : undefined,
-      });
-    }),
-  );
-
 export const mergeCommand = Command.make(
   "merge",
-  { files, output, threshold, junit, out, html },
+  { files, output, threshold, junit, out, html, baseline, allowDifferent },
   (raw) =>
     Report.reportRead(
       raw,
@@ -123,6 +60,8 @@ export const mergeCommand = Command.make(
         const startedUs = Math.min(...parts.map((p) => p.startedUs));
         const endedUs = Math.max(...parts.map((p) => p.endedUs));
         const urls = [...new Set(parts.map((p) => p.url ?? "?"))];
+        const targets = [...new Set(parts.map((p) => `${p.method} ${p.url}`))];
+        const models = [...new Set(parts.map((p) => p.model))];
         return {
           summary: Summary.mergeAll(parts.map((p) => p.summary)),
           elapsedMs: (endedUs - startedUs) / 1000,
@@ -132,6 +71,16 @@ export const mergeCommand = Command.make(
           url: urls.length === 1 ? urls[0]! : `${urls.length} targets`,
           load: `${parts.length} summaries merged`,
           warnings,
+          windows: mergeWindows(
+            parts.map((p) => ({ startMs: p.startedUs / 1000, rows: p.windows })),
+          ),
+          identity: {
+            target: targets.length === 1 && parts[0]!.method !== undefined ? targets[0] : undefined,
+            model: models.length === 1 ? models[0] : undefined,
+            // Parts side by side add up their concurrency; a merge is compared on its target alone.
+            concurrency: undefined,
+            rate: undefined,
+          },
         };
       }),
       raw.files,

@@ -3,6 +3,7 @@ import { Args, Command, Options } from "@effect/cli";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 import * as Reader from "../io/results_reader.ts";
+import { allowDifferent, baseline } from "./baseline.ts";
 import { html, junit, out, output, threshold } from "./common_options.ts";
 import * as Report from "./reporting.ts";
 
@@ -26,12 +27,15 @@ const splitTarget = (target: string | undefined): { method: string; url: string 
 
 export const reportCommand = Command.make(
   "report",
-  { files, skipInvalid, output, threshold, junit, out, html },
+  { files, skipInvalid, output, threshold, junit, out, html, baseline, allowDifferent },
   (raw) =>
     Report.reportRead(
       raw,
       Effect.gen(function* () {
-        const read = yield* Reader.read(raw.files, raw.skipInvalid, Option.isSome(raw.html));
+        // Windows are kept for what reads them: the HTML, a baseline's comparison, the JSON.
+        const windowed = Option.isSome(raw.html) || Option.isSome(raw.baseline) ||
+          Option.isSome(raw.out) || raw.output === "json";
+        const read = yield* Reader.read(raw.files, raw.skipInvalid, windowed);
         for (const w of read.warnings) yield* Effect.sync(() => console.error(`salvo: ${w}`));
         const source = read.intervalRecords > 0
           ? `${read.intervalRecords} interval record${read.intervalRecords === 1 ? "" : "s"}`
@@ -45,8 +49,15 @@ export const reportCommand = Command.make(
           elapsedMs: (read.endedUs - read.startedUs) / 1000,
           startedUs: read.startedUs,
           endedUs: read.endedUs,
-          timeline: read.timeline,
-          byTarget: read.byTarget,
+          timeline: Option.isSome(raw.html) ? read.timeline : undefined,
+          byTarget: Option.isSome(raw.html) ? read.byTarget : undefined,
+          windows: windowed ? Reader.windowsOf(read) : undefined,
+          identity: {
+            target: read.targets === 1 ? read.target : undefined,
+            model: undefined,
+            concurrency: undefined,
+            rate: undefined,
+          },
           load: `from ${source}`,
         };
       }),

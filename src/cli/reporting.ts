@@ -1,7 +1,9 @@
 // Reporting a summary: evaluate thresholds, diagnose a run, print the summary and gate, write files; yields the exit code.
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
+import * as Compare from "../core/compare.ts";
 import * as Diagnosis from "../core/diagnosis.ts";
+import * as Relative from "../core/relative.ts";
 import * as Request from "../core/request.ts";
 import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
@@ -18,6 +20,7 @@ import * as Html from "../report/html.ts";
 import * as Junit from "../report/junit.ts";
 import * as Text from "../report/text.ts";
 import { codes, type ExitCode, set as setExitCode } from "./exit_code.ts";
+import { checkSame, forThresholds, type Identity, type Side } from "./baseline.ts";
 
 /** The figures thresholds are judged by. */
 export const figures = (summary: Summary.Summary, stats: Summary.Stats): Thresholds.Figures => ({
@@ -188,6 +191,8 @@ export interface Subject {
   readonly run?: { readonly plan: RunPlan; readonly outcome: Outcome };
   /** What reading the input found worth saying (merge): shown in every output, the HTML too. */
   readonly warnings?: ReadonlyArray<string>;
+  /** The windows a comparison judges (times from the start), for relative thresholds and the JSON. */
+  readonly windows?: ReadonlyArray<Row> | undefined;
 }
 
 export const runSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subject => ({
@@ -222,12 +227,23 @@ export const report = (
   thresholds: ReadonlyArray<Thresholds.Threshold>,
   output: "text" | "json",
   files: Files,
+  baseline?: Side,
 ): Effect.Effect<number, RunError> =>
   Effect.gen(function* () {
     const { summary, run } = subject;
     const stats = Summary.describe(summary, subject.elapsedMs);
     const f = figures(summary, stats);
-    const evaluations = thresholds.map((t) => Thresholds.evaluate(t, f));
+    const nextRows = Compare.fullWindows(subject.windows ?? []);
+    const evaluations = thresholds.map((t) =>
+      t.relative === true && baseline !== undefined
+        ? Relative.evaluate(t, {
+          baseRows: baseline.rows,
+          nextRows,
+          base: baseline.stats,
+          next: stats,
+        })
+        : Thresholds.evaluate(t, f)
+    );
     const o = run?.outcome;
     // A run whose results stream failed was cut short and lost lines: it is never judged as passing.
     const outputFailure = o?.outputFailure === undefined
@@ -268,6 +284,7 @@ export const report = (
         },
         targets: run.plan.targets.length,
         targetRps: o.targetRps,
+        concurrency: o.concurrency,
         diagnosis: outputFailure === undefined
           ? diagnose(
             o,
@@ -286,6 +303,7 @@ export const report = (
       timeline: subject.timeline,
       intendedRps: subject.intendedRps,
       byTarget: subject.byTarget,
+      windows: subject.windows,
     });
     const print = (text: string) =>
       Effect.try({
@@ -331,6 +349,8 @@ export interface GateOptions {
   readonly junit: Option.Option<string>;
   readonly out: Option.Option<string>;
   readonly html: Option.Option<string>;
+  readonly baseline: Option.Option<string>;
+  readonly allowDifferent: boolean;
 }
 
 /**
@@ -344,6 +364,7 @@ export const reportRead = (
       readonly method: string;
       readonly url: string;
       readonly load: string;
+      readonly identity: Identity;
     },
     UsageError
   >,
@@ -358,11 +379,19 @@ export const reportRead = (
       html: Option.getOrUndefined(gate.html),
       summaryToStderr: false,
     };
+    const baselinePath = Option.getOrUndefined(gate.baseline);
     yield* checkFiles(
       files,
-      inputs.map((path) => ({ flag: "the results file", path, role: "input" as const })),
+      [
+        ...inputs.map((path) => ({ flag: "the results file", path, role: "input" as const })),
+        { flag: "--baseline", path: baselinePath, role: "input" as const },
+      ],
     );
+    const baseline = yield* forThresholds(thresholds, baselinePath);
     const r = yield* read;
+    const differ = baseline === undefined
+      ? []
+      : yield* checkSame(baseline, r.identity, "this run", gate.allowDifferent);
     const code = yield* report(
       {
         summary: r.summary,
@@ -371,7 +400,8 @@ export const reportRead = (
         endedUs: r.endedUs,
         timeline: r.timeline,
         byTarget: r.byTarget,
-        ...(r.warnings === undefined ? {} : { warnings: r.warnings }),
+        windows: r.windows,
+        warnings: [...(r.warnings ?? []), ...differ],
         heading: {
           method: r.method,
           url: r.url,
@@ -385,6 +415,7 @@ export const reportRead = (
       thresholds,
       gate.output,
       files,
+      baseline,
     );
     yield* setExitCode(code);
   });

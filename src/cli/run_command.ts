@@ -15,6 +15,7 @@ import { IntervalSink } from "../io/interval_sink.ts";
 import * as OutputStream from "../io/output_stream.ts";
 import { LineSink } from "../io/results_sink.ts";
 import { codes, set as setExitCode } from "./exit_code.ts";
+import { checkSame, forThresholds, type Identity } from "./baseline.ts";
 import * as Metrics from "./metrics_export.ts";
 import * as Report from "./reporting.ts";
 import { options, type Raw } from "./run_options.ts";
@@ -64,15 +65,25 @@ const runHandler = (raw: Raw) =>
       results: resultsPath,
       html: Option.getOrUndefined(raw.html),
     };
-    yield* Report.checkFiles(files, Report.runInputs(raw));
+    const baselinePath = Option.getOrUndefined(raw.baseline);
+    yield* Report.checkFiles(files, [
+      ...Report.runInputs(raw),
+      { flag: "--baseline", path: baselinePath, role: "input" },
+    ]);
+    // Read and checked before the first request: a baseline of another test stops salvo here.
+    const baseline = yield* forThresholds(thresholds, baselinePath);
+    const differ = baseline === undefined
+      ? []
+      : yield* checkSame(baseline, identityOf(plan), "this run", raw.allowDifferent);
     const sink = resultsPath === undefined
       ? undefined
       : yield* openResults(resultsPath, plan, intervalMs);
     const htmlPath = Option.getOrUndefined(raw.html);
     const live = !raw.quiet && Deno.stderr.isTerminal();
-    // The live view, the HTML report and the metrics read every snapshot's whole summary; other runs
-    // skip it.
-    const detail = live || htmlPath !== undefined || metrics !== undefined;
+    // The live view, the HTML report, the metrics and the JSON's windows (what a later comparison
+    // reads) need every snapshot's whole summary; other runs skip it.
+    const detail = live || htmlPath !== undefined || metrics !== undefined ||
+      baseline !== undefined || files.out !== undefined || raw.output === "json";
     const run = Threads.prepare(plan, threads, sink?.sink, detail);
     const progress = yield* Ref.make<Engine.Snapshot>(Engine.emptySnapshot);
     // Bound before the first request: a port in use stops salvo here (exit 2).
@@ -108,12 +119,18 @@ const runHandler = (raw: Raw) =>
             Math.round((performance.timeOrigin + run.startedAt()) * 1000),
           ),
           ...(detail
-            ? { timeline: timeline.rows, intendedRps: intendedRps(plan, timeline.rows) }
+            ? {
+              timeline: timeline.rows,
+              intendedRps: intendedRps(plan, timeline.rows),
+              windows: timeline.rows,
+            }
             : {}),
+          warnings: differ,
         },
         thresholds,
         raw.output,
         files,
+        baseline,
       );
     }).pipe(Effect.ensuring(Effect.sync(() => sink?.close())));
     // The summary is printed however the run ends, Ctrl-C included (the exit code is then 130).
@@ -130,6 +147,23 @@ const runHandler = (raw: Raw) =>
         : code,
     );
   }).pipe(Effect.scoped);
+
+/** What the plan is a run of, to refuse a baseline of another test. */
+const identityOf = (plan: RunPlan): Identity => {
+  const first = plan.targets[0];
+  const m = plan.model;
+  return {
+    target: plan.targets.length === 1
+      ? `${first.method} ${Request.maskUrl(first.url)}`
+      : `${plan.targets.length} targets`,
+    model: m._tag === "Open" ? "open" : "closed",
+    // As the outcome counts it (src/engine/run.ts): HTTP/2 streams are concurrent requests.
+    concurrency: concurrencyOf(m) * (m._tag === "Closed" ? plan.transport.streams : 1),
+    rate: m._tag === "Open" && m.rate.stages.length === 0
+      ? Number((m.rate.start * 1000).toFixed(3))
+      : undefined,
+  };
+};
 
 /** Opens the --results destination before the run, so an unwritable path stops salvo before any request. */
 const openResults = (path: string, plan: RunPlan, intervalMs: number | undefined) =>

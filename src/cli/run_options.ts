@@ -1,6 +1,7 @@
 // `salvo run`'s options as @effect/cli declares them (their help, with types and defaults, is
 // src/cli/help.ts); what they mean is src/cli/run_plan.ts.
 import { Command, Options } from "@effect/cli";
+import { allowDifferent, baseline } from "./baseline.ts";
 import { html, junit, out, output, threshold } from "./common_options.ts";
 import { metricsOptions } from "./metrics_options.ts";
 import { requestOptions } from "./request_options.ts";
@@ -93,6 +94,8 @@ export const options = {
   precisePacing,
   output,
   threshold,
+  baseline,
+  allowDifferent,
   abortOnFail,
   junit,
   results,

@@ -25,11 +25,15 @@ export const figures: ReadonlyArray<Figure> = [
     of: (r) => (r.requests > 0 ? r.successes / r.requests : undefined),
     whole: (s) => s.successRate,
   },
-  ...(["p50", "p90", "p99", "max"] as const).map((p): Figure => ({
-    name: p,
+  ...([["p50", "p50", "p50"], ["p90", "p90", "p90"], ["p99", "p99", "p99"], [
+    "p99.9",
+    "p999",
+    "p99_9",
+  ], ["max", "max", "max"]] as const).map(([name, row, whole]): Figure => ({
+    name,
     worse: "up",
-    of: (r) => (r.requests > 0 ? r[p] : undefined),
-    whole: (s) => s.latency[p],
+    of: (r) => (r.requests > 0 ? r[row] : undefined),
+    whole: (s) => s.latency[whole],
   })),
 ];
 

@@ -10,8 +10,11 @@
 //   value      = number [unit]
 //   unit       = "us" | "µs" | "ms" | "s" | "m"           ; latency metrics: required
 //              | "%"                                      ; success_rate, error_rate: optional (else 0..1)
+//   relative   = metric op ("+" | "-") number "%"         ; against --baseline, e.g. p99<+10%, rps>-5%
 //
 // Counts and rps take plain numbers. Latencies are compared in milliseconds, rates as fractions 0..1.
+// A relative threshold bounds the change from a baseline run (src/core/relative.ts): latencies may
+// grow by at most +N% (< or <=), rps and success_rate fall by at most -N% (> or >=).
 import * as Either from "effect/Either";
 import { UsageError } from "../domain/errors.ts";
 
@@ -29,8 +32,10 @@ export interface Threshold {
   readonly expression: string;
   readonly metric: Metric;
   readonly op: Op;
-  /** In the metric's unit: milliseconds for latency, 0..1 for rates. */
+  /** In the metric's unit: milliseconds for latency, 0..1 for rates; a relative one's in percent. */
   readonly limit: number;
+  /** A change from the baseline in percent (`p99<+10%`), not a value. */
+  readonly relative?: boolean;
 }
 
 /** What thresholds are evaluated against; latency in milliseconds. */
@@ -43,10 +48,25 @@ export interface Figures {
   readonly percentileMs: (p: number) => number;
 }
 
+/** A relative threshold's comparison with the baseline (src/core/relative.ts). */
+export interface Change {
+  readonly verdict: "regressed" | "improved" | "no significant change" | "inconclusive";
+  /** The whole runs' values, in the metric's unit. */
+  readonly base: number;
+  readonly next: number;
+  /** The change in percent and its interval; undefined when inconclusive. */
+  readonly changePct: number | undefined;
+  readonly lowPct: number | undefined;
+  readonly highPct: number | undefined;
+  readonly why: string | undefined;
+}
+
 export interface Evaluation {
   readonly threshold: Threshold;
   readonly passed: boolean;
+  /** The value judged: a relative threshold's change in percent (NaN when inconclusive). */
   readonly actual: number;
+  readonly change?: Change;
 }
 
 const metricNames =
@@ -138,6 +158,54 @@ const parseValue = (
   }
 };
 
+/** The metrics a relative threshold may bound, by the name `salvo compare` gives their figure. */
+export const relativeFigure = (m: Metric): string | undefined => {
+  if (m.kind === "rps" || (m.kind === "rate" && m.name === "success_rate")) return m.name;
+  if (m.kind === "latency" && m.name === "max") return "max";
+  if (m.kind === "percentile" && [50, 90, 99, 99.9].includes(m.percentile)) {
+    return `p${m.percentile}`;
+  }
+  return undefined;
+};
+
+const relativeMetrics = "rps, success_rate, p50, p90, p99, p99.9, max";
+
+/** `p99<+10%`, `rps>-5%`: a bound on the change from a baseline. */
+const parseRelative = (
+  expression: string,
+  metric: Metric,
+  op: Op,
+  sign: string,
+  amount: string,
+): Either.Either<Threshold, UsageError> => {
+  if (relativeFigure(metric) === undefined) {
+    return fail(
+      expression,
+      `a change from the baseline can bound ${relativeMetrics}, not ${metric.name}`,
+    );
+  }
+  const up = metric.kind === "latency" || metric.kind === "percentile";
+  if (up && !(sign === "+" && (op === "<" || op === "<="))) {
+    return fail(
+      expression,
+      `bound how much ${metric.name} may grow: ${metric.name}<+${amount}%`,
+    );
+  }
+  if (!up && !(sign === "-" && (op === ">" || op === ">="))) {
+    return fail(
+      expression,
+      `bound how much ${metric.name} may fall: ${metric.name}>-${amount}%`,
+    );
+  }
+  return Either.right({
+    expression,
+    metric,
+    op,
+    limit: Number(`${sign}${amount}`),
+    relative: true,
+  });
+};
+
 /** Parses one threshold expression; the error message points at the part that is wrong. */
 export const parse = (text: string): Either.Either<Threshold, UsageError> => {
   const expression = text.trim();
@@ -152,6 +220,13 @@ export const parse = (text: string): Either.Either<Threshold, UsageError> => {
     return fail(expression, `missing comparison after '${m[1]}'; use one of < <= > >= == !=`);
   }
   if (op === "=") return fail(expression, `'=' is not a comparison; use '=='`);
+  const relative = /^([+-])\s*(\d+(?:\.\d+)?)\s*%$/.exec(m[3]!.trim());
+  if (relative !== null) {
+    return Either.flatMap(
+      parseMetric(expression, m[1]),
+      (metric) => parseRelative(expression, metric, op as Op, relative[1]!, relative[2]!),
+    );
+  }
   return Either.flatMap(
     parseMetric(expression, m[1]),
     (metric) =>
@@ -221,6 +296,7 @@ export const evaluate = (t: Threshold, f: Figures): Evaluation => {
  * only grow, so an upper bound they have crossed stays crossed.
  */
 export const cannotPass = (t: Threshold, f: Figures): boolean => {
+  if (t.relative === true) return false;
   const growing = t.metric.kind === "count" ||
     (t.metric.kind === "latency" && t.metric.name === "max");
   if (!growing || f.requests === 0) return false;

@@ -20,6 +20,7 @@ export interface Row {
   readonly p50: number;
   readonly p90: number;
   readonly p99: number;
+  readonly p999: number;
   readonly max: number;
   /** Status code → count, for codes seen in the window. */
   readonly status: Readonly<Record<string, number>>;
@@ -77,6 +78,7 @@ export const rowOf = (s: Summary, startMs: number, endMs: number): Row => {
     p50: ms(50),
     p90: ms(90),
     p99: ms(99),
+    p999: ms(99.9),
     max: s.latency.max / 1000,
     status,
     errors,
@@ -178,3 +180,46 @@ export class Bucketer {
     return out;
   }
 }
+
+/**
+ * The windows of runs that went on side by side (`salvo merge`), joined on one grid: each run's
+ * windows (times from `startMs`, its start in ms since the epoch) land in the merged window nearest
+ * their start. Counts and rates add up; a merged window's percentiles are its parts' weighted by
+ * requests (an approximation: the windows keep no histogram) and its max the largest. None when a run
+ * has none.
+ */
+export const mergeWindows = (
+  runs: ReadonlyArray<{ readonly startMs: number; readonly rows: ReadonlyArray<Row> }>,
+): ReadonlyArray<Row> => {
+  if (runs.length === 0 || runs.some((r) => r.rows.length === 0)) return [];
+  const first = runs[0]!.rows[0]!;
+  const size = first.endMs - first.startMs;
+  const origin = Math.min(...runs.map((r) => r.startMs));
+  const cells = new Map<number, Row[]>();
+  for (const run of runs) {
+    for (const row of run.rows) {
+      const k = Math.round((run.startMs + row.startMs - origin) / size);
+      cells.set(k, [...(cells.get(k) ?? []), row]);
+    }
+  }
+  return [...cells.entries()].sort(([a], [b]) => a - b).map(([k, rows]) => {
+    const requests = rows.reduce((n, r) => n + r.requests, 0);
+    const weighted = (p: "p50" | "p90" | "p99" | "p999") =>
+      requests === 0 ? 0 : rows.reduce((n, r) => n + r[p] * r.requests, 0) / requests;
+    return {
+      startMs: k * size,
+      endMs: (k + 1) * size,
+      requests,
+      successes: rows.reduce((n, r) => n + r.successes, 0),
+      rps: rows.reduce((n, r) => n + r.rps, 0),
+      dropped: rows.reduce((n, r) => n + r.dropped, 0),
+      p50: weighted("p50"),
+      p90: weighted("p90"),
+      p99: weighted("p99"),
+      p999: weighted("p999"),
+      max: Math.max(...rows.map((r) => r.max)),
+      status: {},
+      errors: {},
+    };
+  });
+};

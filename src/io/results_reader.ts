@@ -224,3 +224,14 @@ export const read = (
     },
     catch: (e) => (e instanceof UsageError ? e : usage(`cannot read results: ${String(e)}`)),
   });
+
+/**
+ * The windows a comparison judges, times from the results' start: interval records as recorded, or
+ * per-request lines cut into seconds (read with a timeline).
+ */
+export const windowsOf = (r: ReadResults): ReadonlyArray<Row> =>
+  (r.intervalRecords > 0 ? r.records ?? [] : r.timeline ?? []).map((w) => ({
+    ...w,
+    startMs: w.startMs - r.startedUs / 1000,
+    endMs: w.endMs - r.startedUs / 1000,
+  }));

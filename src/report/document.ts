@@ -43,6 +43,8 @@ export interface RunFacts {
   };
   readonly targets: number;
   readonly targetRps: number | undefined;
+  /** Workers (closed model) or most requests in flight (open). */
+  readonly concurrency: number;
   readonly diagnosis: Diagnosis | undefined;
   readonly loopLagP99Ms: number;
   readonly cpuShare: number;
@@ -110,8 +112,8 @@ export interface Document {
   readonly json: Record<string, unknown>;
 }
 
-/** Percentiles from 0 to the last recorded value, thicker toward the tail (1 - 10^(-k/4)). */
-const percentilesOf = (s: Summary.Summary): Document["percentiles"] => {
+/** Percentiles from 0 to the last recorded value, thicker toward the tail (1 - 10^(-k/8)). */
+export const percentilesOf = (s: Summary.Summary): Document["percentiles"] => {
   const h = s.latency;
   if (h.totalCount === 0) return [];
   const out: Array<{ percentile: number; ms: number }> = [];
@@ -144,6 +146,8 @@ export interface Input {
   readonly byTarget:
     | ReadonlyArray<{ readonly name: string; readonly summary: Summary.Summary }>
     | undefined;
+  /** The windows a comparison reads back (times from the run's start), when they were kept. */
+  readonly windows: ReadonlyArray<Row> | undefined;
 }
 
 export const build = (i: Input): Document => {
@@ -162,6 +166,7 @@ export const build = (i: Input): Document => {
       started_us: i.startedUs,
       ended_us: i.endedUs,
       ...(run?.targetRps === undefined ? {} : { target_rps: Number(run.targetRps.toFixed(3)) }),
+      ...(run === undefined ? {} : { concurrency: run.concurrency }),
       ...(i.heading.plannedArrivals === undefined
         ? {}
         : { planned_arrivals: i.heading.plannedArrivals }),
@@ -174,13 +179,7 @@ export const build = (i: Input): Document => {
         histogram_uncorrected: record.histogram_uncorrected,
         moments_uncorrected: record.moments_uncorrected,
       }),
-      thresholds: evaluations.map((e) => ({
-        expression: e.threshold.expression,
-        passed: outputFailure === undefined && e.passed,
-        actual: e.actual,
-        limit: e.threshold.limit,
-        ...(outputFailure === undefined ? {} : { judged: false }),
-      })),
+      thresholds: evaluations.map((e) => Json.threshold(e, outputFailure === undefined)),
       ...(diagnosis === undefined || run === undefined ? {} : {
         diagnosis: {
           verdict: diagnosis.verdict,
@@ -202,6 +201,7 @@ export const build = (i: Input): Document => {
         host: hostJson(run.host),
       }),
       warnings: i.warnings,
+      ...(i.windows === undefined ? {} : { windows: Json.windows(i.windows) }),
       ...(run?.interrupted ? { interrupted: true } : {}),
       ...(run?.aborted ? { aborted: true } : {}),
       ...(outputFailure === undefined ? {} : { output_failed: outputFailure }),

@@ -1,7 +1,7 @@
 // The CI gate's block: each threshold with observed value, limit and margin, the run in one line, the diagnosis.
 import type { Diagnosis } from "../core/diagnosis.ts";
 import type { Stats } from "../core/summary.ts";
-import type { Evaluation, Metric } from "../core/thresholds.ts";
+import type { Change, Evaluation, Metric } from "../core/thresholds.ts";
 import { formatDuration } from "../core/units.ts";
 
 /** A metric's value as people read it: latency as a duration, rates as percentages. */
@@ -29,7 +29,23 @@ const margin = (e: Evaluation): string => {
   return ` (${amount} ${over ? "over" : "under"})`;
 };
 
+const pct = (x: number | undefined): string =>
+  x === undefined ? "n/a" : `${x >= 0 ? "+" : ""}${x.toFixed(1)}%`;
+
+/** A relative threshold's line: the change, its interval, the two runs' values, the verdict. */
+const relativeLine = (e: Evaluation, c: Change): string => {
+  const { expression, metric } = e.threshold;
+  const head = `${e.passed ? "PASS" : "FAIL"} ${expression}:`;
+  if (c.verdict === "inconclusive") return `${head} inconclusive: ${c.why ?? "no windows"}`;
+  const values = `base ${formatValue(metric, c.base)}, new ${formatValue(metric, c.next)}`;
+  const interval = `[${pct(c.lowPct)}, ${pct(c.highPct)}]`;
+  return `${head} ${pct(c.changePct)} ${interval} (${values}): ${c.verdict}${
+    e.passed ? "" : " beyond the allowance"
+  }`;
+};
+
 export const line = (e: Evaluation): string => {
+  if (e.change !== undefined) return relativeLine(e, e.change);
   const { expression, metric, op, limit } = e.threshold;
   const got = formatValue(metric, e.actual);
   return e.passed

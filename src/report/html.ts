@@ -9,7 +9,15 @@ import type { Document } from "./document.ts";
 import { line as thresholdLine } from "./gate.ts";
 import { escape, fmt, type Line, lineChart } from "./svg.ts";
 
-const palette = ["#0969da", "#bf8700", "#cf222e", "#8250df", "#1a7f37", "#57606a", "#e16f24"];
+export const palette = [
+  "#0969da",
+  "#bf8700",
+  "#cf222e",
+  "#8250df",
+  "#1a7f37",
+  "#57606a",
+  "#e16f24",
+];
 
 /** The JSON summary's value at a dotted path. */
 const at = (json: Record<string, unknown>, path: string): unknown =>
@@ -91,7 +99,33 @@ const byTarget = (d: Document): string => {
 };
 
 /** The percentile plot's x: how many nines, -log10(1 - p/100), capped where 100 % would be infinite. */
-const nines = (p: number): number => (p >= 100 ? 6 : -Math.log10(1 - p / 100));
+export const nines = (p: number): number => (p >= 100 ? 6 : -Math.log10(1 - p / 100));
+
+/** The percentile plot's x ticks, in nines. */
+export const ninesTicks: ReadonlyArray<readonly [number, string]> = [
+  [0, "0%"],
+  [1, "90%"],
+  [2, "99%"],
+  [3, "99.9%"],
+  [4, "99.99%"],
+  [5, "99.999%"],
+  [6, "100%"],
+];
+
+/** The page's styles, shared by every salvo report. */
+export const style =
+  `body{font:14px system-ui,sans-serif;margin:24px auto;color:#1f2328;max-width:800px;padding:0 12px}
+h1{font-size:18px;margin:0 0 4px;word-break:break-all}h2{font-size:15px;margin:24px 0 6px}
+p.load{margin:0 0 12px;color:#57606a}.verdict{font-weight:600;font-size:16px}
+.pass{color:#1a7f37}.fail{color:#cf222e}.warning{color:#9a6700}
+ul.gate{padding-left:18px;font-family:ui-monospace,monospace;font-size:13px}
+table{border-collapse:collapse}th,td{padding:2px 10px;border-bottom:1px solid #eaeef2;text-align:right}
+th{font-weight:500;color:#57606a;text-align:left}table.counts td:last-child{text-align:left}
+table.figures{float:right;margin:0 0 12px 16px}
+.bar{display:inline-block;height:10px;background:#0969da;vertical-align:middle}
+figure{margin:16px 0;clear:right}figcaption{font-weight:600;margin-bottom:4px}
+svg.chart{display:block;max-width:100%;height:auto;background:#fff}
+.grid{stroke:#eaeef2}.tick{font-size:11px;fill:#57606a}.axis{font-size:12px;fill:#1f2328}`;
 
 const charts = (d: Document): string[] => {
   const out: string[] = [];
@@ -174,15 +208,7 @@ const charts = (d: Document): string[] => {
         points: d.percentiles.map((p) => [nines(p.percentile), p.ms]),
       }],
       logY: true,
-      xTicks: [
-        [0, "0%"],
-        [1, "90%"],
-        [2, "99%"],
-        [3, "99.9%"],
-        [4, "99.99%"],
-        [5, "99.999%"],
-        [6, "100%"],
-      ],
+      xTicks: ninesTicks,
       yFormat: (v) => `${fmt(v)}`,
     }));
   }
@@ -216,18 +242,7 @@ export const render = (d: Document): string => {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <style>
-body{font:14px system-ui,sans-serif;margin:24px auto;color:#1f2328;max-width:800px;padding:0 12px}
-h1{font-size:18px;margin:0 0 4px;word-break:break-all}h2{font-size:15px;margin:24px 0 6px}
-p.load{margin:0 0 12px;color:#57606a}.verdict{font-weight:600;font-size:16px}
-.pass{color:#1a7f37}.fail{color:#cf222e}.warning{color:#9a6700}
-ul.gate{padding-left:18px;font-family:ui-monospace,monospace;font-size:13px}
-table{border-collapse:collapse}th,td{padding:2px 10px;border-bottom:1px solid #eaeef2;text-align:right}
-th{font-weight:500;color:#57606a;text-align:left}table.counts td:last-child{text-align:left}
-table.figures{float:right;margin:0 0 12px 16px}
-.bar{display:inline-block;height:10px;background:#0969da;vertical-align:middle}
-figure{margin:16px 0;clear:right}figcaption{font-weight:600;margin-bottom:4px}
-svg.chart{display:block;max-width:100%;height:auto;background:#fff}
-.grid{stroke:#eaeef2}.tick{font-size:11px;fill:#57606a}.axis{font-size:12px;fill:#1f2328}
+${style}
 </style></head><body>
 <h1>${escape(title)}</h1>
 <p class="load">${escape(h.load)}${h.interrupted ? " · interrupted" : ""}</p>

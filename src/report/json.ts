@@ -1,5 +1,7 @@
 // The JSON summary: the schema documented in the README; keys are only ever added, never renamed.
 import { type LatencyStats, ownShareOfP99, type Stats, type TimingStats } from "../core/summary.ts";
+import type { Evaluation } from "../core/thresholds.ts";
+import type { Row } from "../core/timeline.ts";
 
 const round = (x: number, digits = 3): number => {
   const f = 10 ** digits;
@@ -56,4 +58,43 @@ export const toJson = (s: Stats, extra: Record<string, unknown> = {}): Record<st
     },
   }),
   ...extra,
+});
+
+/** A run's windows, times in ms from `originMs` (the run's start): what `salvo compare` reads back. */
+export const windows = (rows: ReadonlyArray<Row>, originMs = 0) =>
+  rows.map((r) => ({
+    start_ms: round(r.startMs - originMs),
+    end_ms: round(r.endMs - originMs),
+    requests: r.requests,
+    successes: r.successes,
+    rps: round(r.rps),
+    p50: round(r.p50),
+    p90: round(r.p90),
+    p99: round(r.p99),
+    p99_9: round(r.p999),
+    max: round(r.max),
+  }));
+
+const roundOrNull = (x: number | undefined, digits: number) =>
+  x === undefined || Number.isNaN(x) ? null : round(x, digits);
+
+/** A threshold as judged; `judged` false when the run cannot be trusted (none is said to pass). */
+export const threshold = (e: Evaluation, judged = true) => ({
+  expression: e.threshold.expression,
+  passed: judged && e.passed,
+  actual: roundOrNull(e.actual, 6),
+  limit: e.threshold.limit,
+  ...(judged ? {} : { judged: false }),
+  ...(e.change === undefined ? {} : {
+    relative: {
+      verdict: e.change.verdict,
+      base: round(e.change.base, 6),
+      new: round(e.change.next, 6),
+      change_pct: roundOrNull(e.change.changePct, 2),
+      interval_pct: e.change.lowPct === undefined || e.change.highPct === undefined
+        ? null
+        : [round(e.change.lowPct, 2), round(e.change.highPct, 2)],
+      ...(e.change.why === undefined ? {} : { why: e.change.why }),
+    },
+  }),
 });

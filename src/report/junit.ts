@@ -20,7 +20,12 @@ export const render = (
     const open = `    <testcase classname="salvo.thresholds" name="${name}" time="${
       durationS.toFixed(3)
     }"`;
-    if (e.passed) return `${open}/>`;
+    // A relative threshold that passed still says its change and interval: the trend is news.
+    if (e.passed) {
+      return e.change === undefined
+        ? `${open}/>`
+        : `${open}>\n      <system-out>${escape(line(e))}</system-out>\n    </testcase>`;
+    }
     const message = escape(line(e));
     return `${open}>\n      <failure message="${message}" type="threshold">${
       escape(details)

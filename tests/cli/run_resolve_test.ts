@@ -34,6 +34,8 @@ const raw = (over: Partial<Raw> = {}): Raw => ({
   precisePacing: false,
   output: "text",
   threshold: [],
+  baseline: Option.none(),
+  allowDifferent: false,
   abortOnFail: false,
   junit: Option.none(),
   results: Option.none(),

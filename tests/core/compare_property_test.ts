@@ -5,19 +5,7 @@ import fc from "fast-check";
 import * as Compare from "../../src/core/compare.ts";
 import type { Row } from "../../src/core/timeline.ts";
 import { assert, assertEquals } from "../assert.ts";
-
-/** A small seeded generator (mulberry32) and normal deviates from it (Box–Muller). */
-const rng = (seed: number) => {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-};
+import { normal as rng } from "./seeded.ts";
 
 /** `n` windows around `mean` with AR(1) noise: each window's deviation carries `phi` of the last's. */
 const windows = (n: number, mean: number, sd: number, phi: number, normal: () => number) => {
@@ -68,6 +56,7 @@ const rowsOf = (values: ReadonlyArray<number>): Row[] =>
     p50: v / 10,
     p90: v / 8,
     p99: v / 5,
+    p999: v / 5,
     max: v / 2,
     status: {},
     errors: {},

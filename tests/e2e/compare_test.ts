@@ -1,32 +1,9 @@
 // `salvo compare` on interval streams whose truth is known (written here, a window per second): a
 // 20 % slower latency regresses, a run against itself does not change, a JSON summary has no windows
 // to judge by, and bad input is one line and exit 2.
-import * as Summary from "../../src/core/summary.ts";
-import { toRecord } from "../../src/io/summary_record.ts";
 import { assert, assertEquals } from "../assert.ts";
+import { intervalStream as stream } from "./interval_stream.ts";
 import { salvo } from "./support.ts";
-
-/** An interval stream of `seconds` windows of 500 requests around `latencyUs` (±5 %, seeded). */
-const stream = (seconds: number, latencyUs: number, seed: number): string => {
-  let a = seed;
-  const u = () => ((a = (a * 1103515245 + 12345) % 2147483648) + 0.5) / 2147483648;
-  const start = 1_796_000_000_000_000;
-  return Array.from({ length: seconds }, (_, k) => {
-    const s = Summary.empty();
-    const shift = 1 + (u() - 0.5) * 0.1;
-    for (let i = 0; i < 500; i++) {
-      const us = Math.round(latencyUs * shift * (0.8 + 0.4 * u()));
-      s.record(200, -1, true, us, us, 100);
-    }
-    return JSON.stringify({
-      type: "interval",
-      start_us: start + k * 1_000_000,
-      end_us: start + (k + 1) * 1_000_000,
-      ...toRecord(s),
-      target: "GET http://127.0.0.1:8080/",
-    });
-  }).join("\n") + "\n";
-};
 
 const files = async (contents: Record<string, string>) => {
   const dir = await Deno.makeTempDir({ prefix: "salvo-compare-" });
