@@ -19,8 +19,8 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
-serve() { # port latency
-  salvo serve --port "$1" --latency "$2" >/dev/null 2>&1 &
+serve() { # port latency (deno itself in the background, so that cleanup's kill reaches it)
+  $deno run -A src/main.ts serve --port "$1" --latency "$2" >/dev/null 2>&1 &
   pids+=($!)
 }
 

@@ -100,6 +100,11 @@ export const rules: ReadonlyArray<Rule> = [
       "--abort-on-fail stops the run when a --threshold can no longer pass: give a --threshold",
   },
   {
+    flag: "--allow-different",
+    needs: "--baseline",
+    message: "--allow-different accepts a --baseline of another test; it needs --baseline FILE",
+  },
+  {
     flag: "--interval",
     needs: "--results",
     message: "--interval needs --results FILE and a duration above 0, like --interval 1s",

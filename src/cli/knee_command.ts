@@ -145,6 +145,15 @@ const resolve = (raw: Raw): Effect.Effect<Settings, UsageError> =>
           Effect.mapError((e) =>
             new UsageError({ reason: e.reason, message: e.message.replace("--threshold", "--slo") })
           ),
+          Effect.filterOrFail(
+            (slo) => slo.relative !== true,
+            (slo) =>
+              new UsageError({
+                reason: "threshold",
+                message:
+                  `--slo '${slo.expression}': an SLO is a limit, like p99<50ms, not a change from a baseline`,
+              }),
+          ),
         ),
     );
     const start = yield* Pacing.parseRate(raw.startRate, "--start-rate");

@@ -28,6 +28,8 @@ const givenFlags = (raw: Raw): ReadonlySet<string> =>
       ["--threshold", raw.threshold.length > 0],
       ["--interval", Option.isSome(raw.interval)],
       ["--results", Option.isSome(raw.results)],
+      ["--baseline", Option.isSome(raw.baseline)],
+      ["--allow-different", raw.allowDifferent],
     ] as const).filter(([, given]) => given).map(([flag]) => flag),
   ]);
 

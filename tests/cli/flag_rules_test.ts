@@ -22,6 +22,8 @@ const argv: Readonly<Record<string, ReadonlyArray<string>>> = {
   "--threshold": ["--threshold", "requests>=1"],
   "--interval": ["--interval", "1s"],
   "--results": ["--results", "-"],
+  "--baseline": ["--baseline", "no-such-baseline.json"],
+  "--allow-different": ["--allow-different"],
   "--connect-to": ["--connect-to", "127.0.0.1:9"],
   // Refused before it is looked at: no such socket is needed.
   "--unix-socket": ["--unix-socket", "no-such.sock"],

@@ -31,6 +31,8 @@ Deno.test("run --baseline: a target 5× slower than its baseline fails p50<+10% 
       "rps>-99%",
       "--junit",
       `${dir}/gate.xml`,
+      "--html",
+      `${dir}/run.html`,
     ]);
     assertEquals(code, 1, stderr);
     assertEquals(json.requests, server.count());
@@ -54,6 +56,11 @@ Deno.test("run --baseline: a target 5× slower than its baseline fails p50<+10% 
       xml,
     );
     assert(/<system-out>PASS rps&gt;-99%: -\d+\.\d% \[/.test(xml), xml);
+    const html = await Deno.readTextFile(`${dir}/run.html`);
+    assert(
+      /<li class="fail">FAIL p50&lt;\+10%: \+\d+\.\d% \[/.test(html),
+      "the HTML shows the change",
+    );
   } finally {
     await server.stop();
     await Deno.remove(dir, { recursive: true });
@@ -183,6 +190,10 @@ Deno.test("a baseline that cannot judge is one line and exit 2: none given, miss
         /^salvo: .*base\.ndjson and this run are runs of different tests: target/,
       ],
       [
+        ["knee", "http://127.0.0.1:1/", "--slo", "p99<+10%"],
+        /^salvo: --slo 'p99<\+10%': an SLO is a limit, like p99<50ms, not a change from a baseline$/,
+      ],
+      [
         ["compare", "a", "b", "--threshold", "p99>+10%"],
         /^salvo: --threshold 'p99>\+10%': bound how much p99 may grow: p99<\+10%$/,
       ],
@@ -273,10 +284,24 @@ Deno.test("compare --run: rounds alternate A and B, every request reaches its se
       "-c",
       "zero",
     ]);
-    assertEquals(bad.code, 2, bad.stderr);
+    assertEquals([bad.code, bad.stderr], [
+      2,
+      "salvo: compare --run: --concurrency: 'zero' must be a whole number of at least 1\n",
+    ]);
+    // The runs' own outputs are compare's to write: one after -- is refused, not ignored.
+    const out = await salvo([
+      "compare",
+      "--run",
+      `${fast.url}/`,
+      `${slow.url}/`,
+      "--",
+      "--out",
+      "x.json",
+    ]);
+    assertEquals(out.code, 2, out.stderr);
     assert(
-      /^salvo: compare --run: salvo run http:\/\/127\.0\.0\.1:\d+\/: .*-c/.test(bad.stderr),
-      bad.stderr,
+      out.stderr.startsWith("salvo: compare --run: --out after -- is not a load flag"),
+      out.stderr,
     );
   } finally {
     await fast.stop();
