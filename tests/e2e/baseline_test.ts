@@ -289,7 +289,7 @@ Deno.test("compare --run: rounds alternate A and B, every request reaches its se
       "salvo: compare --run: --concurrency: 'zero' must be a whole number of at least 1\n",
     ]);
     // The runs' own outputs are compare's to write: one after -- is refused, not ignored.
-    const out = await salvo([
+    const outFlag = await salvo([
       "compare",
       "--run",
       `${fast.url}/`,
@@ -298,10 +298,10 @@ Deno.test("compare --run: rounds alternate A and B, every request reaches its se
       "--out",
       "x.json",
     ]);
-    assertEquals(out.code, 2, out.stderr);
+    assertEquals(outFlag.code, 2, outFlag.stderr);
     assert(
-      out.stderr.startsWith("salvo: compare --run: --out after -- is not a load flag"),
-      out.stderr,
+      outFlag.stderr.startsWith("salvo: compare --run: --out after -- is not a load flag"),
+      outFlag.stderr,
     );
   } finally {
     await fast.stop();
