@@ -258,7 +258,7 @@ Deno.test("compare --run: rounds alternate A and B, every request reaches its se
       "-c",
       "2",
       "-d",
-      "600ms",
+      "300ms",
     ]);
     assertEquals(r.code, 1, r.stderr);
     const out = JSON.parse(r.stdout);
