@@ -352,7 +352,10 @@ export const commands: ReadonlyArray<CommandHelp> = [
         ],
       },
     ],
-    examples: ["salvo serve --port 8080 --capacity 4 --latency 10ms"],
+    examples: [
+      "salvo serve --port 8080 --capacity 4 --latency 10ms",
+      'curl -d \'{"user":"ann","password":"salvo"}\' 127.0.0.1:8080/login  # a token',
+    ],
     exits: "0 stopped by Ctrl-C or SIGTERM · 2 bad usage",
   },
 ];

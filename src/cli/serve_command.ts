@@ -92,6 +92,6 @@ export const serveCommand = Command.make(
     }).pipe(Effect.scoped),
 ).pipe(
   Command.withDescription(
-    "Run the built-in HTTP target on loopback, for demos and tests. It answers every path with 200 'ok', counts what it received, and reports the count at /__salvo/stats and on exit.\n\nExamples:\n  salvo serve --port 8080 --latency 2ms --error-rate 0.1\n  salvo serve --port 8080 --capacity 4 --latency 10ms   # at most 400 req/s; beyond, a queue",
+    'Run the built-in HTTP target on loopback, for demos and tests. It answers every path with 200 \'ok\', counts what it received, and reports the count at /__salvo/stats and on exit. A small stateful API serves multi-step flows: POST /login {"user", "password": "salvo"} gives a token (Authorization: Bearer, or the session cookie) for GET and POST /items and GET /items/ID.\n\nExamples:\n  salvo serve --port 8080 --latency 2ms --error-rate 0.1\n  salvo serve --port 8080 --capacity 4 --latency 10ms   # at most 400 req/s; beyond, a queue',
   ),
 );

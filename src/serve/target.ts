@@ -1,12 +1,16 @@
 // The built-in HTTP target: answers every path, optionally late or with errors, and counts what it received.
 //
-// GET /__salvo/stats answers {"requests": N} and is not itself counted. --error-rate is deterministic:
+// GET /__salvo/stats answers {"requests": N, "routes": {…}, "wrong_owner": N} and is not itself
+// counted. Besides "ok" on any path, it serves a small stateful API for multi-step flows
+// (src/serve/api.ts: POST /login, GET and POST /items, GET /items/ID). --error-rate is deterministic:
 // with rate r, exactly ⌊n·r⌋ of the first n requests get 503 (with r = 0.1, every 10th request).
 //
 // With --capacity N, the target is N slots, each busy for the latency per request, with a FIFO queue
 // beyond them: its capacity is exactly N ÷ latency. Slots are booked on a timeline (a request starts
 // when it arrives or when the earliest slot frees, whichever is later), so the timers' own lateness
 // delays answers but never lowers the capacity.
+
+import { Api, routeOf } from "./api.ts";
 
 export interface TargetOptions {
   readonly hostname: string;
@@ -32,11 +36,18 @@ export const start = (options: TargetOptions): Target => {
   let errorCredit = 0;
   const ok = new TextEncoder().encode("ok\n");
   const textHeaders = { "content-type": "text/plain" };
-  const answer = (): Response => {
+  const api = new Api();
+  const answer = (req: Request): Response | Promise<Response> => {
     errorCredit += options.errorRate;
     if (errorCredit >= 1 - 1e-9) {
       errorCredit -= 1;
       return new Response("unavailable\n", { status: 503, headers: textHeaders });
+    }
+    // The API's paths only: a plain request never pays for parsing its URL.
+    if (req.url.includes("/items") || req.url.includes("/login")) {
+      const path = new URL(req.url).pathname;
+      const route = routeOf(req.method, path);
+      if (route !== undefined) return api.answer(route, req, path);
     }
     return new Response(ok, { headers: textHeaders });
   };
@@ -56,12 +67,12 @@ export const start = (options: TargetOptions): Target => {
     { hostname: options.hostname, port: options.port, onListen: () => {} },
     (req) => {
       if (req.url.endsWith(statsPath)) {
-        return Response.json({ requests: received });
+        return Response.json({ requests: received, ...api.stats() });
       }
       received++;
       const delay = delayOf();
-      if (delay <= 0) return answer();
-      return new Promise((resolve) => setTimeout(() => resolve(answer()), delay));
+      if (delay <= 0) return answer(req);
+      return new Promise((resolve) => setTimeout(() => resolve(answer(req)), delay));
     },
   );
   const addr = server.addr as Deno.NetAddr;
