@@ -40,7 +40,9 @@ export const salvo = async (
   options: { readonly stdin?: string; readonly killAfterMs?: number } = {},
 ): Promise<Spawned> => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", entry, ...args],
+    // node_modules is installed before the tests: without this, salvo processes started together
+    // wait for each other's lock on it, and say so on stderr.
+    args: ["run", "-A", "--node-modules-dir=manual", entry, ...args],
     cwd: root,
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
