@@ -14,8 +14,8 @@ import { percentilesOf } from "../report/document.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
 import { writeWhole } from "../io/whole_write.ts";
 import * as CompareHtml from "../report/compare_html.ts";
+import { type Comparison, json, percentOf, text } from "../report/comparison.ts";
 import * as Gate from "../report/gate.ts";
-import * as Json from "../report/json.ts";
 import { allowDifferent, checkSame, readSide, type Side } from "./baseline.ts";
 import { html, output, threshold } from "./common_options.ts";
 import { RunFlags, runRounds } from "./compare_rounds.ts";
@@ -40,80 +40,6 @@ const rounds = Options.integer("rounds").pipe(
   Options.withDescription("With --run: how many rounds (each runs A and B once)"),
 );
 
-/** A comparison made, whichever way: what the text, JSON and HTML show. */
-export interface Compared {
-  /** The lines that say what was compared. */
-  readonly sides: ReadonlyArray<string>;
-  readonly method: string;
-  /** Each figure's base and new value as shown (a success rate in percent). */
-  readonly base: (figure: string) => number;
-  readonly next: (figure: string) => number;
-  readonly results: ReadonlyArray<Compare.Result>;
-  readonly evaluations: ReadonlyArray<Thresholds.Evaluation>;
-  readonly warnings: ReadonlyArray<string>;
-  /** What to do when a figure is inconclusive. */
-  readonly hint: string;
-  readonly json: Record<string, unknown>;
-  /** What the HTML overlays. */
-  readonly pictures?: readonly [CompareHtml.Picture, CompareHtml.Picture];
-}
-
-const unit = (figure: string) => (figure === "rps" ? "" : figure === "success_rate" ? " %" : " ms");
-
-const percentOf = (figure: string) => (figure === "success_rate" ? 100 : 1);
-
-const number = (x: number, figure: string): string =>
-  figure === "rps"
-    ? Math.round(x).toLocaleString("en-US")
-    : `${x.toFixed(figure === "success_rate" ? 2 : 3)}${unit(figure)}`;
-
-const signed = (x: number | undefined): string =>
-  x === undefined ? "n/a" : `${x >= 0 ? "+" : ""}${x.toFixed(1)}`;
-
-/** The comparison as text, 80 columns at most. */
-export const text = (c: Compared): string => {
-  const lines = [
-    ...c.sides,
-    "",
-    `${"figure".padEnd(12)} ${"base".padStart(9)} ${"new".padStart(9)}  ${
-      "change, 99 % interval".padEnd(23)
-    } verdict`,
-    ...c.results.map((r) => {
-      const change = r.changePct === undefined
-        ? "n/a"
-        : `${signed(r.changePct)} % [${signed(r.lowPct)}, ${signed(r.highPct)}]`;
-      return `${r.figure.padEnd(12)} ${number(c.base(r.figure), r.figure).padStart(9)} ${
-        number(c.next(r.figure), r.figure).padStart(9)
-      }  ${change.padEnd(23)} ${r.verdict}`;
-    }),
-  ];
-  const why = c.results.find((r) => r.why !== undefined)?.why;
-  if (why !== undefined) lines.push("", `inconclusive: ${why} (${c.hint})`);
-  lines.push("", c.method);
-  if (c.evaluations.length > 0) lines.push("", ...c.evaluations.map(Gate.line));
-  for (const w of c.warnings) lines.push(`warning: ${w}`);
-  return lines.join("\n") + "\n";
-};
-
-const round = (x: number | undefined, digits = 3) =>
-  x === undefined ? null : Math.round(x * 10 ** digits) / 10 ** digits;
-
-export const json = (c: Compared) => ({
-  ...c.json,
-  confidence: Compare.confidence,
-  figures: c.results.map((r) => ({
-    figure: r.figure,
-    base: round(c.base(r.figure)),
-    new: round(c.next(r.figure)),
-    change_pct: round(r.changePct, 2),
-    interval_pct: r.lowPct === undefined ? null : [round(r.lowPct, 2), round(r.highPct, 2)],
-    verdict: r.verdict,
-    ...(r.why === undefined ? {} : { why: r.why }),
-  })),
-  thresholds: c.evaluations.map((e) => Json.threshold(e)),
-  warnings: c.warnings,
-});
-
 const sideLine = (label: string, s: Side): string =>
   `${label} ${s.path}: ${
     s.rows.length > 0
@@ -127,7 +53,7 @@ const ofFiles = (
   b: Side,
   n: Side,
   warnings: ReadonlyArray<string>,
-): Compared => {
+): Comparison => {
   const whole = (s: Side) => (name: string) =>
     Compare.figureNamed(name).whole(s.stats) * percentOf(name);
   return {
@@ -219,7 +145,7 @@ const ofRounds = (
         { label: "A", percentiles: [], rows: [], rounds: r.a },
         { label: "B", percentiles: [], rows: [], rounds: r.b },
       ],
-    } satisfies Compared;
+    } satisfies Comparison;
   });
 
 export const compareCommand = Command.make(
@@ -231,7 +157,7 @@ export const compareCommand = Command.make(
       const htmlPath = Option.getOrUndefined(raw.html);
       if (htmlPath !== undefined) yield* AtomicFile.check("--html", htmlPath);
       const flags = yield* Effect.serviceOption(RunFlags);
-      const c: Compared = raw.run
+      const c: Comparison = raw.run
         ? yield* ofRounds(raw, thresholds, Option.getOrElse(flags, () => []))
         : yield* Effect.gen(function* () {
           const b = yield* readSide(raw.base);

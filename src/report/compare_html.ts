@@ -1,9 +1,8 @@
 // The HTML report of `salvo compare`: the verdicts in a table, and both runs overlaid: their
 // percentile plots on HdrHistogram's nines axis and their throughput over time (or, with --run, each
 // round's figures). One self-contained file, like the run's report (src/report/html.ts).
-import type { Result } from "../core/compare.ts";
-import type { Evaluation } from "../core/thresholds.ts";
 import type { Row } from "../core/timeline.ts";
+import type { Comparison } from "./comparison.ts";
 import { line as thresholdLine } from "./gate.ts";
 import { nines, ninesTicks, palette, style } from "./html.ts";
 import { escape, fmt, type Line, lineChart } from "./svg.ts";
@@ -19,23 +18,12 @@ export interface Picture {
   readonly rounds?: ReadonlyArray<Readonly<Record<string, number>>>;
 }
 
-export interface View {
-  readonly sides: ReadonlyArray<string>;
-  readonly method: string;
-  readonly base: (figure: string) => number;
-  readonly next: (figure: string) => number;
-  readonly results: ReadonlyArray<Result>;
-  readonly evaluations: ReadonlyArray<Evaluation>;
-  readonly warnings: ReadonlyArray<string>;
-  readonly pictures?: readonly [Picture, Picture];
-}
-
 const signed = (x: number | undefined) =>
   x === undefined ? "n/a" : `${x >= 0 ? "+" : ""}${x.toFixed(1)}%`;
 
 const verdictClass = (v: string) => v === "regressed" ? "fail" : v === "improved" ? "pass" : "";
 
-const table = (v: View): string =>
+const table = (v: Comparison): string =>
   `<table class="verdicts"><thead><tr><th>figure</th><th>base</th><th>new</th><th>change</th><th>99 % interval</th><th>verdict</th></tr></thead><tbody>${
     v.results.map((r) =>
       `<tr><th>${escape(r.figure)}</th><td>${fmt(v.base(r.figure))}</td><td>${
@@ -116,7 +104,7 @@ const charts = (pictures: readonly [Picture, Picture]): string[] => {
   return out;
 };
 
-export const render = (v: View): string => {
+export const render = (v: Comparison): string => {
   const failed = v.evaluations.some((e) => !e.passed);
   const verdict = v.evaluations.length === 0
     ? ""
