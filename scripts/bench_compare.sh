@@ -8,7 +8,7 @@
 #
 #   bash scripts/bench_compare.sh files [trials=20] [seconds=10] [conns=8] [base=10ms] [slower=11ms] [window=500ms]
 #   bash scripts/bench_compare.sh nginx [trials=20] [seconds=10] [conns=8] [window=500ms]     # A/A on nginx
-#   bash scripts/bench_compare.sh run   [tries=10]  [seconds=3]  [conns=8] [rounds=5]         # compare --run A/A
+#   bash scripts/bench_compare.sh run   [tries=10]  [seconds=3]  [conns=8] [rounds=5] [a=2ms] [b=2ms]  # compare --run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-files}
@@ -91,20 +91,21 @@ nginx)
   tally "A/A (nginx twice)" "${aa[@]}"
   ;;
 run)
-  tries=${1:-10} secs=${2:-3} conns=${3:-8} rounds=${4:-5}
-  serve 18604 2ms
-  serve 18605 2ms
+  tries=${1:-10} secs=${2:-3} conns=${3:-8} rounds=${4:-5} a=${5:-2ms} b=${6:-2ms}
+  serve 18604 "$a"
+  serve 18605 "$b"
   sleep 2
-  echo "== $tries tries of compare --run, $rounds rounds of ${secs}s, -c $conns; A and B: two 'serve --latency 2ms'"
-  other=0
+  echo "== $tries tries of compare --run, $rounds rounds of ${secs}s, -c $conns; A: serve --latency $a, B: $b"
+  other=0 caught=0
   for i in $(seq "$tries"); do
     line=$({ salvo compare --run http://127.0.0.1:18604/ http://127.0.0.1:18605/ --rounds "$rounds" -o json -- -c "$conns" -d "${secs}s" 2>/dev/null || true; } |
       python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(f["figure"] + "=" + f["verdict"].replace(" ", "_") for f in d["figures"]))')
     echo "  try $i: $line"
     n=$(tr ' ' '\n' <<<"$line" | grep -vc '=no_significant_change$' || true)
     other=$((other + n))
+    if [[ "$line" == *p50=regressed* ]]; then caught=$((caught + 1)); fi
   done
-  echo "compare --run A/A: $other verdicts other than no_significant_change in $tries tries (7 figures each)"
+  echo "compare --run ($a vs $b): $other verdicts other than no_significant_change in $tries tries (7 figures each); p50 regressed in $caught"
   ;;
 *) echo "bench_compare: mode is files, nginx or run" >&2; exit 2 ;;
 esac

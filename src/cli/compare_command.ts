@@ -35,6 +35,12 @@ const run = Options.boolean("run").pipe(
     "BASE and NEW are URLs: run both here, round by round (run flags after --)",
   ),
 );
+const minChange = Options.text("min-change").pipe(
+  Options.withDefault(`${Compare.minChangePct}%`),
+  Options.withDescription(
+    "The smallest change a verdict names: regressed or improved needs the interval beyond ±this",
+  ),
+);
 const rounds = Options.integer("rounds").pipe(
   Options.withDefault(5),
   Options.withDescription("With --run: how many rounds (each runs A and B once)"),
@@ -53,18 +59,26 @@ const ofFiles = (
   b: Side,
   n: Side,
   warnings: ReadonlyArray<string>,
+  floorPct: number,
 ): Comparison => {
   const whole = (s: Side) => (name: string) =>
     Compare.figureNamed(name).whole(s.stats) * percentOf(name);
   return {
     sides: [sideLine("base", b), sideLine("new ", n)],
-    method: "change: windows' batch means, Welch's 99 % interval · base, new: whole runs",
+    method:
+      `change: batch means of windows, Welch's 99 % interval · verdict: beyond ±${floorPct} %`,
     base: whole(b),
     next: whole(n),
-    results: Compare.compare(b.rows, n.rows),
+    results: Compare.compare(b.rows, n.rows, floorPct),
     evaluations: thresholds.map((t) =>
       t.relative === true
-        ? Relative.evaluate(t, { baseRows: b.rows, nextRows: n.rows, base: b.stats, next: n.stats })
+        ? Relative.evaluate(t, {
+          baseRows: b.rows,
+          nextRows: n.rows,
+          base: b.stats,
+          next: n.stats,
+          floorPct,
+        })
         : Thresholds.evaluate(t, figuresOf(n.summary, n.stats))
     ),
     warnings,
@@ -89,6 +103,7 @@ const ofRounds = (
   raw: { readonly base: string; readonly next: string; readonly rounds: number },
   thresholds: ReadonlyArray<Thresholds.Threshold>,
   flags: ReadonlyArray<string>,
+  floorPct: number,
 ) =>
   Effect.gen(function* () {
     const absolute = thresholds.find((t) => t.relative !== true);
@@ -112,6 +127,7 @@ const ofRounds = (
       raw.rounds,
       flags,
       (line) => console.error(`salvo: ${line}`),
+      floorPct,
     );
     const med = (side: typeof r.a) => (name: string) =>
       median(side.map((f) => f[name]!)) * percentOf(name);
@@ -121,7 +137,8 @@ const ofRounds = (
         `A ${maskSecrets(raw.base)}: ${raw.rounds} runs`,
         `B ${maskSecrets(raw.next)}: ${raw.rounds} runs, alternating with A (A B, B A, …)`,
       ],
-      method: "change: the rounds' median ratio B/A · interval: their geometric mean's, 99 % t",
+      method:
+        `change: median B/A · interval: geometric mean's, 99 % t · verdict: beyond ±${floorPct} %`,
       base: med(r.a),
       next: med(r.b),
       results: r.results,
@@ -150,20 +167,28 @@ const ofRounds = (
 
 export const compareCommand = Command.make(
   "compare",
-  { base, next, output, threshold, allowDifferent, html, run, rounds },
+  { base, next, output, threshold, allowDifferent, html, run, rounds, minChange },
   (raw) =>
     Effect.gen(function* () {
+      const m = /^(\d+(?:\.\d+)?)\s*%?$/.exec(raw.minChange.trim());
+      if (m === null || Number(m[1]) > 100) {
+        return yield* new UsageError({
+          reason: "flag",
+          message: `--min-change '${raw.minChange}': give a percentage 0..100, like 2%`,
+        });
+      }
+      const floor = Number(m[1]);
       const thresholds = yield* Effect.forEach(raw.threshold, (t) => Thresholds.parse(t));
       const htmlPath = Option.getOrUndefined(raw.html);
       if (htmlPath !== undefined) yield* AtomicFile.check("--html", htmlPath);
       const flags = yield* Effect.serviceOption(RunFlags);
       const c: Comparison = raw.run
-        ? yield* ofRounds(raw, thresholds, Option.getOrElse(flags, () => []))
+        ? yield* ofRounds(raw, thresholds, Option.getOrElse(flags, () => []), floor)
         : yield* Effect.gen(function* () {
           const b = yield* readSide(raw.base);
           const n = yield* readSide(raw.next);
           const warnings = yield* checkSame(b, n.identity, n.path, raw.allowDifferent);
-          return ofFiles(thresholds, b, n, warnings);
+          return ofFiles(thresholds, b, n, warnings, floor);
         });
       const body = raw.output === "json" ? JSON.stringify(json(c), null, 2) + "\n" : text(c);
       yield* Effect.sync(() => writeWhole(Deno.stdout, new TextEncoder().encode(body)));

@@ -96,6 +96,7 @@ export const runRounds = (
   rounds: number,
   flags: ReadonlyArray<string>,
   progress: (line: string) => void,
+  floorPct: number,
 ) =>
   Effect.gen(function* () {
     const rawA = yield* parseRun(urlA, flags);
@@ -114,7 +115,13 @@ export const runRounds = (
       );
     }
     const results = Compare.figures.map((f) =>
-      Rounds.compareRounds(f.name, f.worse, a.map((x) => x[f.name]!), b.map((x) => x[f.name]!))
+      Rounds.compareRounds(
+        f.name,
+        f.worse,
+        a.map((x) => x[f.name]!),
+        b.map((x) => x[f.name]!),
+        floorPct,
+      )
     );
     return { a, b, results } satisfies RoundsOutcome;
   });

@@ -319,6 +319,12 @@ export const commands: ReadonlyArray<CommandHelp> = [
         },
         baselineFlags[1]!,
         { name: "html", value: "FILE", help: "both runs overlaid, with the verdicts" },
+        {
+          name: "min-change",
+          value: "PCT",
+          default: "2%",
+          help: "a verdict needs the interval beyond ±PCT",
+        },
         { name: "run", help: "BASE, NEW are URLs: run them here in rounds" },
         { name: "rounds", value: "N", default: "5", help: "with --run: rounds of A and B" },
       ],

@@ -152,11 +152,35 @@ const valuesOf = (rows: ReadonlyArray<Row>, f: Figure): number[] =>
     return v === undefined || !Number.isFinite(v) ? [] : [v];
   });
 
+/**
+ * The smallest change a verdict names by default, in percent: `regressed` and `improved` need the
+ * whole interval beyond ±2 %. Two runs of one target on a shared 2-core machine differ by a few
+ * percent in ways no run's windows can see (A/A at 2 ms: throughput -5.3 %, interval [-9.1, -1.5];
+ * BENCHMARKS.md); a change the interval cannot place beyond the floor is `no significant change`.
+ */
+export const minChangePct = 2;
+
+/** The verdict of an interval [low, high] on a figure worse `up` or `down`, with a floor in its unit. */
+export const verdictOf = (
+  worse: "up" | "down",
+  low: number,
+  high: number,
+  floor: number,
+): Verdict => {
+  const up = low > floor, down = high < -floor;
+  return (worse === "up" ? up : down)
+    ? "regressed"
+    : (worse === "up" ? down : up)
+    ? "improved"
+    : "no significant change";
+};
+
 /** Compares one figure over the windows of two runs. */
 export const compareFigure = (
   f: Figure,
   base: ReadonlyArray<Row>,
   next: ReadonlyArray<Row>,
+  floorPct = minChangePct,
 ): Result => {
   const xs = batchMeans(valuesOf(base, f)), ys = batchMeans(valuesOf(next, f));
   if (xs.length < minBatches || ys.length < minBatches) {
@@ -171,11 +195,15 @@ export const compareFigure = (
   }
   const d = welch(xs, ys);
   const pct = (x: number) => (d.base === 0 ? undefined : (x / Math.abs(d.base)) * 100);
-  const worse = f.worse === "up" ? d.low > 0 : d.high < 0;
-  const better = f.worse === "up" ? d.high < 0 : d.low > 0;
+  // The floor is a share of the two runs' mean, so that swapping them mirrors the verdict exactly;
+  // two runs at 0 (a success rate from nothing) have no share: any change beyond the interval counts.
+  const scale = (Math.abs(d.base) + Math.abs(d.next)) / 2;
+  const verdict = scale === 0
+    ? verdictOf(f.worse, d.low, d.high, 0)
+    : verdictOf(f.worse, d.low / scale, d.high / scale, floorPct / 100);
   return {
     figure: f.name,
-    verdict: worse ? "regressed" : better ? "improved" : "no significant change",
+    verdict,
     changePct: pct(d.diff),
     lowPct: pct(d.low),
     highPct: pct(d.high),
@@ -187,7 +215,8 @@ export const compareFigure = (
 export const compare = (
   base: ReadonlyArray<Row>,
   next: ReadonlyArray<Row>,
-): ReadonlyArray<Result> => figures.map((f) => compareFigure(f, base, next));
+  floorPct = minChangePct,
+): ReadonlyArray<Result> => figures.map((f) => compareFigure(f, base, next, floorPct));
 
 /**
  * The windows a comparison uses: every one but a last that is shorter than half the others (the

@@ -12,6 +12,8 @@ export interface Runs {
   readonly nextRows: ReadonlyArray<Row>;
   readonly base: Stats;
   readonly next: Stats;
+  /** The smallest change a verdict names (Compare.minChangePct unless given). */
+  readonly floorPct?: number;
 }
 
 /** Judges the change a comparison found against a relative threshold's allowance. */
@@ -29,7 +31,7 @@ export const evaluate = (t: Thresholds.Threshold, runs: Runs): Thresholds.Evalua
   const figure = figureOf(t);
   return ofResult(
     t,
-    Compare.compareFigure(figure, runs.baseRows, runs.nextRows),
+    Compare.compareFigure(figure, runs.baseRows, runs.nextRows, runs.floorPct),
     figure.whole(runs.base),
     figure.whole(runs.next),
   );

@@ -1,7 +1,7 @@
 // A/B by rounds (`salvo compare --run A B --rounds N`): each round runs both targets back to back,
 // so the ratio B/A of a round cancels what the machine was doing then; the rounds' log-ratios give a
 // t interval for the typical ratio, and the verdict reads it as `compare` reads a change.
-import { type Result, tQuantile } from "./compare.ts";
+import { minChangePct, type Result, tQuantile, verdictOf } from "./compare.ts";
 
 /** Fewest rounds with a usable ratio for an interval. */
 export const minRounds = 3;
@@ -22,6 +22,7 @@ export const compareRounds = (
   worse: "up" | "down",
   a: ReadonlyArray<number>,
   b: ReadonlyArray<number>,
+  floorPct = minChangePct,
 ): Result => {
   const ratios = a.flatMap((x, i) => {
     const r = b[i]! / x;
@@ -42,11 +43,10 @@ export const compareRounds = (
   const sd = Math.sqrt(logs.reduce((s, x) => s + (x - m) ** 2, 0) / (logs.length - 1));
   const half = tQuantile(logs.length - 1) * sd / Math.sqrt(logs.length);
   const low = Math.exp(m - half), high = Math.exp(m + half);
-  const worseSide = worse === "up" ? low > 1 : high < 1;
-  const betterSide = worse === "up" ? high < 1 : low > 1;
   return {
     figure: name,
-    verdict: worseSide ? "regressed" : betterSide ? "improved" : "no significant change",
+    // On the log scale, so that swapping A and B (a ratio and its inverse) mirrors the verdict.
+    verdict: verdictOf(worse, m - half, m + half, Math.log1p(floorPct / 100)),
     changePct: (median(ratios) - 1) * 100,
     lowPct: (low - 1) * 100,
     highPct: (high - 1) * 100,

@@ -120,6 +120,25 @@ Deno.test("a clear slowdown regresses latency and throughput; fewer than 6 windo
   assert(few.every((r) => r.verdict === "inconclusive" && r.why !== undefined), "inconclusive");
 });
 
+Deno.test("a change the interval places within ±2 % is no significant change; beyond it, or with the floor at 0, a verdict", () => {
+  const normal = rng(11);
+  const base = windows(30, 1000, 2, 0, normal);
+  const verdicts = (factor: number, floor?: number) =>
+    Compare.compareFigure(
+      Compare.figureNamed("rps"),
+      rowsOf(base),
+      rowsOf(base.map((v) => v * factor)),
+      floor,
+    );
+  // Windows this steady put a 1 % fall in an interval well away from 0, yet inside the floor.
+  const small = verdicts(0.99);
+  assert(small.highPct! < 0 && small.lowPct! > -2, JSON.stringify(small));
+  assertEquals(small.verdict, "no significant change");
+  assertEquals(verdicts(0.99, 0).verdict, "regressed");
+  assertEquals(verdicts(0.95).verdict, "regressed");
+  assertEquals(verdicts(1.05).verdict, "improved");
+});
+
 Deno.test("batch means: at most 10 equal batches of 3 or more, the first windows that do not fill one left out", () => {
   assertEquals(Compare.batchMeans([1, 2, 3]), [2]);
   assertEquals(Compare.batchMeans([9, 1, 2, 3, 4, 5, 6]), [2, 5]);

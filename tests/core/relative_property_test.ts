@@ -133,6 +133,19 @@ Deno.test("rounds: a run against itself is no significant change centred on zero
   );
 });
 
+Deno.test("rounds: a steady 1 % change is within the 2 % floor; 5 % is a verdict; with the floor at 0, 1 % is too", () => {
+  const a = [2, 2.1, 1.9, 2.05, 1.95];
+  assertEquals(
+    Rounds.compareRounds("p50", "up", a, a.map((x) => x * 1.01)).verdict,
+    "no significant change",
+  );
+  assertEquals(
+    Rounds.compareRounds("p50", "up", a, a.map((x) => x * 1.01), 0).verdict,
+    "regressed",
+  );
+  assertEquals(Rounds.compareRounds("p50", "up", a, a.map((x) => x * 1.05)).verdict, "regressed");
+});
+
 Deno.test("rounds: B 10× slower in every round regresses latency and throughput alike", () => {
   const a = [2, 2.1, 1.9, 2.05, 1.95];
   const b = a.map((x) => x * 10);

@@ -190,6 +190,10 @@ Deno.test("a baseline that cannot judge is one line and exit 2: none given, miss
         /^salvo: .*base\.ndjson and this run are runs of different tests: target/,
       ],
       [
+        ["compare", "a", "b", "--min-change", "two"],
+        /^salvo: --min-change 'two': give a percentage 0\.\.100, like 2%$/,
+      ],
+      [
         ["knee", "http://127.0.0.1:1/", "--slo", "p99<+10%"],
         /^salvo: --slo 'p99<\+10%': an SLO is a limit, like p99<50ms, not a change from a baseline$/,
       ],
