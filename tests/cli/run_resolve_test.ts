@@ -120,6 +120,8 @@ Deno.test("resolve: every broken flag combination of the rule table is refused w
     "--threshold": { threshold: ["requests>=1"] },
     "--interval": { interval: Option.some("1s") },
     "--results": { results: Option.some("-") },
+    "--baseline": { baseline: Option.some("base.json") },
+    "--allow-different": { allowDifferent: true },
     "--connect-to": { connectTo: Option.some("127.0.0.1:9") },
     "--unix-socket": { unixSocket: Option.some("no-such.sock") },
     "--no-keepalive": { noKeepalive: true },
