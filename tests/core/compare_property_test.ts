@@ -89,8 +89,11 @@ const mirror: Record<Compare.Verdict, Compare.Verdict> = {
 
 Deno.test("identical windows with no spread at all are no significant change, not a zero-width regression", () => {
   const flat = rowsOf([500, 500, 500, 500, 500, 500, 500]);
-  for (const r of Compare.compare(flat, flat)) {
-    assertEquals([r.verdict, r.lowPct, r.highPct], ["no significant change", 0, 0], r.figure);
+  // With the floor at 0 too: a zero-width interval at 0 touches the floor and is no verdict.
+  for (const floor of [undefined, 0]) {
+    for (const r of Compare.compare(flat, flat, floor)) {
+      assertEquals([r.verdict, r.lowPct, r.highPct], ["no significant change", 0, 0], r.figure);
+    }
   }
 });
 
