@@ -37,7 +37,21 @@ const number = (x: number, figure: string): string =>
 const signed = (x: number | undefined): string =>
   x === undefined ? "n/a" : `${x >= 0 ? "+" : ""}${x.toFixed(1)}`;
 
-/** The comparison as text, 80 columns at most. */
+/** A long line cut at spaces into lines of 80 columns at most, the rest indented by two. */
+export const wrap = (line: string): ReadonlyArray<string> => {
+  const out: string[] = [];
+  let current = "";
+  for (const word of line.split(" ")) {
+    const next = current === "" ? word : `${current} ${word}`;
+    if ([...next].length > 80 && current.trim() !== "") {
+      out.push(current);
+      current = `  ${word}`;
+    } else current = next;
+  }
+  return [...out, current];
+};
+
+/** The comparison as text, 80 columns at most (a path or URL longer than that aside). */
 export const text = (c: Comparison): string => {
   const lines = [
     ...c.sides,
@@ -55,10 +69,10 @@ export const text = (c: Comparison): string => {
     }),
   ];
   const why = c.results.find((r) => r.why !== undefined)?.why;
-  if (why !== undefined) lines.push("", `inconclusive: ${why} (${c.hint})`);
+  if (why !== undefined) lines.push("", `inconclusive: ${why}`, `  ${c.hint}`);
   lines.push("", c.method);
-  if (c.evaluations.length > 0) lines.push("", ...c.evaluations.map(Gate.line));
-  for (const w of c.warnings) lines.push(`warning: ${w}`);
+  if (c.evaluations.length > 0) lines.push("", ...c.evaluations.map(Gate.line).flatMap(wrap));
+  for (const w of c.warnings) lines.push(...wrap(`warning: ${w}`));
   return lines.join("\n") + "\n";
 };
 
