@@ -22,12 +22,15 @@ import { options, type Raw } from "./run_options.ts";
 import { resolve } from "./run_plan.ts";
 import { colourWanted, frameOf, Screen, watch } from "./watch.ts";
 
+/** What is sent, as the live view, the results stream and a baseline name it (secrets masked). */
+const targetOf = (plan: RunPlan): string =>
+  plan.targets.length === 1
+    ? `${plan.targets[0].method} ${Request.maskUrl(plan.targets[0].url)}`
+    : `${plan.targets.length} targets`;
+
 /** The live view's first line: what is sent, and how load is made. */
 const titleOf = (plan: RunPlan): string => {
-  const first = plan.targets[0];
-  const what = plan.targets.length === 1
-    ? `${first.method} ${Request.maskUrl(first.url)}`
-    : `${plan.targets.length} targets`;
+  const what = targetOf(plan);
   const m = plan.model;
   return `${what} · ${
     m._tag === "Open"
@@ -150,12 +153,9 @@ const runHandler = (raw: Raw) =>
 
 /** What the plan is a run of, to refuse a baseline of another test. */
 const identityOf = (plan: RunPlan): Identity => {
-  const first = plan.targets[0];
   const m = plan.model;
   return {
-    target: plan.targets.length === 1
-      ? `${first.method} ${Request.maskUrl(first.url)}`
-      : `${plan.targets.length} targets`,
+    target: targetOf(plan),
     model: m._tag === "Open" ? "open" : "closed",
     // As the outcome counts it (src/engine/run.ts): HTTP/2 streams are concurrent requests.
     concurrency: concurrencyOf(m) * (m._tag === "Closed" ? plan.transport.streams : 1),
@@ -168,10 +168,7 @@ const identityOf = (plan: RunPlan): Identity => {
 /** Opens the --results destination before the run, so an unwritable path stops salvo before any request. */
 const openResults = (path: string, plan: RunPlan, intervalMs: number | undefined) =>
   Effect.map(OutputStream.open("--results", path), (o) => {
-    const first = plan.targets[0];
-    const target = plan.targets.length === 1
-      ? `${first.method} ${Request.maskUrl(first.url)}`
-      : `${plan.targets.length} targets`;
+    const target = targetOf(plan);
     return {
       sink: intervalMs === undefined
         ? new LineSink(o.out)
