@@ -17,6 +17,8 @@ import { runCommand } from "./run_command.ts";
 import { mergeCommand } from "./merge_command.ts";
 import { reportCommand } from "./report_command.ts";
 import { serveCommand } from "./serve_command.ts";
+import { withModuleOptions } from "./scenario_options.ts";
+import { typesCommand } from "./types_command.ts";
 
 const root = Command.make("salvo").pipe(
   Command.withDescription(
@@ -29,6 +31,7 @@ const root = Command.make("salvo").pipe(
     mergeCommand,
     compareCommand,
     serveCommand,
+    typesCommand,
   ]),
 );
 
@@ -119,7 +122,9 @@ export const main = (args: ReadonlyArray<string>) =>
     const own = dashes < 0 ? args : args.slice(0, dashes);
     const typo = checkArgs(own);
     if (typo !== undefined) return yield* new UsageError({ reason: "flag", message: typo });
-    yield* cli(["salvo", "salvo", ...normalize(own)]).pipe(
+    // `run FLOW.ts`: the module's options become flags, the command line's own winning.
+    const given = dashes < 0 ? yield* withModuleOptions(own) : own;
+    yield* cli(["salvo", "salvo", ...normalize(given)]).pipe(
       Effect.provideService(RunFlags, dashes < 0 ? [] : args.slice(dashes + 1)),
     );
     return yield* ref;

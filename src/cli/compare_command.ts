@@ -179,6 +179,10 @@ export const compareCommand = Command.make(
       }
       const floor = Number(m[1]);
       const thresholds = yield* Effect.forEach(raw.threshold, (t) => Thresholds.parse(t));
+      const scoped = thresholds.map(Thresholds.scenarioOnly).find((m) => m !== undefined);
+      if (scoped !== undefined) {
+        return yield* new UsageError({ reason: "threshold", message: scoped });
+      }
       const htmlPath = Option.getOrUndefined(raw.html);
       if (htmlPath !== undefined) yield* AtomicFile.check("--html", htmlPath);
       const flags = yield* Effect.serviceOption(RunFlags);

@@ -79,14 +79,21 @@ const request: ReadonlyArray<Group> = [
         default: "1",
         help: "streams per HTTP/2 connection",
       },
-    ],
-  },
-  {
-    title: "TLS",
-    flags: [
       { name: "insecure", alias: "k", help: "do not verify the server's certificate" },
       { name: "cacert", value: "FILE", help: "also trust the CA certificates in this PEM file" },
     ],
+  },
+];
+
+/** `salvo run FLOW.ts`: a scenario module's own flags. */
+const scenarioFlags: ReadonlyArray<Flag> = [
+  { name: "base-url", value: "URL", help: "scenario: where its relative URLs point" },
+  { name: "data", value: "FILE", help: "scenario: rows, CSV, JSON array or NDJSON" },
+  {
+    name: "data-order",
+    value: "ORDER",
+    default: "unique",
+    help: "scenario: unique, round-robin, random",
   },
 ];
 
@@ -125,7 +132,7 @@ const outputFlag: Flag = {
 export const commands: ReadonlyArray<CommandHelp> = [
   {
     name: "run",
-    usage: "salvo run URL [flags]",
+    usage: "salvo run URL|FLOW.ts [flags]",
     summary: "Send requests from workers (or at a rate), then print a summary.",
     groups: [
       {
@@ -164,7 +171,8 @@ export const commands: ReadonlyArray<CommandHelp> = [
           { name: "precise-pacing", help: "open model: sends within µs of plan (a core)" },
         ],
       },
-      ...request,
+      { ...request[0]!, flags: [...request[0]!.flags, ...scenarioFlags] },
+      ...request.slice(1),
       {
         title: "Output",
         flags: [
@@ -219,8 +227,7 @@ export const commands: ReadonlyArray<CommandHelp> = [
     examples: [
       "salvo run http://127.0.0.1:8080/health -c 8 -d 3s --delay 5ms",
       "salvo run http://127.0.0.1:8080/ -n 1000 --threshold p99<50ms --junit gate.xml",
-      "salvo run http://127.0.0.1:8080/ --rate 500 -d 30s -o json | jq .latency_ms",
-      "salvo run http://127.0.0.1:8080/ --h2c -c 4 -m 25 -d 10s",
+      "salvo run flow.ts --base-url http://127.0.0.1:8080 -c 8 -d 3s --data users.csv",
     ],
     exits: gateExits,
   },
@@ -364,6 +371,17 @@ export const commands: ReadonlyArray<CommandHelp> = [
     ],
     exits: "0 stopped by Ctrl-C or SIGTERM · 2 bad usage",
   },
+  {
+    name: "types",
+    usage: "salvo types > salvo.d.ts",
+    summary: "Print the types a scenario module imports (salvo run FLOW.ts).",
+    groups: [],
+    examples: [
+      "salvo types > salvo.d.ts",
+      "echo 'import type { User } from \"./salvo.d.ts\";' > flow.ts",
+    ],
+    exits: "0 ok",
+  },
 ];
 
 const flagColumn = (f: Flag): string =>
@@ -385,10 +403,7 @@ export const commandHelp = (c: CommandHelp): string => {
     }
   }
   lines.push("", "Examples:", ...c.examples.map((e) => `  ${e}`), "", `Exit codes: ${c.exits}`);
-  lines.push(
-    "",
-    "Every flag also takes --name=value. More: the README, and salvo help.",
-  );
+  lines.push("Every flag also takes --name=value. More: the README, and salvo help.");
   return lines.join("\n");
 };
 

@@ -146,6 +146,14 @@ const resolve = (raw: Raw): Effect.Effect<Settings, UsageError> =>
             new UsageError({ reason: e.reason, message: e.message.replace("--threshold", "--slo") })
           ),
           Effect.filterOrFail(
+            (slo) => Thresholds.scenarioOnly(slo) === undefined,
+            (slo) =>
+              new UsageError({
+                reason: "threshold",
+                message: Thresholds.scenarioOnly(slo)!.replace("--threshold", "--slo"),
+              }),
+          ),
+          Effect.filterOrFail(
             (slo) => slo.relative !== true,
             (slo) =>
               new UsageError({

@@ -7,11 +7,15 @@ import * as Relative from "../core/relative.ts";
 import * as Request from "../core/request.ts";
 import * as Summary from "../core/summary.ts";
 import * as Thresholds from "../core/thresholds.ts";
-import { RunError, type UsageError } from "../domain/errors.ts";
-import type { LoadModel, RunPlan, Transport } from "../domain/plan.ts";
+import { RunError, UsageError } from "../domain/errors.ts";
+import type { LoadModel, RunPlan, ScenarioPlan, Transport } from "../domain/plan.ts";
 import { busiestThread, cpuShare, type Outcome } from "../engine/run.ts";
 import * as AtomicFile from "../io/atomic_file.ts";
 import { type NamedPath, refuseClash } from "../io/path_clash.ts";
+import { toTallyRecord } from "../io/tally_record.ts";
+import * as Tally from "../core/scenario_tally.ts";
+import * as ScenarioFigures from "../core/scenario_figures.ts";
+import { shortPlace } from "../io/scenario_module.ts";
 import { toRecord } from "../io/summary_record.ts";
 import { writeFailure } from "../io/whole_write.ts";
 import type { Row } from "../core/timeline.ts";
@@ -23,14 +27,7 @@ import { codes, type ExitCode, set as setExitCode } from "./exit_code.ts";
 import { checkSame, forThresholds, type Identity, type Side } from "./baseline.ts";
 
 /** The figures thresholds are judged by. */
-export const figures = (summary: Summary.Summary, stats: Summary.Stats): Thresholds.Figures => ({
-  requests: stats.requests,
-  successes: stats.successes,
-  failures: stats.failures,
-  rps: stats.rps,
-  latencyMs: (name) => stats.latency[name],
-  percentileMs: (p) => summary.latency.valueAtPercentile(p) / 1000,
-});
+export const figures = ScenarioFigures.ofStats;
 
 /** The most frequent failure: a transport reason or a failing status, with its count. */
 export const topFailure = (stats: Summary.Stats): { what: string; count: number } | undefined => {
@@ -193,9 +190,47 @@ export interface Subject {
   readonly warnings?: ReadonlyArray<string>;
   /** The windows a comparison judges (times from the start), for relative thresholds and the JSON. */
   readonly windows?: ReadonlyArray<Row> | undefined;
+  /** A scenario's module (as people read its path) and what it counted beside requests. */
+  readonly scenario?: { readonly module: string; readonly tally: Tally.Tally } | undefined;
 }
 
-export const runSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subject => ({
+export const runSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subject =>
+  plan.scenario === undefined || o.scenario === undefined
+    ? requestSubject(plan, o, startedUs)
+    : scenarioSubject(plan, plan.scenario, o, o.scenario, startedUs);
+
+/** A scenario run: headed by its module, its steps kept apart as targets are. */
+const scenarioSubject = (
+  plan: RunPlan,
+  scenario: ScenarioPlan,
+  o: Outcome,
+  tally: Tally.Tally,
+  startedUs: number,
+): Subject => {
+  const module = shortPlace(scenario.url);
+  const base = requestSubject(plan, o, startedUs);
+  return {
+    ...base,
+    heading: {
+      ...base.heading,
+      method: "",
+      url: `scenario ${module}${
+        scenario.baseUrl === undefined ? "" : ` on ${Request.maskUrl(new URL(scenario.baseUrl))}`
+      }`,
+      headers: [],
+      load: plan.model._tag === "Open"
+        ? base.heading.load.replace(" req/s,", " iterations/s,").replace(
+          " in flight",
+          " users at once",
+        )
+        : base.heading.load.replace(/worker(s?)/, "user$1"),
+    },
+    byTarget: [...tally.steps].map(([name, summary]) => ({ name, summary })),
+    scenario: { module, tally },
+  };
+};
+
+const requestSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subject => ({
   summary: o.summary,
   // Rates over the schedule's span (the open model); its in-flight tail is said apart.
   elapsedMs: o.scheduleMs,
@@ -234,15 +269,21 @@ export const report = (
     const stats = Summary.describe(summary, subject.elapsedMs);
     const f = figures(summary, stats);
     const nextRows = Compare.fullWindows(subject.windows ?? []);
+    const scenario = subject.scenario;
+    const withChecks: Thresholds.Figures = scenario === undefined
+      ? f
+      : { ...f, checks: Tally.passRate(scenario.tally) };
     const evaluations = thresholds.map((t) =>
-      t.relative === true && baseline !== undefined
+      t.scope !== undefined && scenario !== undefined
+        ? ScenarioFigures.evaluateScoped(t, scenario.tally, subject.elapsedMs)
+        : t.relative === true && baseline !== undefined
         ? Relative.evaluate(t, {
           baseRows: baseline.rows,
           nextRows,
           base: baseline.stats,
           next: stats,
         })
-        : Thresholds.evaluate(t, f)
+        : Thresholds.evaluate(t, withChecks)
     );
     const o = run?.outcome;
     // A run whose results stream failed was cut short and lost lines: it is never judged as passing.
@@ -304,6 +345,9 @@ export const report = (
       intendedRps: subject.intendedRps,
       byTarget: subject.byTarget,
       windows: subject.windows,
+      ...(scenario === undefined ? {} : {
+        scenario: { ...scenario, record: () => toTallyRecord(scenario.tally) },
+      }),
     });
     const print = (text: string) =>
       Effect.try({
@@ -389,6 +433,12 @@ export const reportRead = (
     );
     const baseline = yield* forThresholds(thresholds, baselinePath);
     const r = yield* read;
+    const scoped = r.scenario === undefined
+      ? thresholds.map(Thresholds.scenarioOnly).find((m) => m !== undefined)
+      : undefined;
+    if (scoped !== undefined) {
+      return yield* new UsageError({ reason: "threshold", message: scoped });
+    }
     const differ = baseline === undefined
       ? []
       : yield* checkSame(baseline, r.identity, "this run", gate.allowDifferent);

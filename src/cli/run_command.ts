@@ -20,11 +20,15 @@ import * as Metrics from "./metrics_export.ts";
 import * as Report from "./reporting.ts";
 import { options, type Raw } from "./run_options.ts";
 import { resolve } from "./run_plan.ts";
+import { teardown } from "./scenario_options.ts";
+import { shortPlace } from "../io/scenario_module.ts";
 import { colourWanted, frameOf, Screen, watch } from "./watch.ts";
 
 /** What is sent, as the live view, the results stream and a baseline name it (secrets masked). */
 const targetOf = (plan: RunPlan): string =>
-  plan.targets.length === 1
+  plan.scenario !== undefined
+    ? `scenario ${shortPlace(plan.scenario.url)}`
+    : plan.targets.length === 1
     ? `${plan.targets[0].method} ${Request.maskUrl(plan.targets[0].url)}`
     : `${plan.targets.length} targets`;
 
@@ -37,7 +41,9 @@ const titleOf = (plan: RunPlan): string => {
       ? `${Number((Pacing.valueAt(m.rate, 0) * 1000).toFixed(3))} req/s${
         m.rate.stages.length > 0 ? " (ramped)" : ""
       }`
-      : `${concurrencyOf(m)} workers${m.workers.stages.length > 0 ? " (ramped)" : ""}`
+      : `${concurrencyOf(m)} ${plan.scenario === undefined ? "workers" : "users"}${
+        m.workers.stages.length > 0 ? " (ramped)" : ""
+      }`
   }`;
 };
 
@@ -140,6 +146,8 @@ const runHandler = (raw: Raw) =>
     const code = yield* load.pipe(
       Effect.onInterrupt(() => Effect.ignore(finish)),
       Effect.andThen(exporter?.ended ?? Effect.void),
+      // A scenario's teardown(), once the load is over and before the summary.
+      Effect.andThen(plan.scenario === undefined ? Effect.void : teardown(plan.scenario)),
       Effect.andThen(finish),
     );
     // The last push and the final scrape come after the summary, so that neither delays it.

@@ -81,6 +81,19 @@ const quiet = Options.boolean("quiet").pipe(
   Options.withDescription("No live view on stderr"),
 );
 
+const baseUrl = Options.text("base-url").pipe(
+  Options.optional,
+  Options.withDescription("Scenario: where its relative URLs point, e.g. http://127.0.0.1:8080"),
+);
+const data = Options.text("data").pipe(
+  Options.optional,
+  Options.withDescription("Scenario: rows for its users, CSV with a header, JSON array or NDJSON"),
+);
+const dataOrder = Options.choice("data-order", ["unique", "round-robin", "random"]).pipe(
+  Options.optional,
+  Options.withDescription("Scenario: --data rows each once across the run, in turn, or at random"),
+);
+
 export const options = {
   ...requestOptions,
   concurrency,
@@ -105,6 +118,9 @@ export const options = {
   quiet,
   color,
   ...metricsOptions,
+  baseUrl,
+  data,
+  dataOrder,
 };
 
 export type Raw = Command.Command.ParseConfig<typeof options>;

@@ -12,6 +12,8 @@ import * as OpenFiles from "./open_files.ts";
 import { optional, requestFlags, resolveRequest } from "./request_options.ts";
 import type { Raw } from "./run_options.ts";
 import { resolveThreads, threadsAtMost } from "./threads_option.ts";
+import { resolveScenario } from "./scenario_options.ts";
+import { isScenarioPath } from "../io/scenario_module.ts";
 
 /** The flags given on the command line (those with a default count only when given). */
 const givenFlags = (raw: Raw): ReadonlySet<string> =>
@@ -96,8 +98,23 @@ export const resolve = (
       Math.min(mostThreads, concurrencyOf(model)),
     );
     const rampMs = ramp.reduce((t, st) => t + st.durationMs, 0);
+    const scenarioPath = Option.getOrUndefined(raw.url);
+    const isScenario = scenarioPath !== undefined && isScenarioPath(scenarioPath);
+    const refused = isScenario ? refusedWithScenario(raw) : needsScenario(raw);
+    if (refused !== undefined) return yield* new UsageError({ reason: "flag", message: refused });
+    const notScenario = isScenario
+      ? undefined
+      : thresholds.map(Thresholds.scenarioOnly).find((m) => m !== undefined);
+    if (notScenario !== undefined) {
+      return yield* new UsageError({ reason: "threshold", message: notScenario });
+    }
+    const scenario = isScenario ? yield* resolveScenario(scenarioPath, raw) : undefined;
     const plan: RunPlan = {
-      ...(yield* resolveRequest(raw)),
+      ...(yield* resolveRequest(
+        // A scenario's requests come from its module: the base URL stands for what is sent.
+        isScenario ? { ...raw, url: Option.some(scenario?.baseUrl ?? "http://localhost/") } : raw,
+      )),
+      ...(scenario === undefined ? {} : { scenario }),
       model,
       durationMs: durationMs ??
         (rampMs > 0 ? rampMs : maxRequests === undefined ? 10_000 : undefined),
@@ -114,6 +131,37 @@ export const resolve = (
     const metrics = yield* resolveMetrics(raw, plan);
     return { plan, thresholds, threads, intervalMs, metrics };
   });
+
+/** Flags a scenario's module does the work of (or that it cannot use yet): the first one given. */
+const refusedWithScenario = (raw: Raw): string | undefined => {
+  const given: ReadonlyArray<readonly [string, boolean]> = [
+    ["--targets", Option.isSome(raw.targets)],
+    ["--method", raw.method !== "GET"],
+    ["--header", raw.header.length > 0],
+    ["--body", Option.isSome(raw.body)],
+    ["--body-file", Option.isSome(raw.bodyFile)],
+    ["--follow-redirects", Option.isSome(raw.followRedirects)],
+    ["--http2", raw.http2],
+    ["--h2c", raw.h2c],
+    ["--streams", Option.isSome(raw.streams)],
+  ];
+  const flag = given.find(([, g]) => g)?.[0];
+  return flag === undefined
+    ? undefined
+    : `${flag} does not apply to a scenario: its module says what each request sends${
+      ["--http2", "--h2c", "--streams"].includes(flag) ? " (scenarios speak HTTP/1.1 for now)" : ""
+    }`;
+};
+
+/** Scenario flags given to a run of a URL. */
+const needsScenario = (raw: Raw): string | undefined => {
+  const flag = ([
+    ["--base-url", Option.isSome(raw.baseUrl)],
+    ["--data", Option.isSome(raw.data)],
+    ["--data-order", Option.isSome(raw.dataOrder)],
+  ] as const).find(([, g]) => g)?.[0];
+  return flag === undefined ? undefined : `${flag} is for a scenario: salvo run FLOW.ts ${flag} …`;
+};
 
 /**
  * --precise-pacing yields to the event loop (a few µs) instead of sleeping for this long before each

@@ -11,6 +11,9 @@
 //   unit       = "us" | "µs" | "ms" | "s" | "m"           ; latency metrics: required
 //              | "%"                                      ; success_rate, error_rate: optional (else 0..1)
 //   relative   = metric op ("+" | "-") number "%"         ; against --baseline, e.g. p99<+10%, rps>-5%
+//   scoped     = name ":" whitespace threshold            ; a scenario's step, group, check, or
+//                                                          ; "iterations": 'POST /login: p99<200ms'
+//   checks     = "checks" op value                        ; a scenario's checks passed, like a rate
 //
 // Counts and rps take plain numbers. Latencies are compared in milliseconds, rates as fractions 0..1.
 // A relative threshold bounds the change from a baseline run (src/core/relative.ts): latencies may
@@ -22,7 +25,7 @@ export type Op = "<" | "<=" | ">" | ">=" | "==" | "!=";
 
 export type Metric =
   | { readonly kind: "count"; readonly name: "requests" | "successes" | "failures" }
-  | { readonly kind: "rate"; readonly name: "success_rate" | "error_rate" }
+  | { readonly kind: "rate"; readonly name: "success_rate" | "error_rate" | "checks" }
   | { readonly kind: "rps"; readonly name: "rps" }
   | { readonly kind: "latency"; readonly name: "min" | "mean" | "stdev" | "max" }
   | { readonly kind: "percentile"; readonly name: string; readonly percentile: number };
@@ -36,6 +39,8 @@ export interface Threshold {
   readonly limit: number;
   /** A change from the baseline in percent (`p99<+10%`), not a value. */
   readonly relative?: boolean;
+  /** A scenario's step, group or check it bounds (`login: p99<200ms`), or "iterations". */
+  readonly scope?: string;
 }
 
 /** What thresholds are evaluated against; latency in milliseconds. */
@@ -46,6 +51,8 @@ export interface Figures {
   readonly rps: number;
   readonly latencyMs: (name: "min" | "mean" | "stdev" | "max") => number;
   readonly percentileMs: (p: number) => number;
+  /** A scenario's checks that passed, 0..1 (1 when none ran); undefined outside a scenario. */
+  readonly checks?: number;
 }
 
 /** A relative threshold's comparison with the baseline (src/core/relative.ts). */
@@ -67,10 +74,12 @@ export interface Evaluation {
   /** The value judged: a relative threshold's change in percent (NaN when inconclusive). */
   readonly actual: number;
   readonly change?: Change;
+  /** Why a scoped threshold could not be judged: the run has no such step, group or check. */
+  readonly missing?: string;
 }
 
 const metricNames =
-  "requests, successes, failures, success_rate, error_rate, rps, min, mean, stdev, max, p50, p90, p95, p99, p99.9, p(NN)";
+  "requests, successes, failures, success_rate, error_rate, rps, min, mean, stdev, max, p50, p90, p95, p99, p99.9, p(NN), checks";
 
 const latencyUnits: Readonly<Record<string, number>> = {
   us: 0.001,
@@ -93,6 +102,7 @@ const parseMetric = (expression: string, text: string): Either.Either<Metric, Us
       return Either.right({ kind: "count", name: text });
     case "success_rate":
     case "error_rate":
+    case "checks":
       return Either.right({ kind: "rate", name: text });
     case "rps":
       return Either.right({ kind: "rps", name: "rps" });
@@ -208,6 +218,19 @@ const parseRelative = (
 
 /** Parses one threshold expression; the error message points at the part that is wrong. */
 export const parse = (text: string): Either.Either<Threshold, UsageError> => {
+  const scoped = /^(\S.*?):\s+(\S.*)$/s.exec(text.trim());
+  if (scoped === null) return parseUnscoped(text);
+  const scope = scoped[1]!;
+  return Either.flatMap(
+    parseUnscoped(scoped[2]!),
+    (t) =>
+      t.relative === true
+        ? fail(text.trim(), "a change from the baseline bounds the whole run, not one step")
+        : Either.right({ ...t, expression: text.trim(), scope }),
+  );
+};
+
+const parseUnscoped = (text: string): Either.Either<Threshold, UsageError> => {
   const expression = text.trim();
   const m = /^([A-Za-z_][A-Za-z0-9_.]*(?:\([^)]*\))?)\s*(<=|>=|==|!=|<|>|=)?\s*(.*)$/.exec(
     expression,
@@ -257,6 +280,7 @@ export const actual = (metric: Metric, f: Figures): number => {
     case "count":
       return f[metric.name];
     case "rate": {
+      if (metric.name === "checks") return f.checks ?? Number.NaN;
       if (f.requests === 0) return 0;
       return metric.name === "success_rate" ? f.successes / f.requests : f.failures / f.requests;
     }
@@ -290,6 +314,12 @@ export const evaluate = (t: Threshold, f: Figures): Evaluation => {
   const value = actual(t.metric, f);
   return { threshold: t, passed: compare(t.op, value, t.limit), actual: value };
 };
+
+/** Why `t` needs a scenario's figures (a step, group or check, or `checks`); undefined when it does not. */
+export const scenarioOnly = (t: Threshold): string | undefined =>
+  t.scope !== undefined || (t.metric.kind === "rate" && t.metric.name === "checks")
+    ? `--threshold '${t.expression}': steps, groups and checks are a scenario's (salvo run FLOW.ts)`
+    : undefined;
 
 /**
  * True when, mid-run, a threshold already cannot pass whatever happens next: counts and max latency

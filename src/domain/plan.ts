@@ -63,6 +63,25 @@ export const defaultTransport: Transport = {
   retry: true,
 };
 
+/** A scenario run: virtual users running a module's default export (src/domain/scenario_api.ts). */
+export interface ScenarioPlan {
+  /** The module, as a file: URL. */
+  readonly url: string;
+  /** Where relative request URLs point (--base-url, or the module's options). */
+  readonly baseUrl: string | undefined;
+  /** What the module's setup() returned, given to every user. */
+  readonly setup: unknown;
+  /** --data: its rows, read once, and how they are dealt. */
+  readonly data:
+    | {
+      readonly rows: ReadonlyArray<Readonly<Record<string, unknown>>>;
+      readonly order: "unique" | "round-robin" | "random";
+    }
+    | undefined;
+  /** Each user's cookie jar: kept for the run, cleared per iteration, or not kept. */
+  readonly cookies: "user" | "iteration" | "off";
+}
+
 export interface RunPlan {
   /** What to send: one request, or many (--targets), taken in turn or at random. */
   readonly targets: readonly [RequestSpec, ...RequestSpec[]];
@@ -82,6 +101,8 @@ export interface RunPlan {
   readonly isSuccess: (status: number) => boolean;
   /** Header and parameter names masked besides core/request.ts's rule (--mask). */
   readonly mask?: ReadonlyArray<string>;
+  /** A scenario module's users instead of `targets` (which then hold its base URL, or nothing to send). */
+  readonly scenario?: ScenarioPlan;
 }
 
 /** The most workers (closed) or requests in flight (open) the plan can have at once. */

@@ -30,7 +30,12 @@ export interface Shared {
   readonly followRedirects: boolean;
   /** Makes each worker's or pool slot's channel to an endpoint. */
   readonly channels: Channels;
+  /** The reason index of the exchange settled last, -1 when it had none (a scenario reads it). */
+  lastReason: number;
 }
+
+/** What `settle` needs of what was sent: the step's own summary, and its name for the results stream. */
+export type Step = Pick<Target, "summary" | "nameJson">;
 
 const timeoutIndex = reasonIndex.timeout;
 
@@ -67,7 +72,7 @@ export const settle = (
   intended: number,
   sentAt: number,
   error: unknown,
-  target: Target,
+  target: Step,
   lagUs = -1,
 ): number => {
   conn.deadline = 0;
@@ -97,6 +102,7 @@ export const settle = (
     status = conn.status;
     bytes = conn.bytes;
   }
+  s.lastReason = reason;
   const ok = reason < 0 && s.okByStatus[status] === 1;
   // Rounded once, here: the summary and the results stream (on any thread) hold the same values.
   const latencyUs = Math.round((end - intended) * 1000);

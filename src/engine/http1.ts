@@ -86,8 +86,19 @@ export class Connection {
     if (n < this.writing && this.conn === this.writingOn) this.close();
   };
 
-  constructor(private readonly endpoint: Endpoint, wantLocation = false) {
+  constructor(private readonly endpoint: Endpoint, wantLocation = false, keep = false) {
     this.parser.wantLocation = wantLocation;
+    this.parser.keep = keep;
+  }
+
+  /** Made with `keep`: the last response's head bytes (status line and headers). */
+  get head(): Uint8Array | undefined {
+    return this.parser.headBytes;
+  }
+
+  /** Made with `keep`: the last response's body. */
+  body(): Uint8Array {
+    return this.parser.body();
   }
 
   /** Opens the connection ahead of the first exchange; a failure is left for that exchange to meet. */

@@ -34,6 +34,15 @@ export class ResponseParser {
   wantLocation = false;
   /** The Location header of the last response, when `wantLocation`. */
   location: string | undefined;
+  /**
+   * Keep the head's bytes and the body, for a scenario that reads them (engine/scenario_user.ts);
+   * off on a plain run's hot path, which skips the body as it streams by.
+   */
+  keep = false;
+  /** With `keep`: the last response's head (status line and header lines) as received. */
+  headBytes: Uint8Array | undefined;
+  /** With `keep`: the last response's body so far, in the pieces it arrived in (chunk framing removed). */
+  bodyParts: Uint8Array[] = [];
   private words: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private wordsMemory: ArrayBufferLike | undefined;
 
@@ -44,6 +53,27 @@ export class ResponseParser {
     this.status = 0;
     this.close = false;
     this.location = undefined;
+    if (this.keep) {
+      this.headBytes = undefined;
+      this.bodyParts = [];
+    }
+  }
+
+  /** With `keep`: the last response's body, whole. */
+  body(): Uint8Array {
+    const parts = this.bodyParts;
+    if (parts.length === 1) return parts[0]!;
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  private keepBody(buf: Uint8Array, from: number, to: number): void {
+    if (to > from) this.bodyParts.push(buf.slice(from, to));
   }
 
   get done(): boolean {
@@ -74,12 +104,14 @@ export class ResponseParser {
         }
         case Length: {
           const take = Math.min(this.remaining, end - at);
+          if (this.keep) this.keepBody(buf, at, at + take);
           at += take;
           this.remaining -= take;
           if (this.remaining === 0) this.phase = Done;
           break;
         }
         case UntilClose:
+          if (this.keep) this.keepBody(buf, at, end);
           return end;
         case ChunkSize: {
           const eol = lineEnd(buf, at, end);
@@ -108,6 +140,7 @@ export class ResponseParser {
         }
         case ChunkData: {
           const take = Math.min(this.remaining, end - at);
+          if (this.keep) this.keepBody(buf, at, at + take);
           at += take;
           this.remaining -= take;
           if (this.remaining === 0) {
@@ -200,6 +233,7 @@ export class ResponseParser {
     if (status < 200 && status !== 101) return headEnd; // interim (100, 103): the real response follows
     this.status = status;
     this.close = close;
+    if (this.keep) this.headBytes = buf.slice(s, headEnd);
     if (this.head || status < 200 || status === 204 || status === 304) this.phase = Done;
     else if (chunked) this.phase = ChunkSize;
     else if (contentLength > 0) {

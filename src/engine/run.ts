@@ -10,6 +10,7 @@ import * as Histogram from "../core/histogram.ts";
 import * as Host from "../core/host.ts";
 import * as Pacing from "../core/pacing.ts";
 import * as Summary from "../core/summary.ts";
+import * as Tally from "../core/scenario_tally.ts";
 import { concurrencyOf, type RunPlan } from "../domain/plan.ts";
 import { version } from "../version.ts";
 import * as HostSample from "../io/host_sample.ts";
@@ -23,6 +24,7 @@ import { encodeRequest, type Endpoint } from "./http1.ts";
 import { type Load, part, type Share, whole } from "./load.ts";
 import { OpenLoad } from "./open.ts";
 import { Redirects } from "./redirects.ts";
+import { ScenarioLoad } from "./scenario_load.ts";
 import type { Target, Targets } from "./target.ts";
 import { Watchdog } from "./watchdog.ts";
 
@@ -65,6 +67,8 @@ export interface Outcome {
   readonly summary: Summary.Summary;
   /** Each target's summary, in the plan's order, when the run kept them (several targets, --html). */
   readonly byTarget: ReadonlyArray<Summary.Summary> | undefined;
+  /** A scenario run's steps, groups, iterations and checks, merged over threads. */
+  readonly scenario: Tally.Tally | undefined;
   /** From the first send to the last response. */
   readonly elapsedMs: number;
   /**
@@ -144,6 +148,21 @@ export const userAgent = `salvo/${version}`;
 /** Methods a client may send again without asking (RFC 9110 §9.2.2). */
 const idempotent = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]);
 
+/** The endpoint a request to `url` connects to, with the plan's TLS and transport. */
+const endpointOf = (plan: RunPlan) => (url: URL): Endpoint => {
+  const { connectTo, unixSocket, keepAlive } = plan.transport;
+  return {
+    hostname: url.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(url.port) || (url.protocol === "https:" ? 443 : 80),
+    tls: url.protocol === "https:",
+    insecure: plan.tls.insecure,
+    ...(plan.tls.caCerts === undefined ? {} : { caCerts: plan.tls.caCerts }),
+    ...(connectTo === undefined ? {} : { connectTo }),
+    ...(unixSocket === undefined ? {} : { unixSocket }),
+    ...(keepAlive ? {} : { closeEach: true }),
+  };
+};
+
 /**
  * Encodes every target once; targets on one origin share an endpoint (and so connections). With
  * `byTarget` (and several targets), each target keeps a summary of its own.
@@ -151,7 +170,7 @@ const idempotent = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"])
 const targetsOf = (plan: RunPlan, byTarget: boolean): Targets => {
   const endpoints: Endpoint[] = [];
   const byOrigin = new Map<string, number>();
-  const { connectTo, unixSocket, keepAlive, http2 } = plan.transport;
+  const { keepAlive, http2 } = plan.transport;
   const all = plan.targets.map((spec): Target => {
     const { url, method, body } = spec;
     // A connection per request: asked of the server too, so that it closes its side at once.
@@ -162,17 +181,7 @@ const targetsOf = (plan: RunPlan, byTarget: boolean): Targets => {
     if (e === undefined) {
       e = endpoints.length;
       byOrigin.set(url.origin, e);
-      endpoints.push({
-        hostname: url.hostname.replace(/^\[|\]$/g, ""),
-        port: Number(url.port) || (url.protocol === "https:" ? 443 : 80),
-        tls: url.protocol === "https:",
-        insecure: plan.tls.insecure,
-        ...(plan.tls.caCerts === undefined ? {} : { caCerts: plan.tls.caCerts }),
-        ...(connectTo === undefined ? {} : { connectTo }),
-        ...(unixSocket === undefined ? {} : { unixSocket }),
-        ...(keepAlive ? {} : { closeEach: true }),
-        ...(http2 ? { http2: true } : {}),
-      });
+      endpoints.push({ ...endpointOf(plan)(url), ...(http2 ? { http2: true } : {}) });
     }
     return {
       request: encodeRequest(method, url, headers, body, userAgent),
@@ -193,6 +202,13 @@ const targetsOf = (plan: RunPlan, byTarget: boolean): Targets => {
 /** The load model's implementation for this thread's share of the plan. */
 const loadOf = (plan: RunPlan, shared: Shared, share: Share): Load => {
   const m = plan.model;
+  if (plan.scenario !== undefined) {
+    return new ScenarioLoad(shared, plan.scenario, m, plan.durationMs, share, endpointOf(plan), {
+      userAgent,
+      keepAlive: plan.transport.keepAlive,
+      retry: plan.transport.retry,
+    });
+  }
   return m._tag === "Closed"
     ? new ClosedLoad(shared, m.workers, m.delayMs, concurrencyOf(m), share)
     : new OpenLoad(shared, m.rate, plan.durationMs, part(m.maxInFlight, share), share, m.spinMs);
@@ -226,6 +242,7 @@ export const prepare = (
     okByStatus,
     results,
     followRedirects: plan.followRedirects !== undefined,
+    lastReason: -1,
     channels: new Channels(
       targets.endpoints,
       plan.followRedirects !== undefined,
@@ -468,6 +485,8 @@ export interface Part {
   readonly streamLimit: number | undefined;
   /** Each target's own summary, in the plan's order, when they were kept. */
   readonly byTarget: ReadonlyArray<Summary.Summary> | undefined;
+  /** A scenario's steps, groups, iterations and checks. */
+  readonly tally: Tally.Tally | undefined;
 }
 
 /** This thread's part, once `execute` has returned. */
@@ -486,6 +505,7 @@ export const partOf = (run: Run): Part => ({
   byTarget: run.shared.targets.all[0]!.summary === undefined
     ? undefined
     : run.shared.targets.all.map((t) => t.summary!),
+  tally: run.load instanceof ScenarioLoad ? run.load.tally : undefined,
 });
 
 /** How the run as a whole went, beside what its threads measured. */
@@ -519,6 +539,9 @@ export const combine = (plan: RunPlan, parts: ReadonlyArray<Part>, ending: Endin
     byTarget: parts.length === 0 || parts.some((p) => p.byTarget === undefined)
       ? undefined
       : plan.targets.map((_, i) => Summary.mergeAll(parts.map((p) => p.byTarget![i]!))),
+    scenario: plan.scenario === undefined
+      ? undefined
+      : Tally.mergeAll(parts.flatMap((p) => (p.tally === undefined ? [] : [p.tally]))),
     elapsedMs,
     scheduleMs,
     streamLimit: parts.reduce<number | undefined>(

@@ -7,7 +7,9 @@ import * as Schedule from "effect/Schedule";
 import * as Codec from "../core/histogram_codec.ts";
 import { maskAlso } from "../core/request.ts";
 import { toRecord } from "../io/summary_record.ts";
+import { toTallyRecord } from "../io/tally_record.ts";
 import { ForwardSink } from "./forward_sink.ts";
+import * as Scenario from "./scenario_load.ts";
 import { emptySnapshot, execute, partOf, prepare, type Run, type Snapshot } from "./run.ts";
 import { type FromThread, fromWire, type ThreadReport, type ToThread } from "./wire.ts";
 import { messageOf } from "../domain/thrown.ts";
@@ -47,6 +49,7 @@ const reportOf = (run: Run): ThreadReport => {
     budgetUsed: p.budgetUsed,
     streamLimit: p.streamLimit,
     byTarget: p.byTarget?.map(toRecord),
+    tally: p.tally === undefined ? undefined : toTallyRecord(p.tally),
   };
 };
 
@@ -128,7 +131,9 @@ export const serve = (): void => {
   });
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();
-    failed(messageOf(e.reason));
+    // A scenario's promise that nothing awaited: its script error, counted; the run goes on.
+    if (Scenario.running !== undefined) Scenario.running.stray(e.reason);
+    else failed(messageOf(e.reason));
   });
   post({ type: "loaded" });
 };

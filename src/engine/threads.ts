@@ -13,6 +13,7 @@ import * as Host from "../core/host.ts";
 import * as Summary from "../core/summary.ts";
 import { RunError } from "../domain/errors.ts";
 import type { RunPlan } from "../domain/plan.ts";
+import { fromTallyRecord } from "../io/tally_record.ts";
 import { fromRecord } from "../io/summary_record.ts";
 import * as HostSample from "../io/host_sample.ts";
 import { threadUrl } from "./entry.ts";
@@ -40,14 +41,18 @@ export interface Execution {
   readonly startedAt: () => number;
 }
 
-/** On one thread the run stays in this thread: no Worker to start, nothing to post. */
+/**
+ * On one thread the run stays in this thread: no Worker to start, nothing to post. A scenario runs on
+ * load threads however many there are, one at least: its code could loop without ever awaiting, and
+ * only another thread can then see that and stop it.
+ */
 export const prepare = (
   plan: RunPlan,
   threads: number,
   results: ResultsSink | undefined,
   detail = false,
 ): Execution => {
-  if (threads <= 1) {
+  if (threads <= 1 && plan.scenario === undefined) {
     const run = Engine.prepare(plan, results, undefined, detail);
     return {
       execute: (progress, stopWhen) => Engine.execute(run, progress, stopWhen),
@@ -57,7 +62,7 @@ export const prepare = (
   }
   const t: Threaded = {
     plan,
-    count: threads,
+    count: Math.max(1, threads),
     sink: results,
     detail,
     parts: [],
@@ -100,7 +105,8 @@ const partFromReport = (r: ThreadReport): Either.Either<Engine.Part, string> =>
     byTarget: r.byTarget === undefined
       ? Either.right(undefined)
       : Either.all(r.byTarget.map(fromRecord)),
-  }).pipe(Either.map(({ summary, loopLag, byTarget }) => ({
+    tally: r.tally === undefined ? Either.right(undefined) : fromTallyRecord(r.tally),
+  }).pipe(Either.map(({ summary, loopLag, byTarget, tally }) => ({
     summary,
     startedAt: r.startedAt - performance.timeOrigin,
     endedAt: r.endedAt - performance.timeOrigin,
@@ -111,6 +117,7 @@ const partFromReport = (r: ThreadReport): Either.Either<Engine.Part, string> =>
     budgetUsed: r.budgetUsed,
     streamLimit: r.streamLimit,
     byTarget,
+    tally,
   })));
 
 const outcomeOf = (t: Threaded): Engine.Outcome => {
@@ -242,7 +249,16 @@ const executeThreads = (
         // A failed results stream stops the run: going on would measure what nobody can read.
         if (t.sink?.failure !== undefined) stopAll();
         heard.forEach((at, k) => {
-          if (now - at > silentMs && !reported[k]) fail(k, "it stopped answering");
+          if (now - at > silentMs && !reported[k]) {
+            fail(
+              k,
+              t.plan.scenario === undefined
+                ? "it stopped answering"
+                : `it stopped answering for ${
+                  silentMs / 1000
+                } s: the scenario's code ran all that time without awaiting (a loop with no await?)`,
+            );
+          }
         });
       }),
       Schedule.spaced(monitorMs),

@@ -2,6 +2,7 @@
 // messages each way, and a thread's final report.
 import type { RunPlan } from "../domain/plan.ts";
 import type { SummaryRecord } from "../io/summary_record.ts";
+import type { TallyRecord } from "../io/tally_record.ts";
 import type { Share } from "./load.ts";
 
 /** A plan without what structured clone cannot carry: URLs as text, the success rule as a table. */
@@ -67,6 +68,8 @@ export interface ThreadReport {
   readonly streamLimit: number | undefined;
   /** Each target's own summary, when they were kept. */
   readonly byTarget: ReadonlyArray<SummaryRecord> | undefined;
+  /** A scenario's tally. */
+  readonly tally: TallyRecord | undefined;
 }
 
 /** Numbers per finished request, in the order ResultsSink.push takes them; times in ms since the epoch. */

@@ -7,6 +7,9 @@ import * as Summary from "../core/summary.ts";
 import type * as Thresholds from "../core/thresholds.ts";
 import type { Row } from "../core/timeline.ts";
 import type { SummaryRecord } from "../io/summary_record.ts";
+import type { TallyRecord } from "../io/tally_record.ts";
+import type { Tally } from "../core/scenario_tally.ts";
+import * as Scenario from "./scenario.ts";
 import * as Gate from "./gate.ts";
 import * as Json from "./json.ts";
 
@@ -108,6 +111,8 @@ export interface Document {
     | ReadonlyArray<{ readonly name: string; readonly stats: Summary.Stats }>
     | undefined;
   readonly aborted: boolean;
+  /** A scenario run's iterations, steps, groups and checks, as text lines (empty otherwise). */
+  readonly scenarioLines: ReadonlyArray<string>;
   /** The JSON summary: the schema documented in the README. */
   readonly json: Record<string, unknown>;
 }
@@ -148,6 +153,12 @@ export interface Input {
     | undefined;
   /** The windows a comparison reads back (times from the run's start), when they were kept. */
   readonly windows: ReadonlyArray<Row> | undefined;
+  /** A scenario run's module (as given) and tally. */
+  readonly scenario?: {
+    readonly module: string;
+    readonly tally: Tally;
+    readonly record: () => TallyRecord;
+  };
 }
 
 export const build = (i: Input): Document => {
@@ -202,6 +213,14 @@ export const build = (i: Input): Document => {
       }),
       warnings: i.warnings,
       ...(i.windows === undefined ? {} : { windows: Json.windows(i.windows) }),
+      ...(i.scenario === undefined ? {} : {
+        scenario: Scenario.json(
+          i.scenario.module,
+          i.scenario.tally,
+          i.elapsedMs,
+          i.scenario.record(),
+        ),
+      }),
       ...(run?.interrupted ? { interrupted: true } : {}),
       ...(run?.aborted ? { aborted: true } : {}),
       ...(outputFailure === undefined ? {} : { output_failed: outputFailure }),
@@ -226,6 +245,7 @@ export const build = (i: Input): Document => {
       stats: Summary.describe(t.summary, i.elapsedMs),
     })),
     aborted: run?.aborted ?? false,
+    scenarioLines: i.scenario === undefined ? [] : Scenario.lines(i.scenario.tally, i.elapsedMs),
     get json() {
       return json ??= toJson();
     },

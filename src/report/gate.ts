@@ -46,6 +46,7 @@ const relativeLine = (e: Evaluation, c: Change): string => {
 
 export const line = (e: Evaluation): string => {
   if (e.change !== undefined) return relativeLine(e, e.change);
+  if (e.missing !== undefined) return `FAIL ${e.threshold.expression}: ${e.missing}`;
   const { expression, metric, op, limit } = e.threshold;
   const got = formatValue(metric, e.actual);
   return e.passed

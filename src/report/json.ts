@@ -85,6 +85,8 @@ export const threshold = (e: Evaluation, judged = true) => ({
   actual: roundOrNull(e.actual, 6),
   limit: e.threshold.limit,
   ...(judged ? {} : { judged: false }),
+  ...(e.threshold.scope === undefined ? {} : { scope: e.threshold.scope }),
+  ...(e.missing === undefined ? {} : { missing: e.missing }),
   ...(e.change === undefined ? {} : {
     relative: {
       verdict: e.change.verdict,

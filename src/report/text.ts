@@ -112,6 +112,6 @@ export const render = (s: Stats, h: Heading, distribution: ReadonlyArray<Bin> = 
 
 /** The whole text report: the summary, the distribution, then the gate. */
 export const ofDocument = (d: Document): string =>
-  `${render(d.stats, d.heading, d.distribution)}${d.gate === "" ? "" : `\n\n${d.gate}`}${
-    d.aborted ? "\nstopped early: --abort-on-fail" : ""
-  }`;
+  `${render(d.stats, d.heading, d.distribution)}${
+    d.scenarioLines.length === 0 ? "" : `\n${d.scenarioLines.join("\n")}`
+  }${d.gate === "" ? "" : `\n\n${d.gate}`}${d.aborted ? "\nstopped early: --abort-on-fail" : ""}`;

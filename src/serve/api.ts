@@ -8,7 +8,8 @@
 //
 // Item routes need the token, as `Authorization: Bearer TOKEN` or the `session` cookie: 401 without
 // it. Every route is counted by name (`routes` in /__salvo/stats), and each read of another user's
-// item too (`wrong_owner`): a flow that mixes up its users' tokens shows there.
+// item too (`wrong_owner`): a flow that mixes up its users' tokens shows there. `users` counts the
+// names that logged in and `repeat_logins` the logins of a name seen before.
 
 export const password = "salvo";
 
@@ -39,6 +40,8 @@ export const routeOf = (method: string, path: string): Route | undefined => {
 export class Api {
   readonly counts = new Map<Route, number>();
   wrongOwner = 0;
+  /** Successful logins per user name: a flow that deals each user once shows each once. */
+  private readonly logins = new Map<string, number>();
   private readonly tokens = new Map<string, string>();
   private readonly items: Item[] = [];
   private readonly byOwner = new Map<string, Item[]>();
@@ -69,6 +72,7 @@ export class Api {
         return json({ error: 'send {"user": "…", "password": "…"}' }, 400);
       }
       if (b.password !== password) return json({ error: "wrong credentials" }, 401);
+      this.logins.set(b.user, (this.logins.get(b.user) ?? 0) + 1);
       const token = `t${++this.issued}.${crypto.randomUUID()}`;
       this.tokens.set(token, b.user);
       return json({ token }, 200, { "set-cookie": `session=${token}; Path=/; HttpOnly` });
@@ -98,8 +102,23 @@ export class Api {
     return json({ id: item.id, name: item.name });
   }
 
-  /** What /__salvo/stats adds: each route's count, and reads of another user's item. */
-  stats(): { routes: Record<string, number>; wrong_owner: number } {
-    return { routes: Object.fromEntries(this.counts), wrong_owner: this.wrongOwner };
+  /**
+   * What /__salvo/stats adds: each route's count, reads of another user's item, the users who logged
+   * in, and the logins of a user who had logged in before.
+   */
+  stats(): {
+    routes: Record<string, number>;
+    wrong_owner: number;
+    users: number;
+    repeat_logins: number;
+  } {
+    let logins = 0;
+    for (const n of this.logins.values()) logins += n;
+    return {
+      routes: Object.fromEntries(this.counts),
+      wrong_owner: this.wrongOwner,
+      users: this.logins.size,
+      repeat_logins: logins - this.logins.size,
+    };
   }
 }

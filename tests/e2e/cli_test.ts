@@ -26,7 +26,32 @@ const badInput: ReadonlyArray<readonly [string, ReadonlyArray<string>, RegExp]> 
   [
     "an unknown command",
     ["bogus"],
-    /^salvo: unknown command 'bogus'; use one of run, knee, report, merge, compare, serve$/,
+    /^salvo: unknown command 'bogus'; use one of run, knee, report, merge, compare, serve, types$/,
+  ],
+  [
+    "a scenario's flag on a run of a URL",
+    ["run", "http://127.0.0.1:9/", "--data", "users.csv"],
+    /^salvo: --data is for a scenario: salvo run FLOW\.ts --data …$/,
+  ],
+  [
+    "a request flag on a scenario",
+    ["run", "examples/scenarios/flow.ts", "-X", "POST"],
+    /^salvo: --method does not apply to a scenario: its module says what each request sends$/,
+  ],
+  [
+    "HTTP/2 for a scenario",
+    ["run", "examples/scenarios/flow.ts", "--h2c"],
+    /^salvo: --h2c does not apply to a scenario: .*\(scenarios speak HTTP\/1\.1 for now\)$/,
+  ],
+  [
+    "a threshold on a step without a scenario",
+    ["run", "http://127.0.0.1:9/", "--threshold", "login: p99<1s"],
+    /^salvo: --threshold 'login: p99<1s': steps, groups and checks are a scenario's \(salvo run FLOW\.ts\)$/,
+  ],
+  [
+    "a module option that is no flag",
+    ["run", "tests/e2e/fixtures/bad_option.js"],
+    /^salvo: tests\/e2e\/fixtures\/bad_option\.js: options\.vus is not a flag of salvo run; did you mean concurrency\?$/,
   ],
   [
     "a zero duration",

@@ -118,6 +118,15 @@ export const startServe = async (args: ReadonlyArray<string> = []): Promise<Serv
   };
 };
 
+/** Writes `files` (name → text) into a new temporary folder, for a scenario test; returns its path. */
+export const scenarioDir = async (files: Readonly<Record<string, string>>): Promise<string> => {
+  const dir = await Deno.makeTempDir({ prefix: "salvo-scenario-" });
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(`${dir}/${name}`, text);
+  }
+  return dir;
+};
+
 /** A plain Deno.serve on a free loopback port that counts requests and answers after `latencyMs`. */
 export const countingServer = (latencyMs = 0, status = (_n: number) => 200) => {
   let count = 0;

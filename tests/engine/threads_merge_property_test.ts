@@ -65,6 +65,7 @@ const part = (summary: Summary.Summary, at: number): Engine.Part => ({
   streamLimit: undefined,
   // One target, kept apart: its merge must be the run's.
   byTarget: [summary],
+  tally: undefined,
 });
 
 Deno.test("results split across k threads in any way merge to the summary of one fold of all", () => {

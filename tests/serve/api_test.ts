@@ -56,6 +56,9 @@ Deno.test("serve's API: a user logs in, creates an item and reads it back with i
       requests: 11,
       routes: { "POST /login": 4, "GET /items": 2, "POST /items": 1, "GET /items/:id": 3 },
       wrong_owner: 1,
+      // ann and bob logged in once each (a refused login is no login).
+      users: 2,
+      repeat_logins: 0,
     });
   });
 });

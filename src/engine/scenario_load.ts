@@ -1,0 +1,230 @@
+// A scenario's load for one thread: virtual users running iterations of the module's default export, in the closed model (-c users looping) or the open model (--rate iterations started per second).
+import * as Duration from "effect/Duration";
+import * as Effect from "effect/Effect";
+import * as Schedule from "effect/Schedule";
+import * as Pacing from "../core/pacing.ts";
+import { Dealer } from "../core/scenario_data.ts";
+import { Tally } from "../core/scenario_tally.ts";
+import * as Summary from "../core/summary.ts";
+import type { LoadModel, ScenarioPlan } from "../domain/plan.ts";
+import { describeThrown, type Iteration, loadScenario } from "../io/scenario_module.ts";
+import type { Shared } from "./exchange.ts";
+import type { Connection, Endpoint } from "./http1.ts";
+import { type Load, part, type Share } from "./load.ts";
+import * as Pacer from "./pacer.ts";
+import { Permits } from "./permits.ts";
+import { type ScenarioEnv, stopSignal, VirtualUser } from "./scenario_user.ts";
+
+/**
+ * The scenario load running in this thread, if any: a rejection no iteration awaited (a promise the
+ * script left behind) is its script error, not the thread's end (thread_main.ts asks here first).
+ */
+export let running: ScenarioLoad | undefined;
+
+/** What an iteration's end tells its user's loop. */
+const Next = { Stop: 0, More: 1, Parked: 2 } as const;
+type Next = typeof Next[keyof typeof Next];
+
+/** How often a parked user (above the ramp's current count) looks again. */
+const parkedMs = 10;
+/** At most this many summaries for one thread's users; beyond, users share them. */
+const maxSummaries = 64;
+
+export class ScenarioLoad implements Load {
+  readonly tally = new Tally();
+  readonly summaries: ReadonlyArray<Summary.Summary>;
+  readonly connections: Connection[] = [];
+  readonly interruptToStop: boolean;
+  readonly env: ScenarioEnv;
+  private readonly users: VirtualUser[];
+  private readonly dealer: Dealer | undefined;
+  private iterate: Iteration | undefined;
+  private pausedTotal = 0;
+  /** Open model: users free to take an arrival, and the permits that bound them. */
+  private readonly free: VirtualUser[] = [];
+  private readonly permits: Permits | undefined;
+
+  constructor(
+    private readonly shared: Shared,
+    private readonly scenario: ScenarioPlan,
+    private readonly model: LoadModel,
+    private readonly durationMs: number | undefined,
+    private readonly share: Share,
+    endpointOf: (url: URL) => Endpoint,
+    options: { userAgent: string; keepAlive: boolean; retry: boolean },
+  ) {
+    this.interruptToStop = model._tag === "Closed";
+    this.env = {
+      shared,
+      tally: this.tally,
+      baseUrl: scenario.baseUrl === undefined ? undefined : new URL(scenario.baseUrl),
+      connections: this.connections,
+      endpointOf,
+      userAgent: options.userAgent,
+      keepAlive: options.keepAlive,
+      retry: options.retry,
+      cookies: scenario.cookies,
+      setup: scenario.setup,
+      sleepers: new Set(),
+    };
+    const n = model._tag === "Closed"
+      ? part(
+        Math.ceil(Math.max(model.workers.start, ...model.workers.stages.map((s) => s.target))),
+        share,
+      )
+      : part(model.maxInFlight, share);
+    const summaries = Array.from(
+      { length: Math.max(1, Math.min(n, maxSummaries)) },
+      () => Summary.empty(),
+    );
+    this.summaries = summaries;
+    this.users = Array.from(
+      { length: n },
+      (_, j) =>
+        new VirtualUser(this.env, share.index + j * share.count, summaries[j % summaries.length]!),
+    );
+    if (model._tag === "Open") {
+      this.permits = new Permits(n);
+      this.free.push(...this.users.slice().reverse());
+    }
+    this.dealer = scenario.data === undefined
+      ? undefined
+      : new Dealer(scenario.data.rows, scenario.data.order, share);
+  }
+
+  /** Loads the module in this thread (each load thread loads it once). */
+  async warm(): Promise<void> {
+    this.iterate = (await loadScenario(this.scenario.url)).iterate;
+    running = this;
+  }
+
+  /** Counts a rejection no iteration awaited as a script error. */
+  stray(reason: unknown): void {
+    this.tally.stray(describeThrown(reason, this.scenario.url));
+  }
+
+  /** Runs one iteration of `u`; what the loop does next. */
+  private async once(u: VirtualUser): Promise<Next> {
+    const s = this.shared;
+    const now = performance.now();
+    if (s.stopping || s.issued >= s.maxRequests || now >= s.endAt) {
+      s.stopping = true;
+      return Next.Stop;
+    }
+    let row;
+    if (this.dealer !== undefined) {
+      row = this.dealer.next();
+      if (row === undefined) {
+        this.tally.exhausted = true;
+        return Next.Stop;
+      }
+    }
+    s.issued++;
+    u.begin(row);
+    let error: string | undefined;
+    try {
+      await this.iterate!(u);
+    } catch (e) {
+      if (e !== stopSignal) error = describeThrown(e, this.scenario.url);
+    }
+    const end = performance.now();
+    if (u.cut) this.tally.cut++;
+    else this.tally.iteration(Math.round((end - now) * 1000), error);
+    u.iteration++;
+    return s.stopping || end >= s.endAt ? Next.Stop : Next.More;
+  }
+
+  /** A closed-model user's fiber: iterations back to back, --delay between them, parked above the ramp. */
+  private userLoop(u: VirtualUser, delayMs: number): Effect.Effect<void> {
+    const step = Effect.uninterruptible(Effect.promise(async (): Promise<Next> => {
+      if (u.index >= this.shared.active && !this.shared.stopping) return Next.Parked;
+      return await this.once(u);
+    }));
+    return Effect.repeat(
+      step,
+      Schedule.identity<Next>().pipe(
+        Schedule.whileInput((n: Next) => n !== Next.Stop),
+        Schedule.addDelay((n) => {
+          if (n === Next.More) this.pausedTotal += delayMs;
+          return Duration.millis(n === Next.Parked ? parkedMs : delayMs);
+        }),
+      ),
+    ).pipe(Effect.asVoid);
+  }
+
+  /** Open model: an arrival takes a free user, or is dropped when every user is busy. */
+  private arrive(intended: number): void {
+    const u = this.free.pop();
+    if (u === undefined || !this.permits!.tryAcquire()) {
+      if (u !== undefined) this.free.push(u);
+      const summary = this.summaries[0]!;
+      summary.dropped++;
+      if (this.permits!.fullSince > intended) summary.droppedByClient++;
+      this.shared.results?.drop(intended, this.permits!.fullSince > intended);
+      return;
+    }
+    this.once(u).finally(() => {
+      this.free.push(u);
+      this.permits!.release();
+    });
+  }
+
+  drive(startAt: number): Effect.Effect<void> {
+    const m = this.model;
+    if (m._tag === "Closed") {
+      return Effect.sleep(Duration.millis(Math.max(0, startAt - performance.now()))).pipe(
+        Effect.andThen(
+          Effect.forEach(this.users, (u) => this.userLoop(u, m.delayMs), {
+            concurrency: "unbounded",
+            discard: true,
+          }),
+        ),
+      );
+    }
+    const shared = this.shared;
+    let dispatched = 0;
+    return Pacer.drive(
+      m.rate,
+      this.durationMs ?? Number.POSITIVE_INFINITY,
+      (_i, intendedMs) => {
+        dispatched++;
+        this.arrive(startAt + intendedMs);
+      },
+      {
+        stop: () => shared.stopping || dispatched >= shared.maxRequests,
+        startInMs: () => startAt - performance.now(),
+        ...(m.spinMs === undefined ? {} : { spinMs: m.spinMs }),
+        first: this.share.index,
+        stride: this.share.count,
+      },
+    ).pipe(
+      Effect.andThen(Effect.sync(() => {
+        shared.stopping = true;
+        this.wake();
+      })),
+      Effect.andThen(Effect.promise(() => this.permits!.idle())),
+    );
+  }
+
+  /** Ends every sleep in progress (the run is stopping). */
+  private wake(): void {
+    for (const done of [...this.env.sleepers]) done();
+  }
+
+  tick(elapsedMs: number): void {
+    if (this.shared.stopping) this.wake();
+    const m = this.model;
+    if (m._tag === "Closed" && m.workers.stages.length > 0) {
+      this.shared.active = Math.round(Pacing.valueAt(m.workers, elapsedMs));
+    }
+  }
+
+  idle(): Promise<void> {
+    this.wake();
+    return this.permits?.idle() ?? Promise.resolve();
+  }
+
+  pausedMs(): number {
+    return this.pausedTotal;
+  }
+}

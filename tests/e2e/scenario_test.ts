@@ -1,0 +1,236 @@
+// Scenarios against the built-in target's stateful API: each step's count against the target's count of its route, checks, unique data rows, cookies, setup and teardown.
+import * as Target from "../../src/serve/target.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { type Json, runJson, salvo, scenarioDir } from "./support.ts";
+
+const withTarget = async (fn: (url: string, stats: () => Promise<Json>) => Promise<void>) => {
+  const t = Target.start({ hostname: "127.0.0.1", port: 0, latencyMs: 0, errorRate: 0 });
+  try {
+    await fn(t.url, async () => await (await fetch(`${t.url}/__salvo/stats`)).json());
+  } finally {
+    await t.shutdown();
+  }
+};
+
+const stepOf = (json: Json, name: string) =>
+  json.scenario.steps.find((s: Json) => s.name === name) ?? { requests: 0, failures: 0 };
+
+const flows: ReadonlyArray<{ name: string; args: ReadonlyArray<string> }> = [
+  { name: "closed model, 1 thread", args: ["-t", "1"] },
+  { name: "closed model, 2 threads", args: ["-t", "2"] },
+  { name: "open model, 1 thread", args: ["-t", "1", "--rate", "400", "--max-in-flight", "8"] },
+  { name: "open model, 2 threads", args: ["-t", "2", "--rate", "400", "--max-in-flight", "8"] },
+];
+
+for (const flow of flows) {
+  Deno.test(`a 4-step flow (log in, list, create, read back) at -c 8 for 3 s, ${flow.name}: each step's count is the target's count of its route, every item read back by its owner`, async () => {
+    await withTarget(async (url, stats) => {
+      const { code, json } = await runJson([
+        "examples/scenarios/flow.ts",
+        "--base-url",
+        url,
+        ...flow.args,
+      ]);
+      assertEquals(code, 0);
+      const seen = await stats();
+      const routes = ["POST /login", "GET /items", "POST /items", "GET /items/:id"];
+      for (const route of routes) {
+        assertEquals(stepOf(json, route).requests, seen.routes[route] ?? 0, route);
+        assertEquals(stepOf(json, route).failures, 0, route);
+      }
+      assertEquals(json.requests, seen.requests);
+      assert(seen.routes["GET /items/:id"] > 50, `only ${seen.routes["GET /items/:id"]} reads`);
+      // Read back with the token its own user got: the target saw no other user's item asked for.
+      assertEquals(seen.wrong_owner, 0);
+      // Each user logged in once and kept its token: the closed model's 8 users (-c 8) all ran; the
+      // open model's pool of 8 (--max-in-flight 8) lends the users free at each arrival.
+      assertEquals(seen.repeat_logins, 0);
+      if (flow.args.includes("--rate")) assert(seen.users >= 1 && seen.users <= 8, `${seen.users}`);
+      else assertEquals(seen.users, 8);
+      assertEquals(json.scenario.checks_rate, 1);
+      // Every iteration that began ran to its end, or was cut by the end of the run (a request refused).
+      const it = json.scenario.iterations;
+      assertEquals(it.script_errors, 0);
+      assertEquals(seen.routes["GET /items"], it.count + it.cut);
+    });
+  });
+}
+
+Deno.test("checks count without failing anything: one failing on every 10th iteration shows 90.0 % on 1 and 2 threads, and a threshold on checks judges it", async () => {
+  await withTarget(async (url) => {
+    const dir = await scenarioDir({
+      "checks.js": `let n = 0;
+export default async (u) => {
+  const r = await u.get("/");
+  u.check(r, { "status is 200": (x) => x.status === 200 });
+  u.check("every 10th fails", ++n % 10 !== 0);
+};
+`,
+    });
+    try {
+      for (const threads of ["1", "2"]) {
+        const { code, json } = await runJson([
+          `${dir}/checks.js`,
+          "--base-url",
+          url,
+          "-n",
+          "200",
+          "-c",
+          "4",
+          "-t",
+          threads,
+          "--threshold",
+          "checks>=95%",
+        ]);
+        const tenth = json.scenario.checks.find((c: Json) => c.name === "every 10th fails");
+        assertEquals([tenth.passed, tenth.failed, tenth.rate], [180, 20, 0.9], `-t ${threads}`);
+        const ok = json.scenario.checks.find((c: Json) => c.name === "status is 200");
+        assertEquals([ok.passed, ok.failed], [200, 0]);
+        // 380 of 400 checks passed: exactly 95 %.
+        assertEquals(json.scenario.checks_rate, 0.95);
+        assertEquals(code, 0, "checks>=95% holds at exactly 95 %");
+        assertEquals(json.scenario.iterations.count, 200);
+      }
+      const r = await salvo([
+        "run",
+        `${dir}/checks.js`,
+        "--base-url",
+        url,
+        "-n",
+        "100",
+        "-c",
+        "2",
+        "--threshold",
+        "every 10th fails: checks>=95%",
+        "-q",
+      ]);
+      assertEquals(r.code, 1);
+      assert(r.stdout.includes("FAIL every 10th fails: checks>=95%: got 90.0%"), r.stdout);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("a threshold on one step fails the run with exit 1 and names the step; the other steps' pass", async () => {
+  await withTarget(async (url) => {
+    const r = await salvo([
+      "run",
+      "examples/scenarios/flow.ts",
+      "--base-url",
+      url,
+      "-c",
+      "2",
+      "-d",
+      "1s",
+      "-q",
+      "--threshold",
+      "POST /items: max<1us",
+      "--threshold",
+      "GET /items/:id: success_rate==100%",
+    ]);
+    assertEquals(r.code, 1);
+    assert(/^FAIL POST \/items: max<1us: got /m.test(r.stdout), r.stdout);
+    assert(/^PASS GET \/items\/:id: success_rate==100%/m.test(r.stdout), r.stdout);
+  });
+});
+
+Deno.test("--data rows dealt unique are each used once across two load threads: the target sees each user log in once, and the run ends when they are used up", async () => {
+  await withTarget(async (url, stats) => {
+    const users = Array.from({ length: 30 }, (_, i) => `ann${i}`);
+    const dir = await scenarioDir({
+      "users.csv": `user,password\n${users.map((u) => `${u},salvo`).join("\n")}\n`,
+      "login.ts":
+        `export default async (u: { post: Function; data: { user: string; password: string } }) => {
+  await u.post("/login", { json: { user: u.data.user, password: u.data.password } });
+};
+`,
+    });
+    try {
+      const { code, json } = await runJson([
+        `${dir}/login.ts`,
+        "--base-url",
+        url,
+        "--data",
+        `${dir}/users.csv`,
+        "-c",
+        "4",
+        "-t",
+        "2",
+        "-d",
+        "20s",
+      ]);
+      assertEquals(code, 0);
+      const seen = await stats();
+      assertEquals([seen.users, seen.repeat_logins], [30, 0]);
+      assertEquals(json.scenario.iterations.count, 30);
+      assertEquals(json.scenario.data_exhausted, true);
+      assert(json.duration_s < 10, `the run went on after its rows: ${json.duration_s} s`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("cookies are kept per user across its iterations by default, and cleared per iteration with options.cookies = 'iteration'", async () => {
+  await withTarget(async (url) => {
+    const flow = (mode: string) =>
+      `export const options = { cookies: "${mode}" };
+export default async (u) => {
+  if (u.iteration === 0) await u.post("/login", { json: { user: "cookie" + u.index, password: "salvo" } });
+  const r = await u.get("/items");
+  u.check("items by cookie", r.status === 200);
+};
+`;
+    const dir = await scenarioDir({ "user.js": flow("user"), "iteration.js": flow("iteration") });
+    try {
+      const rate = async (file: string) =>
+        (await runJson([`${dir}/${file}`, "--base-url", url, "-c", "2", "-n", "20", "-t", "1"]))
+          .json.scenario.checks[0];
+      const kept = await rate("user.js");
+      assertEquals([kept.passed, kept.failed], [20, 0]);
+      // Only each user's first iteration logged in: the 18 others had no cookie left.
+      const cleared = await rate("iteration.js");
+      assertEquals([cleared.passed, cleared.failed], [2, 18]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("setup() runs once before any request and every user gets what it returned; teardown() runs once after the load", async () => {
+  await withTarget(async (url, stats) => {
+    const dir = await scenarioDir({
+      "setup.js": `export const setup = async () => {
+  await fetch("${url}/setup");
+  return { user: "from-setup" };
+};
+export default async (u) => {
+  await u.post("/login", { name: "login", json: { user: u.setup.user, password: "salvo" } });
+};
+export const teardown = async (data) => {
+  await fetch("${url}/teardown/" + data.user);
+};
+`,
+    });
+    try {
+      const { code, json } = await runJson([
+        `${dir}/setup.js`,
+        "--base-url",
+        url,
+        "-n",
+        "10",
+        "-c",
+        "2",
+      ]);
+      assertEquals(code, 0);
+      const seen = await stats();
+      assertEquals(stepOf(json, "login").requests, 10);
+      // The 10 logins, and setup's and teardown's own requests.
+      assertEquals(seen.requests, 12);
+      assertEquals([seen.users, seen.repeat_logins], [1, 9]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
