@@ -71,12 +71,17 @@ const parseNdjson = (text: string): Row[] => {
 /** RFC 4180: fields in double quotes may hold commas, quotes (doubled) and line breaks. */
 const parseCsv = (text: string): Row[] => {
   const records: Array<{ line: number; fields: string[] }> = [];
-  let fields: string[] = [], field = "", quoted = false, line = 1, recordLine = 1, i = 0;
+  let fields: string[] = [], field = "", quoted = false, sawQuote = false;
+  let line = 1, recordLine = 1, i = 0;
   const endRecord = () => {
     fields.push(field);
-    if (!(fields.length === 1 && fields[0] === "")) records.push({ line: recordLine, fields });
+    // A blank line is no record; a line of one quoted empty field is.
+    if (sawQuote || !(fields.length === 1 && fields[0] === "")) {
+      records.push({ line: recordLine, fields });
+    }
     fields = [];
     field = "";
+    sawQuote = false;
   };
   while (i < text.length) {
     const c = text[i]!;
@@ -94,7 +99,7 @@ const parseCsv = (text: string): Row[] => {
       i++;
       continue;
     }
-    if (c === '"' && field === "") quoted = true;
+    if (c === '"' && field === "") quoted = sawQuote = true;
     else if (c === ",") {
       fields.push(field);
       field = "";
@@ -134,7 +139,8 @@ export class Dealer {
     private readonly share: Share,
     private readonly random: () => number = Math.random,
   ) {
-    this.at = order === "random" ? 0 : share.index % rows.length;
+    // Unique rows start at the thread's own index (past the end: it has none); a cycle wraps.
+    this.at = order === "unique" ? share.index : order === "random" ? 0 : share.index % rows.length;
   }
 
   next(): Row | undefined {

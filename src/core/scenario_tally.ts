@@ -41,7 +41,7 @@ export class Tally {
   step(name: string): Summary.Summary {
     let s = this.steps.get(name);
     if (s === undefined) {
-      if (this.steps.size >= maxSteps) return this.step(otherStep);
+      if (this.steps.size >= maxSteps && name !== otherStep) return this.step(otherStep);
       s = Summary.empty();
       this.steps.set(name, s);
     }
