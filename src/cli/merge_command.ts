@@ -2,6 +2,7 @@
 import { Args, Command } from "@effect/cli";
 import * as Effect from "effect/Effect";
 import * as Summary from "../core/summary.ts";
+import * as Tally from "../core/scenario_tally.ts";
 import { mergeWindows } from "../core/timeline.ts";
 import { type Part, readPart } from "../io/summary_file.ts";
 import { allowDifferent, baseline } from "./baseline.ts";
@@ -31,6 +32,14 @@ export const mergeWarnings = (parts: ReadonlyArray<Part>): ReadonlyArray<string>
   }
   const urls = [...new Set(parts.map((p) => p.url ?? "?"))];
   if (urls.length > 1) warnings.push(`the summaries are of different targets: ${urls.join(", ")}`);
+  const scenarios = parts.filter((p) => p.scenario !== undefined).map((p) => p.path);
+  if (scenarios.length > 0 && scenarios.length < parts.length) {
+    warnings.push(
+      `mixes scenario runs (${
+        scenarios.join(", ")
+      }) with runs of a URL: the steps, iterations and checks are left out`,
+    );
+  }
   const open = parts.filter((p) => p.model === "open").map((p) => p.path);
   if (open.length > 0 && open.length < parts.length) {
     warnings.push(
@@ -40,6 +49,16 @@ export const mergeWarnings = (parts: ReadonlyArray<Part>): ReadonlyArray<string>
     );
   }
   return warnings;
+};
+
+/** The scenario runs' tallies merged exactly, when every part is a scenario run. */
+const mergedScenario = (parts: ReadonlyArray<Part>) => {
+  if (parts.some((p) => p.scenario === undefined)) return undefined;
+  const modules = [...new Set(parts.map((p) => p.scenario!.module))];
+  return {
+    module: modules.length === 1 ? modules[0]! : `${modules.length} modules`,
+    tally: Tally.mergeAll(parts.map((p) => p.scenario!.tally)),
+  };
 };
 
 export const mergeCommand = Command.make(
@@ -62,13 +81,22 @@ export const mergeCommand = Command.make(
         const urls = [...new Set(parts.map((p) => p.url ?? "?"))];
         const targets = [...new Set(parts.map((p) => `${p.method} ${p.url}`))];
         const models = [...new Set(parts.map((p) => p.model))];
+        const scenario = mergedScenario(parts);
         return {
           summary: Summary.mergeAll(parts.map((p) => p.summary)),
           elapsedMs: (endedUs - startedUs) / 1000,
           startedUs,
           endedUs,
           method: "",
-          url: urls.length === 1 ? urls[0]! : `${urls.length} targets`,
+          url: scenario !== undefined
+            ? `scenario ${scenario.module}`
+            : urls.length === 1
+            ? urls[0]!
+            : `${urls.length} targets`,
+          ...(scenario === undefined ? {} : {
+            scenario,
+            byTarget: [...scenario.tally.steps].map(([name, summary]) => ({ name, summary })),
+          }),
           load: `${parts.length} summaries merged`,
           warnings,
           windows: mergeWindows(

@@ -50,7 +50,9 @@ export const reportCommand = Command.make(
           startedUs: read.startedUs,
           endedUs: read.endedUs,
           timeline: Option.isSome(raw.html) ? read.timeline : undefined,
-          byTarget: Option.isSome(raw.html) ? read.byTarget : undefined,
+          // Steps of a scenario, or targets: a table in every output, and scoped thresholds' figures.
+          byTarget: read.byTarget,
+          targetsInText: true,
           windows: windowed ? Reader.windowsOf(read) : undefined,
           identity: {
             target: read.targets === 1 ? read.target : undefined,

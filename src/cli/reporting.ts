@@ -190,6 +190,8 @@ export interface Subject {
   readonly warnings?: ReadonlyArray<string>;
   /** The windows a comparison judges (times from the start), for relative thresholds and the JSON. */
   readonly windows?: ReadonlyArray<Row> | undefined;
+  /** Show each target (or step) in the text and the JSON (`salvo report`). */
+  readonly targetsInText?: boolean;
   /** A scenario's module (as people read its path) and what it counted beside requests. */
   readonly scenario?: { readonly module: string; readonly tally: Tally.Tally } | undefined;
 }
@@ -228,6 +230,15 @@ const scenarioSubject = (
     byTarget: [...tally.steps].map(([name, summary]) => ({ name, summary })),
     scenario: { module, tally },
   };
+};
+
+/** A tally of steps alone (a results stream's targets), for scoped thresholds. */
+const stepsOnly = (
+  entries: ReadonlyArray<{ readonly name: string; readonly summary: Summary.Summary }>,
+): Tally.Tally => {
+  const t = new Tally.Tally();
+  for (const e of entries) t.steps.set(e.name, e.summary);
+  return t;
 };
 
 const requestSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subject => ({
@@ -270,12 +281,14 @@ export const report = (
     const f = figures(summary, stats);
     const nextRows = Compare.fullWindows(subject.windows ?? []);
     const scenario = subject.scenario;
+    // What scoped thresholds read: the scenario's tally, or the steps a results stream named.
+    const scopes = scenario?.tally ?? stepsOnly(subject.byTarget ?? []);
     const withChecks: Thresholds.Figures = scenario === undefined
       ? f
       : { ...f, checks: Tally.passRate(scenario.tally) };
     const evaluations = thresholds.map((t) =>
-      t.scope !== undefined && scenario !== undefined
-        ? ScenarioFigures.evaluateScoped(t, scenario.tally, subject.elapsedMs)
+      t.scope !== undefined
+        ? ScenarioFigures.evaluateScoped(t, scopes, subject.elapsedMs)
         : t.relative === true && baseline !== undefined
         ? Relative.evaluate(t, {
           baseRows: baseline.rows,
@@ -344,6 +357,7 @@ export const report = (
       timeline: subject.timeline,
       intendedRps: subject.intendedRps,
       byTarget: subject.byTarget,
+      ...(subject.targetsInText === true ? { targetsInText: true } : {}),
       windows: subject.windows,
       ...(scenario === undefined ? {} : {
         scenario: { ...scenario, record: () => toTallyRecord(scenario.tally) },
@@ -433,7 +447,7 @@ export const reportRead = (
     );
     const baseline = yield* forThresholds(thresholds, baselinePath);
     const r = yield* read;
-    const scoped = r.scenario === undefined
+    const scoped = r.scenario === undefined && r.byTarget === undefined
       ? thresholds.map(Thresholds.scenarioOnly).find((m) => m !== undefined)
       : undefined;
     if (scoped !== undefined) {
@@ -451,6 +465,8 @@ export const reportRead = (
         timeline: r.timeline,
         byTarget: r.byTarget,
         windows: r.windows,
+        scenario: r.scenario,
+        ...(r.targetsInText === true ? { targetsInText: true } : {}),
         warnings: [...(r.warnings ?? []), ...differ],
         heading: {
           method: r.method,

@@ -33,7 +33,10 @@ export interface ReadResults {
    * windows exactly as recorded (`timeline` regroups them into whole-second windows, for charts).
    */
   readonly records: ReadonlyArray<Row> | undefined;
-  /** Each target's summary (from per-request lines naming several), when a timeline is asked for. */
+  /**
+   * Each target's (or scenario step's) summary, from per-request lines naming several; undefined
+   * past `maxKept` names.
+   */
   readonly byTarget:
     | ReadonlyArray<{ readonly name: string; readonly summary: Summary.Summary }>
     | undefined;
@@ -41,6 +44,8 @@ export interface ReadResults {
 
 /** Distinct target names counted, at most. */
 const maxNamed = 1000;
+/** Distinct targets kept apart, at most (a scenario keeps as many steps): beyond, none is. */
+const maxKept = 200;
 
 const isCount = (x: unknown): x is number =>
   typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
@@ -59,8 +64,9 @@ class Folder {
   windows: Bucketer | undefined;
   /** Interval records as rows, when a timeline is wanted. */
   readonly records: Row[] = [];
-  /** Per target named by per-request lines, when a timeline is wanted. */
+  /** Per target named by per-request lines (up to `maxKept`; beyond, cleared and no longer kept). */
   readonly targets = new Map<string, Summary.Summary>();
+  private tooMany = false;
 
   constructor(readonly timeline: boolean) {}
 
@@ -113,10 +119,15 @@ class Folder {
       const reason = error === null ? -1 : reasonIndex[error];
       this.summary.record(status, reason, ok, latency_us, Math.max(0, end - sent_us), bytes);
       this.window(end, 1000)?.record(status, reason, ok, latency_us, latency_us, bytes);
-      if (this.timeline && typeof r.target === "string") {
+      if (!this.tooMany && typeof r.target === "string") {
         let t = this.targets.get(r.target);
-        if (t === undefined) this.targets.set(r.target, t = Summary.empty());
-        t.record(status, reason, ok, latency_us, Math.max(0, end - sent_us), bytes);
+        if (t === undefined && this.targets.size >= maxKept) {
+          this.tooMany = true;
+          this.targets.clear();
+        } else {
+          if (t === undefined) this.targets.set(r.target, t = Summary.empty());
+          t.record(status, reason, ok, latency_us, Math.max(0, end - sent_us), bytes);
+        }
       }
       if (lag_us !== undefined) this.summary.recordLag(lag_us);
       if (r.retried === true) this.summary.retried++;
@@ -217,7 +228,7 @@ export const read = (
         warnings,
         timeline: folder.windows?.rows(folder.startedUs, folder.endedUs),
         records: timeline ? folder.records : undefined,
-        byTarget: folder.targets.size > 1
+        byTarget: folder.targets.size > 0
           ? [...folder.targets].map(([name, summary]) => ({ name, summary }))
           : undefined,
       };

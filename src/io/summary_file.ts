@@ -6,7 +6,9 @@ import type * as Summary from "../core/summary.ts";
 import type { Row } from "../core/timeline.ts";
 import { UsageError } from "../domain/errors.ts";
 import { messageOf } from "../domain/thrown.ts";
+import type { Tally } from "../core/scenario_tally.ts";
 import { fromRecord } from "./summary_record.ts";
+import { fromTallyRecord } from "./tally_record.ts";
 import * as Windows from "./windows_record.ts";
 
 export interface Part {
@@ -25,7 +27,22 @@ export interface Part {
   /** Workers (closed model) or most requests in flight (open). */
   readonly concurrency: number | undefined;
   readonly targetRps: number | undefined;
+  /** A scenario run's module and tally (its steps, groups, iterations, checks). */
+  readonly scenario: { readonly module: string; readonly tally: Tally } | undefined;
 }
+
+/** A summary's `scenario` section, when it has one: its module and the tally it carries. */
+const scenarioOf = (
+  s: unknown,
+): Either.Either<{ module: string; tally: Tally } | undefined, string> => {
+  if (s === undefined) return Either.right(undefined);
+  const { module, tally } = (typeof s === "object" && s !== null ? s : {}) as {
+    module?: unknown;
+    tally?: unknown;
+  };
+  if (typeof module !== "string") return Either.left("'module' is missing");
+  return Either.map(fromTallyRecord(tally), (t) => ({ module, tally: t }));
+};
 
 /** One JSON summary; each problem is one line. */
 export const readPart = (path: string): Effect.Effect<Part, UsageError> =>
@@ -58,6 +75,12 @@ export const readPart = (path: string): Effect.Effect<Part, UsageError> =>
         histogram?: unknown;
         concurrency?: unknown;
       };
+      const scenario = scenarioOf(json.scenario);
+      if (Either.isLeft(scenario)) {
+        return Effect.fail(
+          new UsageError({ reason: "file", message: `${path}: scenario: ${scenario.left}` }),
+        );
+      }
       const windows = Windows.fromJson(json.windows);
       if (Either.isLeft(windows)) {
         return Effect.fail(new UsageError({ reason: "file", message: `${path}: ${windows.left}` }));
@@ -82,6 +105,7 @@ export const readPart = (path: string): Effect.Effect<Part, UsageError> =>
         method: typeof request?.method === "string" ? request.method : undefined,
         concurrency: typeof concurrency === "number" ? concurrency : undefined,
         targetRps: typeof target_rps === "number" ? target_rps : undefined,
+        scenario: scenario.right,
       });
     }),
   );

@@ -153,6 +153,8 @@ export interface Input {
     | undefined;
   /** The windows a comparison reads back (times from the run's start), when they were kept. */
   readonly windows: ReadonlyArray<Row> | undefined;
+  /** Show `byTarget` as a table in the text and as `by_target` in the JSON (`salvo report`). */
+  readonly targetsInText?: boolean;
   /** A scenario run's module (as given) and tally. */
   readonly scenario?: {
     readonly module: string;
@@ -213,6 +215,10 @@ export const build = (i: Input): Document => {
       }),
       warnings: i.warnings,
       ...(i.windows === undefined ? {} : { windows: Json.windows(i.windows) }),
+      ...(i.scenario !== undefined || i.targetsInText !== true || i.byTarget === undefined ||
+          i.byTarget.length < 2
+        ? {}
+        : { by_target: Scenario.targetsJson(i.byTarget, i.elapsedMs) }),
       ...(i.scenario === undefined ? {} : {
         scenario: Scenario.json(
           i.scenario.module,
@@ -245,7 +251,11 @@ export const build = (i: Input): Document => {
       stats: Summary.describe(t.summary, i.elapsedMs),
     })),
     aborted: run?.aborted ?? false,
-    scenarioLines: i.scenario === undefined ? [] : Scenario.lines(i.scenario.tally, i.elapsedMs),
+    scenarioLines: i.scenario !== undefined
+      ? Scenario.lines(i.scenario.tally, i.elapsedMs)
+      : i.targetsInText === true && i.byTarget !== undefined && i.byTarget.length > 1
+      ? Scenario.targetLines(i.byTarget)
+      : [],
     get json() {
       return json ??= toJson();
     },

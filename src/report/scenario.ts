@@ -31,6 +31,37 @@ const table = (rows: ReadonlyArray<ReadonlyArray<string>>): ReadonlyArray<string
   );
 };
 
+/** A row per summary (a step, a target), then `extra` rows, under a header; none when empty. */
+const stepTable = (
+  label: string,
+  what: string,
+  entries: ReadonlyArray<readonly [string, Summary.Summary]>,
+  extra: ReadonlyArray<ReadonlyArray<string>> = [],
+): ReadonlyArray<string> => {
+  const rows: ReadonlyArray<ReadonlyArray<string>> = [
+    [what, "requests", "failed", "p50", "p95", "p99", "max"],
+    ...entries.map(([name, s]) => {
+      const l = latencyStats(s.latency);
+      return [
+        name,
+        String(s.requests),
+        String(s.requests - s.successes),
+        ...[l.p50, l.p95, l.p99, l.max].map(formatDuration),
+      ];
+    }),
+    ...extra,
+  ];
+  return rows.length === 1
+    ? []
+    : table(rows).map((l, i) => `  ${(i === 0 ? label : "").padEnd(10)} ${l}`);
+};
+
+/** The text summary's table of targets (`salvo report` of several, or of a scenario's steps). */
+export const targetLines = (
+  entries: ReadonlyArray<{ readonly name: string; readonly summary: Summary.Summary }>,
+): ReadonlyArray<string> =>
+  stepTable("by target", "target", entries.map((e) => [e.name, e.summary] as const));
+
 /** The text summary's scenario lines, under the run's own. */
 export const lines = (t: Tally, elapsedMs: number): ReadonlyArray<string> => {
   const out: string[] = [];
@@ -49,34 +80,16 @@ export const lines = (t: Tally, elapsedMs: number): ReadonlyArray<string> => {
   if (t.exhausted) {
     out.push("  data       the --data rows dealt unique were all used: users stopped");
   }
-  const rows: string[][] = [["step", "requests", "failed", "p50", "p95", "p99", "max"]];
-  for (const [name, s] of t.steps) {
-    const l = latencyStats(s.latency);
-    rows.push([
-      name,
-      String(s.requests),
-      String(s.requests - s.successes),
-      formatDuration(l.p50),
-      formatDuration(l.p95),
-      formatDuration(l.p99),
-      formatDuration(l.max),
-    ]);
-  }
-  for (const [name, g] of t.groups) {
+  const groups = [...t.groups].map(([name, g]) => {
     const d = durations(g);
-    rows.push([
+    return [
       `${name} (group)`,
       String(g.count),
       "",
-      formatDuration(d.p50),
-      formatDuration(d.p95),
-      formatDuration(d.p99),
-      formatDuration(d.max),
-    ]);
-  }
-  if (rows.length > 1) {
-    table(rows).forEach((l, i) => out.push(`  ${i === 0 ? "steps     " : "          "} ${l}`));
-  }
+      ...[d.p50, d.p95, d.p99, d.max].map(formatDuration),
+    ];
+  });
+  out.push(...stepTable("steps", "step", [...t.steps], groups));
   if (t.checks.size > 0) {
     let passed = 0, total = 0;
     for (const c of t.checks.values()) {
@@ -93,6 +106,34 @@ export const lines = (t: Tally, elapsedMs: number): ReadonlyArray<string> => {
   }
   return out;
 };
+
+/** Each step's (or target's) figures, as the JSON carries them. */
+export const targetsJson = (
+  entries: ReadonlyArray<{ readonly name: string; readonly summary: Summary.Summary }>,
+  elapsedMs: number,
+) =>
+  entries.map(({ name, summary }) => {
+    const st = Summary.describe(summary, elapsedMs);
+    const l = st.latency;
+    return {
+      name,
+      requests: st.requests,
+      successes: st.successes,
+      failures: st.failures,
+      success_rate: round(st.successRate, 6),
+      rps: round(st.rps),
+      latency_ms: {
+        mean: round(l.mean),
+        p50: round(l.p50),
+        p90: round(l.p90),
+        p95: round(l.p95),
+        p99: round(l.p99),
+        max: round(l.max),
+      },
+      status_codes: st.statusCodes,
+      errors: st.errors,
+    };
+  });
 
 /** The JSON summary's `scenario` section: figures people read, and the tally `salvo merge` adds up. */
 export const json = (module: string, t: Tally, elapsedMs: number, record: TallyRecord) => {
@@ -114,28 +155,7 @@ export const json = (module: string, t: Tally, elapsedMs: number, record: TallyR
       },
     },
     ...(t.exhausted ? { data_exhausted: true } : {}),
-    steps: [...t.steps].map(([name, s]) => {
-      const st = Summary.describe(s, elapsedMs);
-      const l = st.latency;
-      return {
-        name,
-        requests: st.requests,
-        successes: st.successes,
-        failures: st.failures,
-        success_rate: round(st.successRate, 6),
-        rps: round(st.rps),
-        latency_ms: {
-          mean: round(l.mean),
-          p50: round(l.p50),
-          p90: round(l.p90),
-          p95: round(l.p95),
-          p99: round(l.p99),
-          max: round(l.max),
-        },
-        status_codes: st.statusCodes,
-        errors: st.errors,
-      };
-    }),
+    steps: targetsJson([...t.steps].map(([name, summary]) => ({ name, summary })), elapsedMs),
     groups: [...t.groups].map(([name, g]) => {
       const d = durations(g);
       return {

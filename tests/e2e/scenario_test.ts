@@ -234,3 +234,67 @@ export const teardown = async (data) => {
     }
   });
 });
+
+Deno.test("salvo merge adds scenario runs' steps, iterations and checks exactly, and judges a step's threshold; salvo report of their results streams shows and judges each step", async () => {
+  await withTarget(async (url, stats) => {
+    const dir = await Deno.makeTempDir({ prefix: "salvo-scenario-merge-" });
+    try {
+      const runs = await Promise.all(["a", "b"].map((name) =>
+        runJson([
+          "examples/scenarios/flow.ts",
+          "--base-url",
+          url,
+          "-c",
+          "2",
+          "-d",
+          "1s",
+          "--out",
+          `${dir}/${name}.json`,
+          "--results",
+          `${dir}/${name}.ndjson`,
+        ])
+      ));
+      const seen = await stats();
+      const sum = (f: (j: Json) => number) => runs.reduce((t, r) => t + f(r.json), 0);
+      const merged = await salvo([
+        "merge",
+        `${dir}/a.json`,
+        `${dir}/b.json`,
+        "-o",
+        "json",
+        "--threshold",
+        "GET /items/:id: requests>=1",
+      ]);
+      assertEquals(merged.code, 0, merged.stderr);
+      const m = JSON.parse(merged.stdout);
+      for (const route of ["POST /login", "GET /items", "POST /items", "GET /items/:id"]) {
+        assertEquals(stepOf(m, route).requests, seen.routes[route], route);
+      }
+      assertEquals(m.scenario.iterations.count, sum((j) => j.scenario.iterations.count));
+      assertEquals(
+        m.scenario.checks.find((c: Json) => c.name === "created").passed,
+        sum((j) => j.scenario.checks.find((c: Json) => c.name === "created").passed),
+      );
+      assertEquals(m.thresholds[0].passed, true);
+      const report = await salvo([
+        "report",
+        `${dir}/a.ndjson`,
+        `${dir}/b.ndjson`,
+        "--threshold",
+        "POST /items: requests>=1",
+        "--threshold",
+        "POST /nothing: requests>=1",
+      ]);
+      assertEquals(report.code, 1);
+      assert(/^PASS POST \/items: requests>=1: got \d+/m.test(report.stdout), report.stdout);
+      assert(/^FAIL POST \/nothing: requests>=1: the run has no step/m.test(report.stdout));
+      const row = new RegExp(
+        `^\\s+GET /items/:id\\s+${seen.routes["GET /items/:id"]}\\s+0\\s`,
+        "m",
+      );
+      assert(row.test(report.stdout), report.stdout);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
