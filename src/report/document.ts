@@ -106,10 +106,17 @@ export interface Document {
   readonly timeline: ReadonlyArray<Row> | undefined;
   /** The plan's arrivals per second in each timeline window (the open model). */
   readonly intendedRps: ReadonlyArray<number> | undefined;
-  /** Each target's figures, when several were named and kept apart. */
+  /** Each target's figures (a scenario's steps), when several were named and kept apart. */
   readonly targets:
-    | ReadonlyArray<{ readonly name: string; readonly stats: Summary.Stats }>
+    | ReadonlyArray<{
+      readonly name: string;
+      readonly stats: Summary.Stats;
+      /** Its latency by percentile, as `percentiles`. */
+      readonly percentiles: Document["percentiles"];
+    }>
     | undefined;
+  /** A scenario run's iterations and checks, for the HTML report. */
+  readonly scenario: { readonly module: string; readonly tally: Tally } | undefined;
   readonly aborted: boolean;
   /** A scenario run's iterations, steps, groups and checks, as text lines (empty otherwise). */
   readonly scenarioLines: ReadonlyArray<string>;
@@ -249,7 +256,11 @@ export const build = (i: Input): Document => {
     targets: i.byTarget?.map((t) => ({
       name: t.name,
       stats: Summary.describe(t.summary, i.elapsedMs),
+      percentiles: percentilesOf(t.summary),
     })),
+    scenario: i.scenario === undefined
+      ? undefined
+      : { module: i.scenario.module, tally: i.scenario.tally },
     aborted: run?.aborted ?? false,
     scenarioLines: i.scenario !== undefined
       ? Scenario.lines(i.scenario.tally, i.elapsedMs)

@@ -3,6 +3,7 @@
 //
 // Every figure in the summary table carries `data-key`, the JSON summary's path to the same number,
 // and shows it exactly as the JSON has it: the browser test compares the two.
+import { passRate } from "../core/scenario_tally.ts";
 import { formatDuration } from "../core/units.ts";
 import type { Row } from "../core/timeline.ts";
 import type { Document } from "./document.ts";
@@ -80,9 +81,33 @@ const counts = (title: string, entries: ReadonlyArray<readonly [string, number]>
   return `<h2>${escape(title)}</h2><table class="counts"><tbody>${rows.join("")}</tbody></table>`;
 };
 
-/** A row per target: its requests, success, throughput, latency and status codes. */
+/** A scenario's iterations and its checks, each with its pass rate. */
+const scenarioSection = (d: Document): string => {
+  const t = d.scenario?.tally;
+  if (t === undefined) return "";
+  const it = t.iterations;
+  const ms = (p: number) => Number((it.durations.valueAtPercentile(p) / 1000).toFixed(3));
+  const checks = [...t.checks].map(([name, c]) =>
+    `<tr><th>${escape(name)}</th><td>${c.passed}</td><td>${c.failed}</td><td>${
+      (passRate(t, name) * 100).toFixed(1)
+    }%</td></tr>`
+  );
+  return `<h2>Iterations</h2><p class="iterations">${it.count} iterations${
+    it.count === 0 ? "" : ` · p50 ${ms(50)} ms · p95 ${ms(95)} ms · max ${ms(100)} ms`
+  }${t.scriptErrors > 0 ? ` · ${t.scriptErrors} script errors` : ""}${
+    t.cut > 0 ? ` · ${t.cut} cut by the end` : ""
+  }${t.scriptWhy === undefined ? "" : `</p><p class="why">script_error: ${escape(t.scriptWhy)}`}</p>${
+    checks.length === 0
+      ? ""
+      : `<h2>Checks</h2><table class="checks"><thead><tr><th>check</th><th>passed</th><th>failed</th><th>rate</th></tr></thead><tbody>${
+        checks.join("")
+      }</tbody></table>`
+  }`;
+};
+
+/** A row per target (a scenario's steps): its requests, success, throughput, latency and status codes. */
 const byTarget = (d: Document): string => {
-  if (d.targets === undefined || d.targets.length < 2) return "";
+  if (d.targets === undefined || (d.targets.length < 2 && d.scenario === undefined)) return "";
   const ms = (x: number) => Number(x.toFixed(3));
   const rows = d.targets.map(({ name, stats: s }) =>
     `<tr><th>${escape(name)}</th><td>${s.requests}</td><td>${
@@ -93,7 +118,8 @@ const byTarget = (d: Document): string => {
       escape(Object.entries(s.statusCodes).map(([c, n]) => `${c} ×${n}`).join(" "))
     }</td></tr>`
   );
-  return `<h2>By target</h2><table class="targets"><thead><tr><th>target</th><th>requests</th><th>success</th><th>req/s</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>status</th></tr></thead><tbody>${
+  const what = d.scenario === undefined ? "target" : "step";
+  return `<h2>By ${what}</h2><table class="targets"><thead><tr><th>${what}</th><th>requests</th><th>success</th><th>req/s</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>status</th></tr></thead><tbody>${
     rows.join("")
   }</tbody></table>`;
 };
@@ -202,11 +228,23 @@ const charts = (d: Document): string[] => {
       title: "Latency by percentile (HdrHistogram's percentile plot)",
       xLabel: "percentile",
       yLabel: "latency (ms)",
-      lines: [{
-        name: "latency",
-        colour: palette[0]!,
-        points: d.percentiles.map((p) => [nines(p.percentile), p.ms]),
-      }],
+      lines: [
+        {
+          name: d.scenario === undefined ? "latency" : "all steps",
+          colour: palette[0]!,
+          points: d.percentiles.map((p) => [nines(p.percentile), p.ms]),
+        },
+        // A line per step (or target), the busiest first: at most as many as the palette has left.
+        ...[...(d.targets ?? [])]
+          .filter((t) => t.percentiles.length > 0 && (d.targets!.length > 1 || d.scenario !== undefined))
+          .sort((a, b) => b.stats.requests - a.stats.requests)
+          .slice(0, palette.length - 1)
+          .map((t, i) => ({
+            name: t.name,
+            colour: palette[i + 1]!,
+            points: t.percentiles.map((p) => [nines(p.percentile), p.ms] as const),
+          })),
+      ],
       logY: true,
       xTicks: ninesTicks,
       yFormat: (v) => `${fmt(v)}`,
@@ -250,6 +288,7 @@ ${summaryTable(d)}
 ${verdict}
 ${gate(d)}
 ${charts(d).join("\n")}
+${scenarioSection(d)}
 ${byTarget(d)}
 ${distribution}
 ${status}

@@ -298,3 +298,37 @@ Deno.test("salvo merge adds scenario runs' steps, iterations and checks exactly,
     }
   });
 });
+
+Deno.test("the HTML report of a scenario shows its iterations, its checks, a row per step and each step's latency by percentile", async () => {
+  await withTarget(async (url) => {
+    const dir = await Deno.makeTempDir({ prefix: "salvo-scenario-html-" });
+    try {
+      const { code, json } = await runJson([
+        "examples/scenarios/flow.ts",
+        "--base-url",
+        url,
+        "-c",
+        "2",
+        "-d",
+        "1s",
+        "--html",
+        `${dir}/r.html`,
+      ]);
+      assertEquals(code, 0);
+      const html = await Deno.readTextFile(`${dir}/r.html`);
+      assert(html.includes(`${json.scenario.iterations.count} iterations`), "iterations");
+      assert(html.includes("<h2>Checks</h2>") && html.includes("<th>read back my item</th>"));
+      assert(html.includes("<h2>By step</h2>"));
+      for (const step of json.scenario.steps) {
+        assert(html.includes(`<th>${step.name}</th><td>${step.requests}</td>`), step.name);
+      }
+      // The percentile plot: the whole run's line, then one per step.
+      const plot = html.slice(html.indexOf('id="percentiles"'));
+      for (const name of ["all steps", "GET /items/:id", "POST /login"]) {
+        assert(plot.includes(`>${name}</text>`), name);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
