@@ -96,6 +96,11 @@ export class Connection {
     return this.parser.headBytes;
   }
 
+  /** Made with `keep`: the last response's head has a Set-Cookie header. */
+  get setsCookie(): boolean {
+    return this.parser.setCookie;
+  }
+
   /** Made with `keep`: the last response's body. */
   body(): Uint8Array {
     return this.parser.body();

@@ -43,6 +43,8 @@ export class ResponseParser {
   headBytes: Uint8Array | undefined;
   /** With `keep`: the last response's body so far, in the pieces it arrived in (chunk framing removed). */
   bodyParts: Uint8Array[] = [];
+  /** With `keep`: the last response's head has a Set-Cookie header (its head is then read for it). */
+  setCookie = false;
   private words: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private wordsMemory: ArrayBufferLike | undefined;
 
@@ -56,6 +58,7 @@ export class ResponseParser {
     if (this.keep) {
       this.headBytes = undefined;
       this.bodyParts = [];
+      this.setCookie = false;
     }
   }
 
@@ -222,6 +225,10 @@ export class ResponseParser {
           if (containsToken(buf, colon + 1, eol, closeToken)) close = true;
           else if (containsToken(buf, colon + 1, eol, keepAliveToken)) close = false;
         }
+      } else if (c === 115 /* s */ && this.keep) {
+        if (eol - line > 11 && buf[line + 10] === 58 && sameName(buf, line, setCookieName)) {
+          this.setCookie = true;
+        }
       } else if (c === 108 /* l */ && this.wantLocation) {
         if (eol - line > 9 && buf[line + 8] === 58 && sameName(buf, line, locationName)) {
           this.location = new TextDecoder().decode(buf.subarray(line + 9, eol)).trim();
@@ -303,6 +310,7 @@ const contentLengthName = bytes("content-length");
 const transferEncodingName = bytes("transfer-encoding");
 const connectionName = bytes("connection");
 const locationName = bytes("location");
+const setCookieName = bytes("set-cookie");
 const chunkedToken = bytes("chunked");
 const closeToken = bytes("close");
 const keepAliveToken = bytes("keep-alive");

@@ -6,7 +6,7 @@ import type * as Summary from "../core/summary.ts";
 import type * as Api from "../domain/scenario_api.ts";
 import { reasons } from "../domain/reason.ts";
 import { noError, settle, type Shared, type Step } from "./exchange.ts";
-import { Connection, encodeRequest, type Endpoint } from "./http1.ts";
+import { Connection, encodeRequest, type Endpoint, Progress } from "./http1.ts";
 
 /** Thrown into an iteration when the run has ended: the iteration is cut, not failed. */
 export const stopSignal: unique symbol = Symbol("salvo: the run has ended");
@@ -27,7 +27,36 @@ export interface ScenarioEnv {
   readonly setup: unknown;
   /** Wakes sleeping users when the run stops. */
   readonly sleepers: Set<() => void>;
+  /** Requests without options, by method and URL as the script wrote them: prepared once a thread. */
+  readonly prepared: Map<string, Prepared>;
+  /** Each step's summary and name for the results stream, by name. */
+  readonly steps: Map<string, Step>;
 }
+
+/**
+ * A request to one URL, resolved and encoded once (most of a script's requests repeat): its URL, its
+ * origin, its bytes without a Cookie header, and its step.
+ */
+export interface Prepared {
+  readonly url: URL;
+  readonly origin: string;
+  readonly method: string;
+  readonly wire: Uint8Array;
+  readonly step: Step;
+}
+
+/** Most prepared requests a thread keeps; past it they are forgotten and prepared again as needed. */
+const maxPrepared = 1000;
+
+/** The Step of `name` in `env`: its summary in the tally, its name as JSON. */
+const stepIn = (env: ScenarioEnv, name: string): Step => {
+  let s = env.steps.get(name);
+  if (s === undefined) {
+    s = { summary: env.tally.step(name), nameJson: JSON.stringify(name) };
+    env.steps.set(name, s);
+  }
+  return s;
+};
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -48,14 +77,15 @@ class Answer implements Api.Response {
     readonly ok: boolean,
     readonly error: string | undefined,
     readonly durationMs: number,
-    private readonly headText: string,
+    private readonly head: Uint8Array | undefined,
     private readonly body: Uint8Array,
   ) {}
 
   private map(): Map<string, string> {
     if (this.parsed !== undefined) return this.parsed;
     const m = new Map<string, string>();
-    for (const line of this.headText.split("\r\n").slice(1)) {
+    const text = this.head === undefined ? "" : latin1.decode(this.head);
+    for (const line of text.split("\r\n").slice(1)) {
       const colon = line.indexOf(":");
       if (colon <= 0) continue;
       const name = line.slice(0, colon).trim().toLowerCase();
@@ -111,8 +141,10 @@ export class VirtualUser implements Api.User {
   /** The run ended during this iteration (a request was refused with `stopSignal`). */
   cut = false;
   private readonly byOrigin = new Map<string, Connection>();
+  /** The connection used last, and its origin: most users talk to one origin. */
+  private lastOrigin = "";
+  private lastConn: Connection | undefined;
   private readonly jar = new CookieJar();
-  private readonly steps = new Map<string, Step>();
 
   readonly cookies = {
     get: (name: string) => this.jar.get(name),
@@ -138,22 +170,16 @@ export class VirtualUser implements Api.User {
     if (this.env.cookies === "iteration") this.jar.clear();
   }
 
-  private stepOf(name: string): Step {
-    let s = this.steps.get(name);
-    if (s === undefined) {
-      s = { summary: this.env.tally.step(name), nameJson: JSON.stringify(name) };
-      this.steps.set(name, s);
-    }
-    return s;
-  }
-
-  private connectionTo(url: URL): Connection {
-    let c = this.byOrigin.get(url.origin);
+  private connectionTo(origin: string, url: URL): Connection {
+    if (origin === this.lastOrigin) return this.lastConn!;
+    let c = this.byOrigin.get(origin);
     if (c === undefined) {
       c = new Connection(this.env.endpointOf(url), false, true);
-      this.byOrigin.set(url.origin, c);
+      this.byOrigin.set(origin, c);
       this.env.connections.push(c);
     }
+    this.lastOrigin = origin;
+    this.lastConn = c;
     return c;
   }
 
@@ -172,12 +198,41 @@ export class VirtualUser implements Api.User {
     return u;
   }
 
-  async request(method: string, url: string, options: Api.RequestOptions = {}): Promise<Answer> {
-    const env = this.env, s = env.shared;
-    if (s.stopping || performance.now() >= s.endAt) {
-      this.cut = true;
-      throw stopSignal;
+  /** What a request without options to `url` sends, prepared when first met in this thread. */
+  private prepared(method: string, url: string): Prepared {
+    const env = this.env, key = `${method} ${url}`;
+    let p = env.prepared.get(key);
+    if (p === undefined) {
+      const m = method.toUpperCase();
+      const target = this.urlOf(url, undefined);
+      if (env.prepared.size >= maxPrepared) env.prepared.clear();
+      p = {
+        url: target,
+        origin: target.origin,
+        method: m,
+        wire: this.encode(m, target, [], undefined),
+        step: stepIn(env, defaultStepName(m, target)),
+      };
+      env.prepared.set(key, p);
     }
+    return p;
+  }
+
+  private encode(
+    m: string,
+    target: URL,
+    headers: Array<readonly [string, string]>,
+    body: Uint8Array | undefined,
+  ): Uint8Array {
+    if (!this.env.keepAlive && !headers.some(([k]) => k.toLowerCase() === "connection")) {
+      headers.push(["Connection", "close"]);
+    }
+    return encodeRequest(m, target, headers, body, this.env.userAgent);
+  }
+
+  /** A request with options: resolved and encoded for this one call. */
+  private single(method: string, url: string, options: Api.RequestOptions): Prepared {
+    const env = this.env;
     const m = method.toUpperCase();
     const target = this.urlOf(url, options.query);
     const headers: Array<readonly [string, string]> = Object.entries(options.headers ?? {});
@@ -189,31 +244,60 @@ export class VirtualUser implements Api.User {
     } else if (options.body !== undefined) {
       body = typeof options.body === "string" ? encoder.encode(options.body) : options.body;
     }
-    const now = Date.now();
-    if (env.cookies !== "off" && !has("cookie")) {
-      const cookie = this.jar.header(target, now);
+    if (env.cookies !== "off" && this.jar.size > 0 && !has("cookie")) {
+      const cookie = this.jar.header(target, Date.now());
       if (cookie !== undefined) headers.push(["Cookie", cookie]);
     }
-    if (!env.keepAlive && !has("connection")) headers.push(["Connection", "close"]);
-    const wire = encodeRequest(m, target, headers, body, env.userAgent);
-    const conn = this.connectionTo(target);
-    const step = this.stepOf(options.name ?? defaultStepName(m, target));
+    return {
+      url: target,
+      origin: target.origin,
+      method: m,
+      wire: this.encode(m, target, headers, body),
+      step: stepIn(env, options.name ?? defaultStepName(m, target)),
+    };
+  }
+
+  async request(method: string, url: string, options?: Api.RequestOptions): Promise<Answer> {
+    const env = this.env, s = env.shared;
+    // One clock read: the stop check's and the latency's start (preparing takes microseconds).
     const start = performance.now();
+    if (s.stopping || start >= s.endAt) {
+      this.cut = true;
+      throw stopSignal;
+    }
+    // A request without options sends what was prepared for it, unless a cookie must go with it.
+    let p = options === undefined ? this.prepared(method, url) : this.single(method, url, options);
+    if (options === undefined && env.cookies !== "off" && this.jar.size > 0) {
+      const cookie = this.jar.header(p.url, Date.now());
+      if (cookie !== undefined) {
+        p = { ...p, wire: this.encode(p.method, p.url, [["Cookie", cookie]], undefined) };
+      }
+    }
+    const conn = this.connectionTo(p.origin, p.url);
+    const head = p.method === "HEAD";
     conn.begin(start + s.timeoutMs);
     let error: unknown = noError;
     try {
-      await conn.exchange(wire, m === "HEAD", false, env.retry && idempotent.has(m));
+      // `conn.exchange`, its steady state inlined as the closed model does: no async call of its own.
+      let progress = conn.sendSmall(p.wire, head);
+      while (progress === Progress.More) progress = conn.received(await conn.readMore());
+      if (progress !== Progress.Done) {
+        await conn.exchange(
+          p.wire,
+          head,
+          progress === Progress.Retry,
+          env.retry && idempotent.has(p.method),
+        );
+      }
     } catch (e) {
       error = e;
     }
-    const end = settle(s, conn, this.summary, start, start, error, step);
+    const end = settle(s, conn, this.summary, start, start, error, p.step);
     const reason = s.lastReason;
-    if (reason >= 0) {
-      return new Answer(0, false, reasons[reason], end - start, "", noBody);
-    }
-    const head = conn.head === undefined ? "" : latin1.decode(conn.head);
-    if (env.cookies !== "off") {
-      for (const c of setCookies(head)) this.jar.take(c, target, now);
+    if (reason >= 0) return new Answer(0, false, reasons[reason], end - start, undefined, noBody);
+    if (env.cookies !== "off" && conn.setsCookie && conn.head !== undefined) {
+      const now = Date.now();
+      for (const c of setCookies(latin1.decode(conn.head))) this.jar.take(c, p.url, now);
     }
     const status = conn.status;
     return new Answer(
@@ -221,7 +305,7 @@ export class VirtualUser implements Api.User {
       s.okByStatus[status] === 1,
       undefined,
       end - start,
-      head,
+      conn.head,
       conn.body(),
     );
   }

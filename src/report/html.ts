@@ -96,7 +96,9 @@ const scenarioSection = (d: Document): string => {
     it.count === 0 ? "" : ` · p50 ${ms(50)} ms · p95 ${ms(95)} ms · max ${ms(100)} ms`
   }${t.scriptErrors > 0 ? ` · ${t.scriptErrors} script errors` : ""}${
     t.cut > 0 ? ` · ${t.cut} cut by the end` : ""
-  }${t.scriptWhy === undefined ? "" : `</p><p class="why">script_error: ${escape(t.scriptWhy)}`}</p>${
+  }${
+    t.scriptWhy === undefined ? "" : `</p><p class="why">script_error: ${escape(t.scriptWhy)}`
+  }</p>${
     checks.length === 0
       ? ""
       : `<h2>Checks</h2><table class="checks"><thead><tr><th>check</th><th>passed</th><th>failed</th><th>rate</th></tr></thead><tbody>${
@@ -236,7 +238,9 @@ const charts = (d: Document): string[] => {
         },
         // A line per step (or target), the busiest first: at most as many as the palette has left.
         ...[...(d.targets ?? [])]
-          .filter((t) => t.percentiles.length > 0 && (d.targets!.length > 1 || d.scenario !== undefined))
+          .filter((t) =>
+            t.percentiles.length > 0 && (d.targets!.length > 1 || d.scenario !== undefined)
+          )
           .sort((a, b) => b.stats.requests - a.stats.requests)
           .slice(0, palette.length - 1)
           .map((t, i) => ({
