@@ -50,10 +50,11 @@ export default async (u) => {
 };
 JS
 # The same four steps for every tool, all four in every iteration (Artillery's virtual users run
-# once each, so the others log in every iteration too).
+# once each, so the others log in every iteration too), each iteration as a new user name: one
+# name's item list would grow with every iteration and make the server's GET /items ever slower.
 cat >"$work/flow.js" <<'JS'
 export default async (u) => {
-  const login = await u.post("/login", { json: { user: `u${u.index}`, password: "salvo" } });
+  const login = await u.post("/login", { json: { user: `u${u.index}.${u.iteration}`, password: "salvo" } });
   const auth = { Authorization: `Bearer ${login.json().token}` };
   await u.get("/items", { headers: auth });
   const made = await u.post("/items", { headers: auth, json: { name: "x" } });
@@ -61,13 +62,15 @@ export default async (u) => {
 };
 JS
 cat >"$work/locustfile.py" <<'PY'
+import uuid
 from locust import task
 from locust.contrib.fasthttp import FastHttpUser
 
 class Flow(FastHttpUser):
     @task
     def flow(self):
-        token = self.client.post("/login", json={"user": "u", "password": "salvo"}).json()["token"]
+        user = uuid.uuid4().hex
+        token = self.client.post("/login", json={"user": user, "password": "salvo"}).json()["token"]
         auth = {"Authorization": "Bearer " + token}
         self.client.get("/items", headers=auth)
         made = self.client.post("/items", json={"name": "x"}, headers=auth).json()
@@ -105,12 +108,12 @@ config:
   target: "$url"
   phases:
     - duration: $secs
-      arrivalRate: 2000
+      arrivalRate: 5000
 scenarios:
   - flow:
       - post:
           url: "/login"
-          json: { user: "u", password: "salvo" }
+          json: { user: "{{ \$randomString() }}", password: "salvo" }
           capture: { json: "$.token", as: "token" }
       - get:
           url: "/items"
@@ -140,7 +143,11 @@ YML
     s_cpu=$(with_cpu "$server" salvo_it)
     s=$(python3 -c "import json; d=json.load(open('$work/s.json')); print(d['scenario']['iterations']['count'] / d['duration_s'])")
     a_cpu=$(with_cpu "$server" artillery_it)
-    a=$(python3 -c "import json; d=json.load(open('$work/a.json')); print(d['aggregate']['counters'].get('vusers.completed', 0) / $secs)")
+    # Over the span Artillery measured (its start-up, seconds of it, not counted).
+    a=$(python3 -c "
+import json
+a = json.load(open('$work/a.json'))['aggregate']
+print(a['counters'].get('vusers.completed', 0) / max(1e-3, (a['lastCounterAt'] - a['firstCounterAt']) / 1000))")
     l_cpu=$(with_cpu "$server" locust_it)
     l=$(python3 -c "
 import csv

@@ -64,6 +64,22 @@ const decoder = new TextDecoder();
 const latin1 = new TextDecoder("latin1");
 const idempotent = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]);
 
+/** Waits `ms`, or less when the run ends first, or until it stops (`env.sleepers` are woken then). */
+export const pause = (env: ScenarioEnv, ms: number): Promise<void> => {
+  const s = env.shared;
+  const wait = Math.min(ms, s.endAt - performance.now());
+  if (s.stopping || !(wait > 0)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      env.sleepers.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, wait);
+    env.sleepers.add(done);
+  });
+};
+
 /** A request's step name when the script gives none: its method and path, all-digit segments as `:id`. */
 export const defaultStepName = (method: string, url: URL): string =>
   `${method} ${url.pathname.replace(/\/\d+(?=\/|$)/g, "/:id")}`;
@@ -359,19 +375,7 @@ export class VirtualUser implements Api.User {
   }
 
   sleep(ms: number): Promise<void> {
-    const s = this.env.shared;
-    const wait = Math.min(ms, s.endAt - performance.now());
-    if (s.stopping || !(wait > 0)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const sleepers = this.env.sleepers;
-      const done = () => {
-        clearTimeout(timer);
-        sleepers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, wait);
-      sleepers.add(done);
-    });
+    return pause(this.env, ms);
   }
 
   /** Closes this user's connections (at the end of the run). */

@@ -62,7 +62,10 @@ Deno.test("checks count without failing anything: one failing on every 10th iter
       "checks.js": `let n = 0;
 export default async (u) => {
   const r = await u.get("/");
-  u.check(r, { "status is 200": (x) => x.status === 200 });
+  u.check(r, {
+    "status is 200": (x) => x.status === 200,
+    "a predicate that throws fails": () => { throw new Error("no"); },
+  });
   u.check("every 10th fails", ++n % 10 !== 0);
 };
 `,
@@ -86,9 +89,13 @@ export default async (u) => {
         assertEquals([tenth.passed, tenth.failed, tenth.rate], [180, 20, 0.9], `-t ${threads}`);
         const ok = json.scenario.checks.find((c: Json) => c.name === "status is 200");
         assertEquals([ok.passed, ok.failed], [200, 0]);
-        // 380 of 400 checks passed: exactly 95 %.
-        assertEquals(json.scenario.checks_rate, 0.95);
-        assertEquals(code, 0, "checks>=95% holds at exactly 95 %");
+        const thrown = json.scenario.checks.find((c: Json) =>
+          c.name === "a predicate that throws fails"
+        );
+        assertEquals([thrown.passed, thrown.failed], [0, 200]);
+        // 380 of 600 checks passed.
+        assertEquals(json.scenario.checks_rate, 0.633333);
+        assertEquals(code, 1, "checks>=95% fails at 63 %");
         assertEquals(json.scenario.iterations.count, 200);
       }
       const r = await salvo([
