@@ -26,12 +26,11 @@ type Next = typeof Next[keyof typeof Next];
 
 /** How often a parked user (above the ramp's current count) looks again. */
 const parkedMs = 10;
-/** At most this many summaries for one thread's users; beyond, users share them. */
-const maxSummaries = 64;
 
 export class ScenarioLoad implements Load {
   readonly tally = new Tally();
-  readonly summaries: ReadonlyArray<Summary.Summary>;
+  /** The open model's dropped arrivals (no request, so no step). */
+  private readonly drops = Summary.empty();
   readonly connections: Connection[] = [];
   readonly interruptToStop: boolean;
   readonly env: ScenarioEnv;
@@ -78,15 +77,9 @@ export class ScenarioLoad implements Load {
         share,
       )
       : part(model.maxInFlight, share);
-    const summaries = Array.from(
-      { length: Math.max(1, Math.min(n, maxSummaries)) },
-      () => Summary.empty(),
-    );
-    this.summaries = summaries;
     this.users = Array.from(
       { length: n },
-      (_, j) =>
-        new VirtualUser(this.env, share.index + j * share.count, summaries[j % summaries.length]!),
+      (_, j) => new VirtualUser(this.env, share.index + j * share.count),
     );
     if (model._tag === "Open") {
       this.permits = new Permits(n);
@@ -95,6 +88,11 @@ export class ScenarioLoad implements Load {
     this.dealer = scenario.data === undefined
       ? undefined
       : new Dealer(scenario.data.rows, scenario.data.order, share);
+  }
+
+  /** Every request, step by step, and the drops: the run's summary is theirs merged. */
+  get summaries(): ReadonlyArray<Summary.Summary> {
+    return [this.drops, ...this.tally.steps.values()];
   }
 
   /** Loads the module in this thread (each load thread loads it once). */
@@ -172,7 +170,7 @@ export class ScenarioLoad implements Load {
     const u = this.free.pop();
     if (u === undefined || !this.permits!.tryAcquire()) {
       if (u !== undefined) this.free.push(u);
-      const summary = this.summaries[0]!;
+      const summary = this.drops;
       summary.dropped++;
       if (this.permits!.fullSince > intended) summary.droppedByClient++;
       this.shared.results?.drop(intended, this.permits!.fullSince > intended);

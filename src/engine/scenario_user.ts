@@ -29,8 +29,18 @@ export interface ScenarioEnv {
   readonly sleepers: Set<() => void>;
   /** Requests without options, by method and URL as the script wrote them: prepared once a thread. */
   readonly prepared: Map<string, Prepared>;
-  /** Each step's summary and name for the results stream, by name. */
-  readonly steps: Map<string, Step>;
+  /** Each step, by name. */
+  readonly steps: Map<string, ScenarioStep>;
+}
+
+/**
+ * A step: its summary in the tally, which its requests fold into (the whole run's summary is the
+ * steps' merged: one fold per request, not two), and its name for the results stream.
+ */
+export interface ScenarioStep {
+  readonly summary: Summary.Summary;
+  /** What `settle` takes beside the summary: the name alone. */
+  readonly named: Step;
 }
 
 /**
@@ -42,18 +52,22 @@ export interface Prepared {
   readonly origin: string;
   readonly method: string;
   readonly wire: Uint8Array;
-  readonly step: Step;
+  readonly step: ScenarioStep;
 }
 
 /** Most prepared requests a thread keeps; past it they are forgotten and prepared again as needed. */
 const maxPrepared = 1000;
 
-/** The Step of `name` in `env`: its summary in the tally, its name as JSON. */
-const stepIn = (env: ScenarioEnv, name: string): Step => {
+/** The step named `name` in `env`, made when first seen. */
+const stepIn = (env: ScenarioEnv, name: string): ScenarioStep => {
   let s = env.steps.get(name);
   if (s === undefined) {
-    s = { summary: env.tally.step(name), nameJson: JSON.stringify(name) };
-    env.steps.set(name, s);
+    s = {
+      summary: env.tally.step(name),
+      named: { summary: undefined, nameJson: JSON.stringify(name) },
+    };
+    // Names past the tally's limit share its "(other steps)": not kept here one by one either.
+    if (env.steps.size < maxPrepared) env.steps.set(name, s);
   }
   return s;
 };
@@ -168,12 +182,11 @@ export class VirtualUser implements Api.User {
     clear: () => this.jar.clear(),
   };
 
-  constructor(
-    private readonly env: ScenarioEnv,
-    readonly index: number,
-    /** Where this user's requests fold (shared with other users of the thread). */
-    private readonly summary: Summary.Summary,
-  ) {}
+  /** The request without options sent last, and what was prepared for it: a script repeats them. */
+  private lastKey = "";
+  private lastPrepared: Prepared | undefined;
+
+  constructor(private readonly env: ScenarioEnv, readonly index: number) {}
 
   get setup(): unknown {
     return this.env.setup;
@@ -212,6 +225,12 @@ export class VirtualUser implements Api.User {
       for (const [k, v] of Object.entries(query)) u.searchParams.append(k, String(v));
     }
     return u;
+  }
+
+  private remember(url: string, p: Prepared): Prepared {
+    this.lastKey = url;
+    this.lastPrepared = p;
+    return p;
   }
 
   /** What a request without options to `url` sends, prepared when first met in this thread. */
@@ -282,7 +301,11 @@ export class VirtualUser implements Api.User {
       throw stopSignal;
     }
     // A request without options sends what was prepared for it, unless a cookie must go with it.
-    let p = options === undefined ? this.prepared(method, url) : this.single(method, url, options);
+    let p = options !== undefined
+      ? this.single(method, url, options)
+      : url === this.lastKey && method === this.lastPrepared!.method
+      ? this.lastPrepared!
+      : this.remember(url, this.prepared(method, url));
     if (options === undefined && env.cookies !== "off" && this.jar.size > 0) {
       const cookie = this.jar.header(p.url, Date.now());
       if (cookie !== undefined) {
@@ -308,7 +331,7 @@ export class VirtualUser implements Api.User {
     } catch (e) {
       error = e;
     }
-    const end = settle(s, conn, this.summary, start, start, error, p.step);
+    const end = settle(s, conn, p.step.summary, start, start, error, p.step.named);
     const reason = s.lastReason;
     if (reason >= 0) return new Answer(0, false, reasons[reason], end - start, undefined, noBody);
     if (env.cookies !== "off" && conn.setsCookie && conn.head !== undefined) {
