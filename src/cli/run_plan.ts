@@ -141,16 +141,14 @@ const refusedWithScenario = (raw: Raw): string | undefined => {
     ["--body", Option.isSome(raw.body)],
     ["--body-file", Option.isSome(raw.bodyFile)],
     ["--follow-redirects", Option.isSome(raw.followRedirects)],
-    ["--http2", raw.http2],
-    ["--h2c", raw.h2c],
     ["--streams", Option.isSome(raw.streams)],
   ];
   const flag = given.find(([, g]) => g)?.[0];
   return flag === undefined
     ? undefined
-    : `${flag} does not apply to a scenario: its module says what each request sends${
-      ["--http2", "--h2c", "--streams"].includes(flag) ? " (scenarios speak HTTP/1.1 for now)" : ""
-    }`;
+    : flag === "--streams"
+    ? "--streams does not apply to a scenario: each user has its own connection, one request at a time"
+    : `${flag} does not apply to a scenario: its module says what each request sends`;
 };
 
 /** Scenario flags given to a run of a URL. */

@@ -6,6 +6,7 @@
 import type { H2Request } from "./h2_request.ts";
 import {
   H2Error,
+  type H2Kept,
   H2Session,
   type Stream,
   type StreamLimit,
@@ -70,7 +71,12 @@ export class H2Channel implements StreamOwner {
   /** Rejects the wait for a connection when the exchange is aborted during it. */
   private rejectWait: ((e: Error) => void) | undefined;
 
-  constructor(readonly group: H2Group) {}
+  /** With `keep` (a scenario's user): the last response's header fields and body. */
+  readonly keep: H2Kept | undefined;
+
+  constructor(readonly group: H2Group, keep = false) {
+    this.keep = keep ? { fields: [], body: [] } : undefined;
+  }
 
   /** Opens the shared connection ahead of the first exchange; a failure is left for that exchange. */
   async warm(): Promise<void> {
@@ -104,6 +110,10 @@ export class H2Channel implements StreamOwner {
 
   /** Sends `request` on a stream and waits for the whole response; throws what ended it otherwise. */
   async send(request: H2Request): Promise<void> {
+    if (this.keep !== undefined) {
+      this.keep.fields = [];
+      this.keep.body = [];
+    }
     for (let attempt = 1;; attempt++) {
       let session = this.group.session();
       if (session instanceof Promise) session = await this.waitFor(session);

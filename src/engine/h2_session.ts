@@ -42,6 +42,14 @@ export interface StreamOwner {
   stream: Stream | undefined;
   /** How long its last stream waited for the server's concurrency limit before it began, µs. */
   queuedUs: number;
+  /** Keep the response's header fields and body (a scenario reads them); absent on a plain run. */
+  readonly keep?: H2Kept | undefined;
+}
+
+/** A response as a scenario reads it: its header fields (names in lower case) and body pieces. */
+export interface H2Kept {
+  fields: Array<readonly [string, string]>;
+  body: Uint8Array[];
 }
 
 /** The least SETTINGS_MAX_CONCURRENT_STREAMS any server connection of a load thread announced. */
@@ -421,9 +429,11 @@ export class H2Session {
         "DATA beyond the window",
       );
     }
-    if (unpad(FrameType.Data, flags, buf, start, end) < 0) {
+    const payload = unpad(FrameType.Data, flags, buf, start, end);
+    if (payload < 0) {
       return this.connectionError(ErrorCode.ProtocolError, "protocol_error", "bad padding");
     }
+    const payloadEnd = unpadded.end;
     if (this.used >= topUpAt) {
       this.out.words(FrameType.WindowUpdate, 0, 0, this.used);
       this.used = 0;
@@ -433,6 +443,8 @@ export class H2Session {
     if (s === undefined) return;
     s.bytes += length + 9;
     s.used += length;
+    const keep = s.owner.keep;
+    if (keep !== undefined && payloadEnd > payload) keep.body.push(buf.slice(payload, payloadEnd));
     if (s.used > ourWindow) {
       return this.reset(
         s,
@@ -448,10 +460,14 @@ export class H2Session {
     }
   }
 
+  /** The header block being decoded for a stream that keeps its fields: they go here. */
+  private keeping: Array<readonly [string, string]> | undefined;
   private readonly onField = (name: string, value: string): void => {
     if (name === ":status") this.status = Number(value);
+    else if (this.keeping !== undefined && name[0] !== ":") this.keeping.push([name, value]);
   };
-  private readonly skipField = (name: string): boolean => name !== ":status";
+  private readonly skipField = (name: string): boolean =>
+    name !== ":status" && this.keeping === undefined;
 
   private headerBlock(
     id: number,
@@ -462,13 +478,21 @@ export class H2Session {
     wireBytes: number,
   ): void {
     this.status = 0;
+    const s = this.streams.get(id);
+    const keep = s?.owner.keep;
+    this.keeping = keep === undefined ? undefined : [];
     // Every block is decoded, a cancelled stream's too: the table must stay in step with the server's.
     const error = this.decoder.decode(buf, start, end, this.onField, this.skipField);
+    const fields = this.keeping;
+    this.keeping = undefined;
     if (error !== undefined) {
       return this.connectionError(ErrorCode.CompressionError, "protocol_error", `HPACK: ${error}`);
     }
-    const s = this.streams.get(id);
     if (s === undefined) return;
+    // The final head's fields, then any trailers' (a 1xx head's are not the response's).
+    if (keep !== undefined && fields !== undefined && !(this.status >= 100 && this.status < 200)) {
+      keep.fields = s.status === 0 ? fields : [...keep.fields, ...fields];
+    }
     s.bytes += wireBytes;
     const status = this.status;
     if (s.status === 0) {

@@ -6,6 +6,18 @@
 
 export class ProtocolError extends Error {}
 
+/** Pieces of a body, whole (the one piece itself when there is one). */
+export const joined = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+
 const CR = 13;
 const LF = 10;
 
@@ -64,15 +76,7 @@ export class ResponseParser {
 
   /** With `keep`: the last response's body, whole. */
   body(): Uint8Array {
-    const parts = this.bodyParts;
-    if (parts.length === 1) return parts[0]!;
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return joined(this.bodyParts);
   }
 
   private keepBody(buf: Uint8Array, from: number, to: number): void {

@@ -203,11 +203,17 @@ const targetsOf = (plan: RunPlan, byTarget: boolean): Targets => {
 const loadOf = (plan: RunPlan, shared: Shared, share: Share): Load => {
   const m = plan.model;
   if (plan.scenario !== undefined) {
-    return new ScenarioLoad(shared, plan.scenario, m, plan.durationMs, share, endpointOf(plan), {
-      userAgent,
-      keepAlive: plan.transport.keepAlive,
-      retry: plan.transport.retry,
-    });
+    const http2 = plan.transport.http2;
+    const endpoint = endpointOf(plan);
+    return new ScenarioLoad(
+      shared,
+      plan.scenario,
+      m,
+      plan.durationMs,
+      share,
+      (url) => ({ ...endpoint(url), ...(http2 ? { http2: true } : {}) }),
+      { userAgent, keepAlive: plan.transport.keepAlive, retry: plan.transport.retry, http2 },
+    );
   }
   return m._tag === "Closed"
     ? new ClosedLoad(shared, m.workers, m.delayMs, concurrencyOf(m), share)

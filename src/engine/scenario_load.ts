@@ -8,7 +8,8 @@ import * as Summary from "../core/summary.ts";
 import type { LoadModel, ScenarioPlan } from "../domain/plan.ts";
 import { describeThrown, type Iteration, loadScenario } from "../io/scenario_module.ts";
 import type { Shared } from "./exchange.ts";
-import type { Connection, Endpoint } from "./http1.ts";
+import type { Channel } from "./channel.ts";
+import type { Endpoint } from "./http1.ts";
 import { type Load, part, type Share } from "./load.ts";
 import * as Pacer from "./pacer.ts";
 import { Permits } from "./permits.ts";
@@ -31,7 +32,7 @@ export class ScenarioLoad implements Load {
   readonly tally = new Tally();
   /** The open model's dropped arrivals (no request, so no step). */
   private readonly drops = Summary.empty();
-  readonly connections: Connection[] = [];
+  readonly connections: Channel[] = [];
   readonly interruptToStop: boolean;
   readonly env: ScenarioEnv;
   private readonly users: VirtualUser[];
@@ -51,7 +52,7 @@ export class ScenarioLoad implements Load {
     private readonly durationMs: number | undefined,
     private readonly share: Share,
     endpointOf: (url: URL) => Endpoint,
-    options: { userAgent: string; keepAlive: boolean; retry: boolean },
+    options: { userAgent: string; keepAlive: boolean; retry: boolean; http2: boolean },
   ) {
     // Users end by themselves at the end of the run (sleeps end there too), and at a stop once
     // `tick` wakes them: nothing is cut mid-iteration but the requests the end refuses.
@@ -70,6 +71,8 @@ export class ScenarioLoad implements Load {
       sleepers: new Set(),
       prepared: new Map(),
       steps: new Map(),
+      http2: options.http2,
+      seen: shared.channels.seen,
     };
     const n = model._tag === "Closed"
       ? part(

@@ -6,7 +6,12 @@ import type * as Summary from "../core/summary.ts";
 import type * as Api from "../domain/scenario_api.ts";
 import { reasons } from "../domain/reason.ts";
 import { noError, settle, type Shared, type Step } from "./exchange.ts";
+import type { Channel } from "./channel.ts";
+import { H2Channel, H2Group } from "./h2_channel.ts";
+import { encodeH2, type H2Request } from "./h2_request.ts";
+import type { StreamLimit } from "./h2_session.ts";
 import { Connection, encodeRequest, type Endpoint, Progress } from "./http1.ts";
+import { joined } from "./response_parser.ts";
 
 /** Thrown into an iteration when the run has ended: the iteration is cut, not failed. */
 export const stopSignal: unique symbol = Symbol("salvo: the run has ended");
@@ -17,7 +22,11 @@ export interface ScenarioEnv {
   readonly tally: Tally;
   readonly baseUrl: URL | undefined;
   /** Every connection the users opened: the watchdog scans them, the end of the run closes them. */
-  readonly connections: Connection[];
+  readonly connections: Channel[];
+  /** HTTP/2 (--h2c, --http2): each user's own connection per origin, one stream at a time. */
+  readonly http2: boolean;
+  /** The server's limit on concurrent streams, as HTTP/2 connections announced it. */
+  readonly seen: StreamLimit;
   /** The endpoint for an origin, with the run's transport settings (TLS, --connect-to, …). */
   readonly endpointOf: (url: URL) => Endpoint;
   readonly userAgent: string;
@@ -52,6 +61,8 @@ export interface Prepared {
   readonly origin: string;
   readonly method: string;
   readonly wire: Uint8Array;
+  /** The same request for HTTP/2, when the run speaks it. */
+  readonly h2: H2Request | undefined;
   readonly step: ScenarioStep;
 }
 
@@ -107,21 +118,26 @@ class Answer implements Api.Response {
     readonly ok: boolean,
     readonly error: string | undefined,
     readonly durationMs: number,
-    private readonly head: Uint8Array | undefined,
+    /** HTTP/1.1's head as received, or HTTP/2's header fields. */
+    private readonly head: Uint8Array | ReadonlyArray<readonly [string, string]> | undefined,
     private readonly body: Uint8Array,
   ) {}
 
   private map(): Map<string, string> {
     if (this.parsed !== undefined) return this.parsed;
     const m = new Map<string, string>();
-    const text = this.head === undefined ? "" : latin1.decode(this.head);
-    for (const line of text.split("\r\n").slice(1)) {
-      const colon = line.indexOf(":");
-      if (colon <= 0) continue;
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
+    const add = (name: string, value: string) => {
       const had = m.get(name);
       m.set(name, had === undefined ? value : `${had}, ${value}`);
+    };
+    const head = this.head;
+    if (head instanceof Uint8Array) {
+      for (const line of latin1.decode(head).split("\r\n").slice(1)) {
+        const colon = line.indexOf(":");
+        if (colon > 0) add(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+      }
+    } else if (head !== undefined) {
+      for (const [name, value] of head) add(name, fromOctets(value));
     }
     return (this.parsed = m);
   }
@@ -149,6 +165,16 @@ class Answer implements Api.Response {
 
 const noBody = new Uint8Array(0);
 
+/** HPACK's strings hold one octet a character: back to text, as UTF-8. */
+const fromOctets = (s: string): string => {
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 127) {
+      return decoder.decode(Uint8Array.from(s, (c) => c.charCodeAt(0)));
+    }
+  }
+  return s;
+};
+
 /** Set-Cookie lines of a head, in order (each its own header: they are never joined). */
 const setCookies = (head: string): string[] => {
   const out: string[] = [];
@@ -170,10 +196,10 @@ export class VirtualUser implements Api.User {
   data: Row | undefined;
   /** The run ended during this iteration (a request was refused with `stopSignal`). */
   cut = false;
-  private readonly byOrigin = new Map<string, Connection>();
+  private readonly byOrigin = new Map<string, Channel>();
   /** The connection used last, and its origin: most users talk to one origin. */
   private lastOrigin = "";
-  private lastConn: Connection | undefined;
+  private lastConn: Channel | undefined;
   private readonly jar = new CookieJar();
 
   readonly cookies = {
@@ -199,11 +225,14 @@ export class VirtualUser implements Api.User {
     if (this.env.cookies === "iteration") this.jar.clear();
   }
 
-  private connectionTo(origin: string, url: URL): Connection {
+  private connectionTo(origin: string, url: URL): Channel {
     if (origin === this.lastOrigin) return this.lastConn!;
     let c = this.byOrigin.get(origin);
     if (c === undefined) {
-      c = new Connection(this.env.endpointOf(url), false, true);
+      const e = this.env.endpointOf(url);
+      c = e.http2
+        ? new H2Channel(new H2Group(e, this.env.seen), true)
+        : new Connection(e, false, true);
       this.byOrigin.set(origin, c);
       this.env.connections.push(c);
     }
@@ -246,6 +275,7 @@ export class VirtualUser implements Api.User {
         origin: target.origin,
         method: m,
         wire: this.encode(m, target, [], undefined),
+        h2: env.http2 ? encodeH2(m, target, [], undefined, env.userAgent) : undefined,
         step: stepIn(env, defaultStepName(m, target)),
       };
       env.prepared.set(key, p);
@@ -287,7 +317,8 @@ export class VirtualUser implements Api.User {
       url: target,
       origin: target.origin,
       method: m,
-      wire: this.encode(m, target, headers, body),
+      wire: env.http2 ? noBody : this.encode(m, target, headers, body),
+      h2: env.http2 ? encodeH2(m, target, headers, body, env.userAgent) : undefined,
       step: stepIn(env, options.name ?? defaultStepName(m, target)),
     };
   }
@@ -309,7 +340,10 @@ export class VirtualUser implements Api.User {
     if (options === undefined && env.cookies !== "off" && this.jar.size > 0) {
       const cookie = this.jar.header(p.url, Date.now());
       if (cookie !== undefined) {
-        p = { ...p, wire: this.encode(p.method, p.url, [["Cookie", cookie]], undefined) };
+        const headers = [["Cookie", cookie] as const];
+        p = env.http2
+          ? { ...p, h2: encodeH2(p.method, p.url, headers, undefined, env.userAgent) }
+          : { ...p, wire: this.encode(p.method, p.url, [...headers], undefined) };
       }
     }
     const conn = this.connectionTo(p.origin, p.url);
@@ -317,16 +351,19 @@ export class VirtualUser implements Api.User {
     conn.begin(start + s.timeoutMs);
     let error: unknown = noError;
     try {
-      // `conn.exchange`, its steady state inlined as the closed model does: no async call of its own.
-      let progress = conn.sendSmall(p.wire, head);
-      while (progress === Progress.More) progress = conn.received(await conn.readMore());
-      if (progress !== Progress.Done) {
-        await conn.exchange(
-          p.wire,
-          head,
-          progress === Progress.Retry,
-          env.retry && idempotent.has(p.method),
-        );
+      if (conn.h2) await conn.send(p.h2!);
+      else {
+        // `conn.exchange`, its steady state inlined as the closed model does: no async call of its own.
+        let progress = conn.sendSmall(p.wire, head);
+        while (progress === Progress.More) progress = conn.received(await conn.readMore());
+        if (progress !== Progress.Done) {
+          await conn.exchange(
+            p.wire,
+            head,
+            progress === Progress.Retry,
+            env.retry && idempotent.has(p.method),
+          );
+        }
       }
     } catch (e) {
       error = e;
@@ -334,19 +371,22 @@ export class VirtualUser implements Api.User {
     const end = settle(s, conn, p.step.summary, start, start, error, p.step.named);
     const reason = s.lastReason;
     if (reason >= 0) return new Answer(0, false, reasons[reason], end - start, undefined, noBody);
+    const status = conn.status, ok = s.okByStatus[status] === 1;
+    if (conn.h2) {
+      const kept = conn.keep!;
+      if (env.cookies !== "off") {
+        const now = Date.now();
+        for (const [k, v] of kept.fields) {
+          if (k === "set-cookie") this.jar.take(fromOctets(v), p.url, now);
+        }
+      }
+      return new Answer(status, ok, undefined, end - start, kept.fields, joined(kept.body));
+    }
     if (env.cookies !== "off" && conn.setsCookie && conn.head !== undefined) {
       const now = Date.now();
       for (const c of setCookies(latin1.decode(conn.head))) this.jar.take(c, p.url, now);
     }
-    const status = conn.status;
-    return new Answer(
-      status,
-      s.okByStatus[status] === 1,
-      undefined,
-      end - start,
-      conn.head,
-      conn.body(),
-    );
+    return new Answer(status, ok, undefined, end - start, conn.head, conn.body());
   }
 
   get(url: string, options?: Api.RequestOptions): Promise<Answer> {

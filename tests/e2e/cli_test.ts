@@ -39,9 +39,9 @@ const badInput: ReadonlyArray<readonly [string, ReadonlyArray<string>, RegExp]> 
     /^salvo: --method does not apply to a scenario: its module says what each request sends$/,
   ],
   [
-    "HTTP/2 for a scenario",
-    ["run", "examples/scenarios/flow.ts", "--h2c"],
-    /^salvo: --h2c does not apply to a scenario: .*\(scenarios speak HTTP\/1\.1 for now\)$/,
+    "HTTP/2 streams shared by a scenario's users",
+    ["run", "examples/scenarios/flow.ts", "--h2c", "-m", "4"],
+    /^salvo: --streams does not apply to a scenario: each user has its own connection, one request at a time$/,
   ],
   [
     "a threshold on a step without a scenario",
