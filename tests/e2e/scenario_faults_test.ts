@@ -126,14 +126,18 @@ Deno.test("a module that cannot run is refused before any request, with exit 2 a
           /--data .*bad\.csv:3: 1 fields where the header has 2$/,
         ],
       ];
-      for (const [args, message] of cases) {
-        const r = await salvo(["run", ...args, "--base-url", server.url, "-n", "5", "-q"]);
+      // Each is its own process: run together.
+      const runs = await Promise.all(
+        cases.map(([args]) => salvo(["run", ...args, "--base-url", server.url, "-n", "5", "-q"])),
+      );
+      runs.forEach((r, i) => {
+        const [args, message] = cases[i]!;
         assertEquals(r.code, 2, args[0]);
         const lines = r.stderr.trimEnd().split("\n");
         assertEquals(lines.length, 1, r.stderr);
         assert(message.test(lines[0]!), lines[0]);
         assert(!r.stderr.includes("hunter2"));
-      }
+      });
       assertEquals(server.count(), 0);
     } finally {
       await server.stop();
