@@ -105,21 +105,26 @@ const streamsWarning = (o: Outcome, t: Transport): string | undefined =>
       }, timed apart from latency); use -m ${o.streamLimit} or more connections (-c)`
     : undefined;
 
-const loadLine = (m: LoadModel, o: Outcome, t: Transport): string => {
+const loadLine = (m: LoadModel, o: Outcome, t: Transport, scenario: boolean): string => {
   const used = streamsUsed(o, t);
+  const ramped = m._tag === "Closed" && m.workers.stages.length > 0 ? " (ramped)" : "";
   return (m._tag === "Open"
     ? `${
-      m.rate.stages.length > 0 ? "ramped rate" : `${Number((m.rate.start * 1000).toFixed(3))} req/s`
-    }, up to ${m.maxInFlight} in flight`
+      m.rate.stages.length > 0
+        ? "ramped rate"
+        : `${Number((m.rate.start * 1000).toFixed(3))} ${scenario ? "iterations/s" : "req/s"}`
+    }, up to ${m.maxInFlight} ${scenario ? "users at once" : "in flight"}`
+    : scenario
+    // A scenario's users each hold their own connection, one request at a time (HTTP/2 too).
+    ? `${o.concurrency} user${o.concurrency === 1 ? "" : "s"}${ramped}`
     : t.http2
     ? `${o.concurrency / t.streams} connection${
       o.concurrency === t.streams ? "" : "s"
     } × ${used} stream${used === 1 ? "" : "s"}${
       used < t.streams ? ` (-m ${t.streams}; the server allows ${o.streamLimit})` : ""
-    }${m.workers.stages.length > 0 ? " (ramped)" : ""}`
-    : `${o.concurrency} worker${o.concurrency === 1 ? "" : "s"}${
-      m.workers.stages.length > 0 ? " (ramped)" : ""
-    }`) + (t.http2 ? " · HTTP/2" : "");
+    }${ramped}`
+    : `${o.concurrency} worker${o.concurrency === 1 ? "" : "s"}${ramped}`) +
+    (t.http2 ? " · HTTP/2" : "");
 };
 
 /** Where a report goes besides stdout. */
@@ -220,12 +225,6 @@ const scenarioSubject = (
         scenario.baseUrl === undefined ? "" : ` on ${Request.maskUrl(new URL(scenario.baseUrl))}`
       }`,
       headers: [],
-      load: plan.model._tag === "Open"
-        ? base.heading.load.replace(" req/s,", " iterations/s,").replace(
-          " in flight",
-          " users at once",
-        )
-        : base.heading.load.replace(/worker(s?)/, "user$1"),
     },
     byTarget: [...tally.steps].map(([name, summary]) => ({ name, summary })),
     scenario: { module, tally },
@@ -253,7 +252,7 @@ const requestSubject = (plan: RunPlan, o: Outcome, startedUs: number): Subject =
       ? Request.maskUrl(plan.targets[0].url)
       : `${plan.targets.length} targets, ${plan.targetsOrder}`,
     headers: plan.targets.length === 1 ? plan.targets[0].headers.map(Request.maskHeader) : [],
-    load: loadLine(plan.model, o, plan.transport),
+    load: loadLine(plan.model, o, plan.transport, plan.scenario !== undefined),
     targetRps: o.targetRps,
     ...(o.targetRps === undefined ? {} : { tailMs: Math.max(0, o.elapsedMs - o.scheduleMs) }),
     ...(o.plannedArrivals === undefined ? {} : { plannedArrivals: o.plannedArrivals }),

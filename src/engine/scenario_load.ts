@@ -22,7 +22,7 @@ import { pause, type ScenarioEnv, stopSignal, VirtualUser } from "./scenario_use
 export let running: ScenarioLoad | undefined;
 
 /** What an iteration's end tells its user's loop. */
-const Next = { Stop: 0, More: 1, Parked: 2 } as const;
+const Next = { Stop: 0, More: 1 } as const;
 type Next = typeof Next[keyof typeof Next];
 
 /** How often a parked user (above the ramp's current count) looks again. */
@@ -33,7 +33,11 @@ export class ScenarioLoad implements Load {
   /** The open model's dropped arrivals (no request, so no step). */
   private readonly drops = Summary.empty();
   readonly connections: Channel[] = [];
-  readonly interruptToStop: boolean;
+  /**
+   * Users end by themselves at the end of the run (sleeps end there too), and at a stop once `tick`
+   * wakes them: nothing is cut mid-iteration but the requests the end refuses.
+   */
+  readonly interruptToStop = false;
   readonly env: ScenarioEnv;
   private readonly users: VirtualUser[];
   private readonly dealer: Dealer | undefined;
@@ -41,7 +45,7 @@ export class ScenarioLoad implements Load {
   private pausedTotal = 0;
   /** The closed model's users, all running; resolves when the last one stops. */
   private looping: Promise<unknown> = Promise.resolve();
-  /** Open model: users free to take an arrival, and the permits that bound them. */
+  /** Open model: the users free to take an arrival (as many as the permits free). */
   private readonly free: VirtualUser[] = [];
   private readonly permits: Permits | undefined;
 
@@ -54,9 +58,6 @@ export class ScenarioLoad implements Load {
     endpointOf: (url: URL) => Endpoint,
     options: { userAgent: string; keepAlive: boolean; retry: boolean; http2: boolean },
   ) {
-    // Users end by themselves at the end of the run (sleeps end there too), and at a stop once
-    // `tick` wakes them: nothing is cut mid-iteration but the requests the end refuses.
-    this.interruptToStop = false;
     this.env = {
       shared,
       tally: this.tally,
@@ -152,33 +153,30 @@ export class ScenarioLoad implements Load {
       if (u.index >= s.active && !s.stopping) {
         // Parked until the ramp reaches it, or until the end of the run.
         if (performance.now() >= s.endAt) return;
-        await this.pause(parkedMs);
+        await pause(this.env, parkedMs);
         continue;
       }
       if ((await this.once(u)) === Next.Stop) return;
       if (delayMs > 0) {
         const t0 = performance.now();
-        await this.pause(delayMs);
+        await pause(this.env, delayMs);
         this.pausedTotal += performance.now() - t0;
       }
     }
   }
 
-  private pause(ms: number): Promise<void> {
-    return pause(this.env, ms);
-  }
-
   /** Open model: an arrival takes a free user, or is dropped when every user is busy. */
   private arrive(intended: number): void {
-    const u = this.free.pop();
-    if (u === undefined || !this.permits!.tryAcquire()) {
-      if (u !== undefined) this.free.push(u);
-      const summary = this.drops;
-      summary.dropped++;
-      if (this.permits!.fullSince > intended) summary.droppedByClient++;
-      this.shared.results?.drop(intended, this.permits!.fullSince > intended);
+    const permits = this.permits!;
+    if (!permits.tryAcquire()) {
+      const byClient = permits.fullSince > intended;
+      this.drops.dropped++;
+      if (byClient) this.drops.droppedByClient++;
+      this.shared.results?.drop(intended, byClient);
       return;
     }
+    // A permit taken is a user free: they are taken and given back together.
+    const u = this.free.pop()!;
     this.once(u).finally(() => {
       this.free.push(u);
       this.permits!.release();

@@ -1,4 +1,4 @@
-// One virtual user of a scenario: the `User` its iterations get (src/domain/scenario_api.ts), sending over its own connections through the engine's HTTP/1.1 client.
+// One virtual user of a scenario: the `User` its iterations get (src/domain/scenario_api.ts), sending over its own connections through the engine's HTTP/1.1 and HTTP/2 clients.
 import { CookieJar } from "../core/cookie_jar.ts";
 import type { Row } from "../core/scenario_data.ts";
 import type { Tally } from "../core/scenario_tally.ts";
@@ -132,9 +132,8 @@ class Answer implements Api.Response {
     };
     const head = this.head;
     if (head instanceof Uint8Array) {
-      for (const line of latin1.decode(head).split("\r\n").slice(1)) {
-        const colon = line.indexOf(":");
-        if (colon > 0) add(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+      for (const [name, value] of headFields(head)) {
+        add(name, value);
       }
     } else if (head !== undefined) {
       for (const [name, value] of head) add(name, fromOctets(value));
@@ -175,20 +174,14 @@ const fromOctets = (s: string): string => {
   return s;
 };
 
-/** Set-Cookie lines of a head, in order (each its own header: they are never joined). */
-const setCookies = (head: string): string[] => {
-  const out: string[] = [];
-  let at = head.indexOf("\r\n");
-  while (at >= 0) {
-    const next = head.indexOf("\r\n", at + 2);
-    const line = head.slice(at + 2, next < 0 ? undefined : next);
-    if (line.length > 11 && line[10] === ":" && line.slice(0, 10).toLowerCase() === "set-cookie") {
-      out.push(line.slice(11).trim());
-    }
-    at = next;
-  }
-  return out;
-};
+/** An HTTP/1.1 head's header lines as [lower-case name, value], in order (the status line left out). */
+const headFields = (head: Uint8Array): Array<readonly [string, string]> =>
+  latin1.decode(head).split("\r\n").slice(1).flatMap((line) => {
+    const colon = line.indexOf(":");
+    return colon > 0
+      ? [[line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()] as const]
+      : [];
+  });
 
 export class VirtualUser implements Api.User {
   iteration = 0;
@@ -274,8 +267,7 @@ export class VirtualUser implements Api.User {
         url: target,
         origin: target.origin,
         method: m,
-        wire: this.encode(m, target, [], undefined),
-        h2: env.http2 ? encodeH2(m, target, [], undefined, env.userAgent) : undefined,
+        ...this.encode(m, target, [], undefined),
         step: stepIn(env, defaultStepName(m, target)),
       };
       env.prepared.set(key, p);
@@ -283,16 +275,19 @@ export class VirtualUser implements Api.User {
     return p;
   }
 
+  /** The request's bytes in the run's protocol: HTTP/1.1's, or HTTP/2's fields. */
   private encode(
     m: string,
     target: URL,
     headers: Array<readonly [string, string]>,
     body: Uint8Array | undefined,
-  ): Uint8Array {
-    if (!this.env.keepAlive && !headers.some(([k]) => k.toLowerCase() === "connection")) {
+  ): Pick<Prepared, "wire" | "h2"> {
+    const env = this.env;
+    if (env.http2) return { wire: noBody, h2: encodeH2(m, target, headers, body, env.userAgent) };
+    if (!env.keepAlive && !headers.some(([k]) => k.toLowerCase() === "connection")) {
       headers.push(["Connection", "close"]);
     }
-    return encodeRequest(m, target, headers, body, this.env.userAgent);
+    return { wire: encodeRequest(m, target, headers, body, env.userAgent), h2: undefined };
   }
 
   /** A request with options: resolved and encoded for this one call. */
@@ -317,8 +312,7 @@ export class VirtualUser implements Api.User {
       url: target,
       origin: target.origin,
       method: m,
-      wire: env.http2 ? noBody : this.encode(m, target, headers, body),
-      h2: env.http2 ? encodeH2(m, target, headers, body, env.userAgent) : undefined,
+      ...this.encode(m, target, headers, body),
       step: stepIn(env, options.name ?? defaultStepName(m, target)),
     };
   }
@@ -340,10 +334,7 @@ export class VirtualUser implements Api.User {
     if (options === undefined && env.cookies !== "off" && this.jar.size > 0) {
       const cookie = this.jar.header(p.url, Date.now());
       if (cookie !== undefined) {
-        const headers = [["Cookie", cookie] as const];
-        p = env.http2
-          ? { ...p, h2: encodeH2(p.method, p.url, headers, undefined, env.userAgent) }
-          : { ...p, wire: this.encode(p.method, p.url, [...headers], undefined) };
+        p = { ...p, ...this.encode(p.method, p.url, [["Cookie", cookie]], undefined) };
       }
     }
     const conn = this.connectionTo(p.origin, p.url);
@@ -384,7 +375,9 @@ export class VirtualUser implements Api.User {
     }
     if (env.cookies !== "off" && conn.setsCookie && conn.head !== undefined) {
       const now = Date.now();
-      for (const c of setCookies(latin1.decode(conn.head))) this.jar.take(c, p.url, now);
+      for (const [k, v] of headFields(conn.head)) {
+        if (k === "set-cookie") this.jar.take(v, p.url, now);
+      }
     }
     return new Answer(status, ok, undefined, end - start, conn.head, conn.body());
   }

@@ -72,8 +72,6 @@ const loadMessage = (e: unknown, scenarioUrl: string): string => {
   return place === undefined ? first : `${place}: ${first}`;
 };
 
-const fileOf = (url: string): string => shortPlace(url);
-
 /**
  * Imports the module at `url` (a file: URL) and checks its exports; a module that cannot run is a
  * ScenarioError whose message names the file, and the line and column where known.
@@ -85,7 +83,7 @@ export const loadScenario = async (url: string): Promise<Loaded> => {
   } catch (e) {
     const text = messageOf(e);
     if (/Module not found/.test(text) && text.includes(`"${url}"`)) {
-      throw new ScenarioError(`${fileOf(url)}: no such file`);
+      throw new ScenarioError(`${shortPlace(url)}: no such file`);
     }
     throw new ScenarioError(loadMessage(e, url));
   }
@@ -93,7 +91,7 @@ export const loadScenario = async (url: string): Promise<Loaded> => {
   if (typeof iterate !== "function") {
     throw new ScenarioError(
       `${
-        fileOf(url)
+        shortPlace(url)
       }: a scenario's default export must be a function (export default async (user) => { … })`,
     );
   }
@@ -102,11 +100,11 @@ export const loadScenario = async (url: string): Promise<Loaded> => {
     options !== undefined &&
     (typeof options !== "object" || options === null || Array.isArray(options))
   ) {
-    throw new ScenarioError(`${fileOf(url)}: \`options\` must be an object`);
+    throw new ScenarioError(`${shortPlace(url)}: \`options\` must be an object`);
   }
   for (const name of ["setup", "teardown"] as const) {
     if (m[name] !== undefined && typeof m[name] !== "function") {
-      throw new ScenarioError(`${fileOf(url)}: \`${name}\` must be a function`);
+      throw new ScenarioError(`${shortPlace(url)}: \`${name}\` must be a function`);
     }
   }
   return {
