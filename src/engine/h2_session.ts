@@ -25,6 +25,7 @@ import type { Reason } from "../domain/reason.ts";
 import type { ByteConn } from "./byte_conn.ts";
 import { openSocket } from "./h2_connect.ts";
 import type { H2Request } from "./h2_request.ts";
+import { copyOf } from "./slab.ts";
 import { type Endpoint, TransportError } from "./http1.ts";
 
 /** A stream that ended without a response. `unprocessed`: the server never acted on it, so it may go again. */
@@ -444,7 +445,9 @@ export class H2Session {
     s.bytes += length + 9;
     s.used += length;
     const keep = s.owner.keep;
-    if (keep !== undefined && payloadEnd > payload) keep.body.push(buf.slice(payload, payloadEnd));
+    if (keep !== undefined && payloadEnd > payload) {
+      keep.body.push(copyOf(buf, payload, payloadEnd));
+    }
     if (s.used > ourWindow) {
       return this.reset(
         s,

@@ -4,11 +4,16 @@
 // turns true when one whole response was consumed. The head must lie whole in the buffer before it is
 // parsed (the client compacts and reads more until it does); the body is skipped as it streams by.
 
+import { copyOf } from "./slab.ts";
+
 export class ProtocolError extends Error {}
+
+const empty = new Uint8Array(0);
 
 /** Pieces of a body, whole (the one piece itself when there is one). */
 export const joined = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {
   if (parts.length === 1) return parts[0]!;
+  if (parts.length === 0) return empty;
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -69,7 +74,7 @@ export class ResponseParser {
     this.location = undefined;
     if (this.keep) {
       this.headBytes = undefined;
-      this.bodyParts = [];
+      this.bodyParts.length = 0;
       this.setCookie = false;
     }
   }
@@ -80,7 +85,7 @@ export class ResponseParser {
   }
 
   private keepBody(buf: Uint8Array, from: number, to: number): void {
-    if (to > from) this.bodyParts.push(buf.slice(from, to));
+    if (to > from) this.bodyParts.push(copyOf(buf, from, to));
   }
 
   get done(): boolean {
@@ -244,7 +249,7 @@ export class ResponseParser {
     if (status < 200 && status !== 101) return headEnd; // interim (100, 103): the real response follows
     this.status = status;
     this.close = close;
-    if (this.keep) this.headBytes = buf.slice(s, headEnd);
+    if (this.keep) this.headBytes = copyOf(buf, s, headEnd);
     if (this.head || status < 200 || status === 204 || status === 304) this.phase = Done;
     else if (chunked) this.phase = ChunkSize;
     else if (contentLength > 0) {
