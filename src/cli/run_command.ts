@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 import * as Ref from "effect/Ref";
 import * as Pacing from "../core/pacing.ts";
+import { otherStep } from "../core/scenario_tally.ts";
 import * as Request from "../core/request.ts";
 import * as Thresholds from "../core/thresholds.ts";
 import { type Row, Timeline } from "../core/timeline.ts";
@@ -173,6 +174,10 @@ const identityOf = (plan: RunPlan): Identity => {
   };
 };
 
+/** What --interval records name the requests of targets (or steps) past the ones they keep apart. */
+const othersOf = (plan: RunPlan): string | undefined =>
+  plan.scenario !== undefined ? otherStep : plan.targets.length > 1 ? "(other targets)" : undefined;
+
 /** Opens the --results destination before the run, so an unwritable path stops salvo before any request. */
 const openResults = (path: string, plan: RunPlan, intervalMs: number | undefined) =>
   Effect.map(OutputStream.open("--results", path), (o) => {
@@ -180,7 +185,7 @@ const openResults = (path: string, plan: RunPlan, intervalMs: number | undefined
     return {
       sink: intervalMs === undefined
         ? new LineSink(o.out)
-        : new IntervalSink(o.out, intervalMs, target),
+        : new IntervalSink(o.out, intervalMs, target, othersOf(plan)),
       close: o.close,
     };
   });

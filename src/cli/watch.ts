@@ -6,6 +6,7 @@ import * as Ref from "effect/Ref";
 import * as Schedule from "effect/Schedule";
 import * as Distribution from "../core/distribution.ts";
 import * as Pacing from "../core/pacing.ts";
+import { passRate, type Tally } from "../core/scenario_tally.ts";
 import * as Summary from "../core/summary.ts";
 import { Timeline } from "../core/timeline.ts";
 import type { RunPlan } from "../domain/plan.ts";
@@ -54,6 +55,33 @@ export const frameOf = (
       }
       : undefined,
     threads,
+    ...(s.detail?.tally === undefined
+      ? {}
+      : { scenario: scenarioFrame(s.detail.tally, Math.max(0, s.elapsedMs)) }),
+  };
+};
+
+/** Steps the live view is given (it shows those that fit). */
+const stepsShown = 20;
+
+/** A scenario's figures for the live view, from its tally so far. */
+export const scenarioFrame = (t: Tally, elapsedMs: number): Live.ScenarioFrame => {
+  let checks = 0;
+  for (const c of t.checks.values()) checks += c.passed + c.failed;
+  const steps = [...t.steps].slice(0, stepsShown).map(([name, s]): Live.StepRow => ({
+    name,
+    requests: s.requests,
+    failures: s.requests - s.successes,
+    p50: s.requests > 0 ? s.latency.valueAtPercentile(50) / 1000 : 0,
+    p99: s.requests > 0 ? s.latency.valueAtPercentile(99) / 1000 : 0,
+  }));
+  return {
+    iterations: t.iterations.count,
+    iterationsPerSec: elapsedMs > 0 ? t.iterations.count / (elapsedMs / 1000) : 0,
+    checksPassed: checks === 0 ? undefined : passRate(t),
+    scriptErrors: t.scriptErrors + t.strays,
+    steps,
+    moreSteps: t.steps.size - steps.length,
   };
 };
 

@@ -40,7 +40,12 @@ export interface Snapshot {
    * Only when the run was prepared with `detail` (the live view, the HTML report): everything
    * counted so far, a copy, and the requests in flight now.
    */
-  readonly detail?: { readonly summary: Summary.Summary; readonly inFlight: number };
+  readonly detail?: {
+    readonly summary: Summary.Summary;
+    readonly inFlight: number;
+    /** A scenario's steps, iterations and checks so far. */
+    readonly tally?: Tally.Tally;
+  };
 }
 
 export const emptySnapshot: Snapshot = {
@@ -305,6 +310,7 @@ const snapshot = (run: Run): Snapshot => {
         detail: {
           summary: Summary.mergeAll(run.load.summaries),
           inFlight: inFlight(run.load.connections),
+          ...(run.load instanceof ScenarioLoad ? { tally: Tally.mergeAll([run.load.tally]) } : {}),
         },
       }
       : {}),

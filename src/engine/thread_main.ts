@@ -86,7 +86,13 @@ export const serve = (): void => {
                   successes: s.successes,
                   maxUs: s.maxUs,
                   ...(s.detail === undefined ? {} : {
-                    detail: { summary: toRecord(s.detail.summary), inFlight: s.detail.inFlight },
+                    detail: {
+                      summary: toRecord(s.detail.summary),
+                      inFlight: s.detail.inFlight,
+                      ...(s.detail.tally === undefined
+                        ? {}
+                        : { tally: toTallyRecord(s.detail.tally) }),
+                    },
                   }),
                 })
               ),

@@ -10,6 +10,7 @@ import * as Ref from "effect/Ref";
 import * as Schedule from "effect/Schedule";
 import * as Codec from "../core/histogram_codec.ts";
 import * as Host from "../core/host.ts";
+import { Tally } from "../core/scenario_tally.ts";
 import * as Summary from "../core/summary.ts";
 import { RunError } from "../domain/errors.ts";
 import type { RunPlan } from "../domain/plan.ts";
@@ -266,6 +267,7 @@ const executeThreads = (
     const merged = (): Engine.Snapshot => {
       let requests = 0, successes = 0, maxUs = 0, inFlight = 0;
       const summary = t.detail ? Summary.empty() : undefined;
+      const tally = t.detail && t.plan.scenario !== undefined ? new Tally() : undefined;
       for (const s of snaps) {
         if (s === undefined) continue;
         requests += s.requests;
@@ -275,6 +277,10 @@ const executeThreads = (
           const part = fromRecord(s.detail.summary);
           if (Either.isRight(part)) summary.merge(part.right);
           inFlight += s.detail.inFlight;
+          const steps = s.detail.tally === undefined ? undefined : fromTallyRecord(s.detail.tally);
+          if (tally !== undefined && steps !== undefined && Either.isRight(steps)) {
+            tally.merge(steps.right);
+          }
         }
       }
       const elapsedMs = performance.now() - t.startedAt;
@@ -284,7 +290,9 @@ const executeThreads = (
         successes,
         failures: requests - successes,
         maxUs,
-        ...(summary === undefined ? {} : { detail: { summary, inFlight } }),
+        ...(summary === undefined
+          ? {}
+          : { detail: { summary, inFlight, ...(tally === undefined ? {} : { tally }) } }),
       };
     };
     yield* Effect.forkScoped(Effect.repeat(
@@ -317,7 +325,15 @@ const executeThreads = (
         successes: o.summary.successes,
         failures: o.summary.failures,
         maxUs: o.summary.requests > 0 ? o.summary.latency.maxValue : 0,
-        ...(t.detail ? { detail: { summary: o.summary, inFlight: 0 } } : {}),
+        ...(t.detail
+          ? {
+            detail: {
+              summary: o.summary,
+              inFlight: 0,
+              ...(o.scenario === undefined ? {} : { tally: o.scenario }),
+            },
+          }
+          : {}),
       });
     })),
   );

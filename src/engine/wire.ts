@@ -101,8 +101,12 @@ export type FromThread =
     readonly requests: number;
     readonly successes: number;
     readonly maxUs: number;
-    /** With `detail`: the thread's summary so far, and its requests in flight. */
-    readonly detail?: { readonly summary: SummaryRecord; readonly inFlight: number };
+    /** With `detail`: the thread's summary so far, its requests in flight, a scenario's tally. */
+    readonly detail?: {
+      readonly summary: SummaryRecord;
+      readonly inFlight: number;
+      readonly tally?: TallyRecord;
+    };
   }
   /** `fields` holds `fieldsPerResult` numbers per request; `names[i]` is the target of request i. */
   | { readonly type: "results"; readonly fields: Float64Array; readonly names: string[] }

@@ -86,7 +86,13 @@ class Folder {
       }
       const s = fromRecord(r);
       if (Either.isLeft(s)) return s.left;
+      const parts = this.partsOf(r.by_target);
+      if (typeof parts === "string") return parts;
       this.summary.merge(s.right);
+      // Each target's (or step's) window, as the record kept them apart; else the record is its target's.
+      if (parts !== undefined) {
+        for (const [name, part] of parts) this.forTarget(name)?.merge(part);
+      } else if (typeof r.target === "string") this.forTarget(r.target)?.merge(s.right);
       this.window(r.start_us, (r.end_us - r.start_us) / 1000)?.merge(s.right);
       if (this.timeline) this.records.push(rowOf(s.right, r.start_us / 1000, r.end_us / 1000));
       this.span(r.start_us, r.end_us);
@@ -119,15 +125,15 @@ class Folder {
       const reason = error === null ? -1 : reasonIndex[error];
       this.summary.record(status, reason, ok, latency_us, Math.max(0, end - sent_us), bytes);
       this.window(end, 1000)?.record(status, reason, ok, latency_us, latency_us, bytes);
-      if (!this.tooMany && typeof r.target === "string") {
-        let t = this.targets.get(r.target);
-        if (t === undefined && this.targets.size >= maxKept) {
-          this.tooMany = true;
-          this.targets.clear();
-        } else {
-          if (t === undefined) this.targets.set(r.target, t = Summary.empty());
-          t.record(status, reason, ok, latency_us, Math.max(0, end - sent_us), bytes);
-        }
+      if (typeof r.target === "string") {
+        this.forTarget(r.target)?.record(
+          status,
+          reason,
+          ok,
+          latency_us,
+          Math.max(0, end - sent_us),
+          bytes,
+        );
       }
       if (lag_us !== undefined) this.summary.recordLag(lag_us);
       if (r.retried === true) this.summary.retried++;
@@ -139,6 +145,36 @@ class Folder {
       if (this.targetNames.size < maxNamed) this.targetNames.add(r.target);
     }
     return undefined;
+  }
+
+  /** The summary of target (or step) `name`; undefined once more than `maxKept` were named. */
+  private forTarget(name: string): Summary.Summary | undefined {
+    if (this.tooMany) return undefined;
+    let t = this.targets.get(name);
+    if (t === undefined) {
+      if (this.targets.size >= maxKept) {
+        this.tooMany = true;
+        this.targets.clear();
+        return undefined;
+      }
+      this.targets.set(name, t = Summary.empty());
+    }
+    return t;
+  }
+
+  /** An interval record's `by_target`, decoded (undefined when it has none), or what is wrong with it. */
+  private partsOf(v: unknown): Array<[string, Summary.Summary]> | string | undefined {
+    if (v === undefined) return undefined;
+    if (typeof v !== "object" || v === null || Array.isArray(v)) {
+      return "by_target must be an object of records by name";
+    }
+    const out: Array<[string, Summary.Summary]> = [];
+    for (const [name, record] of Object.entries(v)) {
+      const part = fromRecord(record);
+      if (Either.isLeft(part)) return `by_target ${JSON.stringify(name)}: ${part.left}`;
+      out.push([name, part.right]);
+    }
+    return out;
   }
 
   private span(start: number, end: number): void {

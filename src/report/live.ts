@@ -13,6 +13,30 @@ export interface Percentiles {
   readonly max: number;
 }
 
+/** A scenario's step in the live view: its requests so far and their latency (ms). */
+export interface StepRow {
+  readonly name: string;
+  readonly requests: number;
+  readonly failures: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/** A scenario's figures beside its requests. */
+export interface ScenarioFrame {
+  readonly iterations: number;
+  /** Iterations per second over the run so far. */
+  readonly iterationsPerSec: number;
+  /** Share of checks passed (0..1); undefined while no check has run. */
+  readonly checksPassed: number | undefined;
+  /** Iterations that threw, and rejections no iteration awaited. */
+  readonly scriptErrors: number;
+  /** The first steps, in the order the run met them. */
+  readonly steps: ReadonlyArray<StepRow>;
+  /** Steps the run has beyond `steps`. */
+  readonly moreSteps: number;
+}
+
 export interface Frame {
   /** What is being run: `GET http://…` and how load is made. */
   readonly title: string;
@@ -45,6 +69,8 @@ export interface Frame {
     }
     | undefined;
   readonly threads: number;
+  /** A scenario's iterations, checks and steps. */
+  readonly scenario?: ScenarioFrame;
 }
 
 type Style = "dim" | "bold" | "good" | "bad" | "bar";
@@ -164,6 +190,9 @@ export const render = (f: Frame, width: number, height: number, colour: boolean)
   const codes = tally(f.status);
   const errors = tally(f.errors);
   const tailLines = (codes.length > 0 ? 1 : 0) + (errors.length > 0 ? 1 : 0);
+  if (f.scenario !== undefined) {
+    scenarioLines(f.scenario, w, height - 1 - out.length - tailLines, push);
+  }
   // The histogram gets the rows left over, up to the bins there are.
   const rows = Math.min(f.bins.length, Math.max(0, height - 1 - out.length - tailLines));
   if (rows > 0) {
@@ -202,6 +231,64 @@ export const render = (f: Frame, width: number, height: number, colour: boolean)
   if (codes.length > 0) counts("  status    ", codes, (code) => Number(code) >= 400);
   if (errors.length > 0) counts("  errors    ", errors, () => true);
   return [...out, ...tail].slice(0, Math.max(1, height - 1));
+};
+
+/** Rows a scenario's lines leave to the histogram below them, when the terminal has them. */
+const histogramRows = 4;
+
+/**
+ * A scenario's iterations and checks on one line, then a table of its steps in the `room` rows
+ * there are (less a few for the histogram): as many steps as fit, and how many more there are.
+ */
+const scenarioLines = (
+  sc: ScenarioFrame,
+  w: number,
+  room: number,
+  push: (...parts: Part[]) => void,
+): void => {
+  if (room < 1) return;
+  const checks: Part[] = sc.checksPassed === undefined ? [] : [
+    " · ",
+    [`checks ${(sc.checksPassed * 100).toFixed(1)}%`, sc.checksPassed < 1 ? "bad" : "good"],
+  ];
+  push(
+    ["  iterations ", "dim"],
+    `${group(sc.iterations)} · ${rate(sc.iterationsPerSec)}/s`,
+    ...checks,
+    " · ",
+    [`script errors ${group(sc.scriptErrors)}`, sc.scriptErrors > 0 ? "bad" : "good"],
+  );
+  const rows = room - 1 - histogramRows;
+  const total = sc.steps.length + sc.moreSteps;
+  const figures = 10 + 9 + 10 + 10;
+  // A header and one step at least, names of 8 columns at least; the last row says how many steps
+  // are left out, when any are.
+  if (rows < 2 || sc.steps.length === 0 || w < 3 + 8 + figures) return;
+  const shown = total <= rows - 1 ? sc.steps.length : Math.min(sc.steps.length, rows - 2);
+  const steps = sc.steps.slice(0, shown);
+  const nameWidth = Math.max(
+    4,
+    Math.min(Math.max(...steps.map((r) => [...r.name].length)), w - 3 - figures),
+  );
+  const cut = (name: string) => {
+    const chars = [...name];
+    return chars.length <= nameWidth
+      ? name.padEnd(nameWidth)
+      : chars.slice(0, nameWidth - 1).join("") + "…";
+  };
+  push(["  " + "step".padEnd(nameWidth) + "  requests   failed       p50       p99", "dim"]);
+  for (const r of steps) {
+    push(
+      `  ${cut(r.name)}`,
+      group(r.requests).padStart(10),
+      [group(r.failures).padStart(9), r.failures > 0 ? "bad" : "good"],
+      ms(r.p50).padStart(10),
+      ms(r.p99).padStart(10),
+    );
+  }
+  if (total > shown) {
+    push(["  … " + `${group(total - shown)} more step${total - shown === 1 ? "" : "s"}`, "dim"]);
+  }
 };
 
 /** Fewer bins: neighbours added together, so the counts still sum to the same total. */

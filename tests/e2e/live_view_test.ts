@@ -1,6 +1,7 @@
 // The live view on a real pseudo-terminal (util-linux `script`): redrawn in place mid-run, within the
 // terminal's size, and the terminal given back (cursor shown, frame cleared) after Ctrl-C.
 import { assert, assertEquals } from "../assert.ts";
+import * as Target from "../../src/serve/target.ts";
 import { countingServer, entry } from "./support.ts";
 
 const root = new URL("../../", import.meta.url);
@@ -173,5 +174,43 @@ Deno.test("live view: --color always colours despite NO_COLOR, --color never doe
     assert(!sgr.test(never.screen), "colour with --color never");
   } finally {
     await server.stop();
+  }
+});
+
+Deno.test("live view of a scenario: its iterations, checks and a row per step in the order met, each step's count at most the summary's", async () => {
+  const t = Target.start({ hostname: "127.0.0.1", port: 0, latencyMs: 0, errorRate: 0 });
+  try {
+    const r = await onTerminal(
+      ["examples/scenarios/flow.ts", "--base-url", t.url, "-c", "4", "-d", "1500ms", "-t", "1"],
+      100,
+      32,
+    );
+    assertEquals(r.code, 0, r.screen.slice(-2000));
+    const frames = framesOf(r.screen);
+    const steps = ["POST /login", "GET /items", "POST /items", "GET /items/:id"];
+    const rowOf = (text: string, step: string) =>
+      new RegExp(`^  ${step.replace(/\//g, "\\/")} +([\\d,]+) +0 +\\S+ +\\S+$`, "m").exec(text);
+    const mid = frames.findLast((f) => rowOf(f.lines.join("\n"), "GET /items/:id") !== null);
+    assert(mid !== undefined, `no frame with every step: ${frames.at(-1)?.lines.join("\n")}`);
+    const text = mid.lines.join("\n");
+    for (const f of frames) for (const l of f.lines) assert([...l].length <= 99, `too wide: ${l}`);
+    assert(
+      /^ {2}iterations [\d,]+ · [\d.,]+\/s · checks 100\.0% · script errors 0$/m.test(text),
+      text,
+    );
+    const at = steps.map((s) => text.search(new RegExp(`^  ${s} `, "m")));
+    assert(
+      at.every((a, i) => a >= 0 && (i === 0 || a > at[i - 1]!)),
+      `steps out of order:\n${text}`,
+    );
+    // The summary after the view: each step's requests at least what the view last showed.
+    const summary = plain(r.screen.slice(r.screen.lastIndexOf("\x1b[?25h")));
+    for (const s of steps) {
+      const shown = Number(rowOf(text, s)![1]!.replace(/,/g, ""));
+      const total = Number(new RegExp(`^ +${s} +(\\d+) `, "m").exec(summary)?.[1]);
+      assert(shown >= 1 && total >= shown, `${s}: ${shown} shown, ${total} in the summary`);
+    }
+  } finally {
+    await t.shutdown();
   }
 });

@@ -12,6 +12,17 @@ const withTarget = async (fn: (url: string, stats: () => Promise<Json>) => Promi
   }
 };
 
+/** The example 4-step flow against `url`: 2 users for 1 s. */
+const shortFlow = (url: string) => [
+  "examples/scenarios/flow.ts",
+  "--base-url",
+  url,
+  "-c",
+  "2",
+  "-d",
+  "1s",
+];
+
 const stepOf = (json: Json, name: string) =>
   json.scenario.steps.find((s: Json) => s.name === name) ?? { requests: 0, failures: 0 };
 
@@ -151,13 +162,7 @@ Deno.test("a threshold on one step fails the run with exit 1 and names the step;
   await withTarget(async (url) => {
     const r = await salvo([
       "run",
-      "examples/scenarios/flow.ts",
-      "--base-url",
-      url,
-      "-c",
-      "2",
-      "-d",
-      "1s",
+      ...shortFlow(url),
       "-q",
       "--threshold",
       "POST /items: max<1us",
@@ -270,25 +275,23 @@ export const teardown = async (data) => {
   });
 });
 
-Deno.test("salvo merge adds scenario runs' steps, iterations and checks exactly, and judges a step's threshold; salvo report of their results streams shows and judges each step", async () => {
+Deno.test("salvo merge adds scenario runs' steps, iterations and checks exactly, and judges a step's threshold; salvo report of their results streams (a line per request, and --interval records) shows and judges each step", async () => {
   await withTarget(async (url, stats) => {
     const dir = await Deno.makeTempDir({ prefix: "salvo-scenario-merge-" });
     try {
-      const runs = await Promise.all(["a", "b"].map((name) =>
-        runJson([
-          "examples/scenarios/flow.ts",
-          "--base-url",
-          url,
-          "-c",
-          "2",
-          "-d",
-          "1s",
-          "--out",
-          `${dir}/${name}.json`,
-          "--results",
-          `${dir}/${name}.ndjson`,
-        ])
-      ));
+      // Run b records windows (each step's apart, by_target), run a a line per request.
+      const runs = await Promise.all(
+        [["a"], ["b", "--interval", "300ms"]].map(([name, ...more]) =>
+          runJson([
+            ...shortFlow(url),
+            "--out",
+            `${dir}/${name}.json`,
+            "--results",
+            `${dir}/${name}.ndjson`,
+            ...more,
+          ])
+        ),
+      );
       const seen = await stats();
       const sum = (f: (j: Json) => number) => runs.reduce((t, r) => t + f(r.json), 0);
       const merged = await salvo([
@@ -311,6 +314,10 @@ Deno.test("salvo merge adds scenario runs' steps, iterations and checks exactly,
         sum((j) => j.scenario.checks.find((c: Json) => c.name === "created").passed),
       );
       assertEquals(m.thresholds[0].passed, true);
+      const windows = (await Deno.readTextFile(`${dir}/b.ndjson`)).trim().split("\n").map((l) =>
+        JSON.parse(l)
+      );
+      assert(windows.length >= 2 && windows.every((w) => w.type === "interval" && w.by_target));
       const report = await salvo([
         "report",
         `${dir}/a.ndjson`,
@@ -339,13 +346,7 @@ Deno.test("the HTML report of a scenario shows its iterations, its checks, a row
     const dir = await Deno.makeTempDir({ prefix: "salvo-scenario-html-" });
     try {
       const { code, json } = await runJson([
-        "examples/scenarios/flow.ts",
-        "--base-url",
-        url,
-        "-c",
-        "2",
-        "-d",
-        "1s",
+        ...shortFlow(url),
         "--html",
         `${dir}/r.html`,
       ]);

@@ -1,6 +1,6 @@
 // The results stream: one whole line per request with its failure reason; a failed write stops it.
 import { reasonIndex } from "../../src/domain/reason.ts";
-import { IntervalSink } from "../../src/io/interval_sink.ts";
+import { IntervalSink, maxNamed } from "../../src/io/interval_sink.ts";
 import { LineSink } from "../../src/io/results_sink.ts";
 import { assert, assertEquals } from "../assert.ts";
 
@@ -63,12 +63,12 @@ Deno.test("results stream: a failed write is kept as the failure, and nothing is
 Deno.test("IntervalSink: each window holds the requests that ended in it, with their reasons", () => {
   const out = memory();
   const sink = new IntervalSink(out, 1000, "GET http://a/");
-  sink.push(0, 0, 10000, 10000, -1, 200, -1, true, 5, false);
-  sink.push(10, 10, 10000, 10000, -1, 0, reasonIndex.timeout, false, 0, false);
+  sink.push(0, 0, 10000, 10000, -1, 200, -1, true, 5, false, `"GET http://a/"`);
+  sink.push(10, 10, 10000, 10000, -1, 0, reasonIndex.timeout, false, 0, false, `"GET http://a/"`);
   sink.flush(999); // not a whole window yet
   assertEquals(out.lines().length, 0);
   sink.flush(1000);
-  sink.push(1000, 1000, 500000, 500000, -1, 503, -1, false, 7, false);
+  sink.push(1000, 1000, 500000, 500000, -1, 503, -1, false, 7, false, `"GET http://a/"`);
   sink.finish(1600);
   const [first, second] = out.lines();
   assertEquals([first.requests, first.successes], [2, 1]);
@@ -96,11 +96,55 @@ Deno.test("results stream: the open model's lines carry lag_us, and a dropped ar
 Deno.test("IntervalSink: a window counts its dropped arrivals and its sends' lag", () => {
   const out = memory();
   const sink = new IntervalSink(out, 1000, "GET http://a/");
-  sink.push(0, 0.5, 10000, 9500, 500, 200, -1, true, 5, false);
+  sink.push(0, 0.5, 10000, 9500, 500, 200, -1, true, 5, false, `"GET http://a/"`);
   sink.drop(1, true);
   sink.drop(2, false);
   sink.finish(100);
   const [w] = out.lines();
   assertEquals([w.requests, w.dropped, w.dropped_client], [1, 2, 1]);
   assert(typeof w.histogram_lag === "string", "the lag travels in the record");
+});
+
+Deno.test("IntervalSink: a scenario's window keeps each step apart, and names past the limit under its others", () => {
+  const out = memory();
+  const sink = new IntervalSink(out, 1000, "flow.ts", "(other steps)");
+  sink.push(0, 0, 1000, 1000, -1, 200, -1, true, 5, false, `"login"`);
+  sink.push(1, 1, 3000, 3000, -1, 500, -1, false, 5, false, `"GET /items"`);
+  sink.push(2, 2, 2000, 2000, -1, 200, -1, true, 5, false, `"login"`);
+  sink.flush(1000);
+  for (let i = 0; i < maxNamed + 5; i++) {
+    sink.push(
+      1000 + i,
+      1000 + i,
+      1000,
+      1000,
+      -1,
+      200,
+      -1,
+      true,
+      1,
+      false,
+      JSON.stringify(`step ${i}`),
+    );
+  }
+  sink.push(1300, 1300, 1000, 1000, -1, 200, -1, true, 1, false, `"step 0"`);
+  sink.finish(1400);
+  const [first, second] = out.lines();
+  assertEquals(Object.keys(first.by_target), ["login", "GET /items"]);
+  assertEquals([first.by_target.login.requests, first.by_target.login.successes], [2, 2]);
+  assertEquals(first.by_target["GET /items"].status_codes, { "500": 1 });
+  const names = Object.keys(second.by_target);
+  assertEquals(names.length, maxNamed + 1);
+  assertEquals(second.by_target["step 0"].requests, 2);
+  assertEquals(second.by_target["(other steps)"].requests, 5);
+  const sum = names.reduce((n, k) => n + second.by_target[k].requests, 0);
+  assertEquals(sum, second.requests, "every request in exactly one step");
+});
+
+Deno.test("IntervalSink: a run of one target writes no by_target", () => {
+  const out = memory();
+  const sink = new IntervalSink(out, 1000, "GET http://a/");
+  sink.push(0, 0, 1000, 1000, -1, 200, -1, true, 5, false, `"GET http://a/"`);
+  sink.finish(10);
+  assertEquals(out.lines()[0].by_target, undefined);
 });

@@ -76,7 +76,46 @@ const failing: Live.Frame = {
   threads: 1,
 };
 
-const frames = { closed, open, failing } as const;
+const step = (name: string, requests: number, failures: number, p50: number, p99: number) => ({
+  name,
+  requests,
+  failures,
+  p50,
+  p99,
+});
+
+const scenario: Live.Frame = {
+  title: "scenario examples/scenarios/shop.ts · 16 users",
+  elapsedMs: 2400,
+  durationMs: 10_000,
+  maxRequests: undefined,
+  requests: 38_410,
+  failures: 12,
+  rpsNow: 16_020,
+  rpsHistory: [15_100, 16_020],
+  last: { p50: 0.4, p90: 0.9, p99: 3.1, max: 9.8 },
+  ...latency(spread(400, 5000)),
+  status: { "200": 28_810, "201": 9_588, "500": 12 },
+  errors: {},
+  inFlight: 16,
+  open: undefined,
+  threads: 2,
+  scenario: {
+    iterations: 9_600,
+    iterationsPerSec: 4_000,
+    checksPassed: 0.9987,
+    scriptErrors: 3,
+    steps: [
+      step("POST /login", 16, 0, 8.6, 9.6),
+      step("GET /items", 9_610, 0, 0.45, 3.3),
+      step("POST /items (a name long enough to be cut on a narrow terminal)", 9_600, 12, 0.42, 3.2),
+      step("GET /items/:id", 9_588, 0, 0.24, 2.1),
+    ],
+    moreSteps: 0,
+  },
+};
+
+const frames = { closed, open, failing, scenario } as const;
 const sizes = [[80, 24], [160, 48]] as const;
 const dir = new URL("../fixtures/live/", import.meta.url);
 const update = Deno.env.get("SALVO_UPDATE_GOLDEN") === "1";
@@ -117,5 +156,35 @@ Deno.test("live view: the histogram rows shown add up to every request and leave
     assert(lines.length <= h - 1, `${lines.length} lines at ${h} rows`);
     // The histogram gets what is left over: it never pushes the status codes off the screen.
     assert(lines.at(-1)!.includes("status    200 ×61,234"), `at ${h} rows: ${lines.at(-1)}`);
+  }
+});
+
+Deno.test("live view: a scenario's steps fit the terminal, the rest counted on one line, the status line kept", () => {
+  const many: Live.Frame = {
+    ...scenario,
+    scenario: {
+      ...scenario.scenario!,
+      steps: Array.from({ length: 20 }, (_, i) => step(`step ${i + 1}`, 100 + i, 0, 1, 2)),
+      moreSteps: 7,
+    },
+  };
+  for (const w of [30, 80, 160]) {
+    for (let h = 10; h <= 48; h++) {
+      const lines = Live.render(many, w, h, false);
+      const at = `at ${w}×${h}`;
+      assert(lines.length <= h - 1, `${lines.length} lines ${at}`);
+      for (const l of lines) {
+        assert([...l].length <= w - 1, `a line wider than ${w - 1} ${at}: ${l}`);
+      }
+      assert(lines.at(-1)!.includes("status    200 ×28,810"), `${at}: ${lines.at(-1)}`);
+      const rows = lines.filter((l) => /^ {2}step \d+ /.test(l)).length;
+      const more = lines.map((l) => /^ {2}… (\d+) more steps?$/.exec(l)).find((m) => m !== null);
+      // Every step is either shown or counted in the "more" line (27 in all).
+      if (rows > 0) assertEquals(rows + Number(more?.[1] ?? 0), 27, `${at}: ${rows} rows`);
+      // Below 50 columns the figures do not fit: no table, the iterations line alone.
+      if (w < 50) assertEquals(rows, 0, at);
+      else if (h >= 40) assert(rows >= 10, `${at}: only ${rows} step rows on a tall terminal`);
+      assert(lines.some((l) => l.startsWith("  iterations 9,600")) || h < 16, at);
+    }
   }
 });
