@@ -7,6 +7,7 @@ import { type Json, runJson } from "./support.ts";
 const flows: ReadonlyArray<{ name: string; args: ReadonlyArray<string> }> = [
   { name: "closed model, 1 thread", args: ["-t", "1"] },
   { name: "closed model, 2 threads", args: ["-t", "2"] },
+  { name: "open model, 1 thread", args: ["-t", "1", "--rate", "300", "--max-in-flight", "8"] },
   { name: "open model, 2 threads", args: ["-t", "2", "--rate", "300", "--max-in-flight", "8"] },
 ];
 // A target and an h2c server in front of it for each flow, and one more for the cookie test: the
