@@ -48,12 +48,10 @@ export class IntervalSink implements ResultsSink {
     targetJson: string,
   ): void {
     this.windowStart ??= intended;
-    const named = this.named === undefined ? undefined : this.windowOf(targetJson);
-    for (const w of named === undefined ? [this.window] : [this.window, named]) {
-      w.record(status, reasonIndex, ok, latencyUs, sentLatencyUs, bytes);
-      if (lagUs >= 0) w.recordLag(lagUs);
-      if (retried) w.retried++;
-    }
+    fold(this.window, status, reasonIndex, ok, latencyUs, sentLatencyUs, bytes, lagUs, retried);
+    if (this.named === undefined) return;
+    const w = this.windowOf(targetJson);
+    fold(w, status, reasonIndex, ok, latencyUs, sentLatencyUs, bytes, lagUs, retried);
   }
 
   /** This window's summary of the target or step named `json` (past `maxNamed` names: `others`'). */
@@ -103,6 +101,23 @@ export class IntervalSink implements ResultsSink {
     this.windowStart = now;
   }
 }
+
+/** One request into a window's summary (no array or record made per request). */
+const fold = (
+  w: Summary.Summary,
+  status: number,
+  reasonIndex: number,
+  ok: boolean,
+  latencyUs: number,
+  sentLatencyUs: number,
+  bytes: number,
+  lagUs: number,
+  retried: boolean,
+): void => {
+  w.record(status, reasonIndex, ok, latencyUs, sentLatencyUs, bytes);
+  if (lagUs >= 0) w.recordLag(lagUs);
+  if (retried) w.retried++;
+};
 
 /** Each name's record, once each (names past the limit share the `others` summary). */
 const byTarget = (named: Map<string, Summary.Summary>): Record<string, unknown> => {
