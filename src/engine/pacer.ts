@@ -84,10 +84,15 @@ export const drive = (
     let slack = 0;
     let cancelled = false;
     const spinFor = () => (spinMs > 0 ? spinMs + slack : 0);
-    /** A sleep of `ms`: whole milliseconds, rounded down when a spin follows (it waits out the rest). */
-    const sleepFor = (ms: number): number => {
-      if (spinMs <= 0) return Math.ceil(ms);
-      const whole = Math.max(0, Math.floor(ms));
+    /**
+     * The whole ms to sleep when `wait` ms remain: all of it without a spin; with one, until
+     * `spinFor()` before, rounded down, and 0 (spin now) when that is under 1 ms. A 0 ms sleep would
+     * be a timer that fires late on the live clock, and one that ends at once under TestClock.
+     */
+    const sleepFor = (wait: number): number => {
+      if (spinMs <= 0) return Math.ceil(wait);
+      const whole = Math.floor(wait - spinFor());
+      if (whole < 1) return 0;
       wakeAt = nowMs() + whole;
       return whole;
     };
@@ -104,12 +109,14 @@ export const drive = (
       }
       const wait = due();
       if (wait < 0) return then(-1);
-      if (wait > spinFor()) return then(sleepFor(wait - spinFor()));
+      const sleep = sleepFor(wait);
+      if (sleep > 0) return then(sleep);
       const turn = () => {
         if (cancelled) return;
         const w = due();
-        if (w < 0) then(-1);
-        else if (w > spinFor()) then(sleepFor(w - spinFor()));
+        if (w < 0) return then(-1);
+        const sleep = sleepFor(w);
+        if (sleep > 0) then(sleep);
         else setImmediate(turn);
       };
       setImmediate(turn);

@@ -273,12 +273,15 @@ export const read = (
   });
 
 /**
- * The windows a comparison judges, times from the results' start: interval records as recorded, or
- * per-request lines cut into seconds (read with a timeline).
+ * The windows a comparison judges, times from the results' start: interval records as recorded
+ * (their times shifted from the epoch), or per-request lines cut into seconds (read with a timeline;
+ * the timeline's rows already count from the start).
  */
 export const windowsOf = (r: ReadResults): ReadonlyArray<Row> =>
-  (r.intervalRecords > 0 ? r.records ?? [] : r.timeline ?? []).map((w) => ({
-    ...w,
-    startMs: w.startMs - r.startedUs / 1000,
-    endMs: w.endMs - r.startedUs / 1000,
-  }));
+  r.intervalRecords > 0
+    ? (r.records ?? []).map((w) => ({
+      ...w,
+      startMs: w.startMs - r.startedUs / 1000,
+      endMs: w.endMs - r.startedUs / 1000,
+    }))
+    : r.timeline ?? [];

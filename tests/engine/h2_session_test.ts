@@ -268,6 +268,27 @@ Deno.test("h2 session: a 100 head, a head split over two CONTINUATIONs and padde
   });
 });
 
+Deno.test("h2 session: a kept response holds its final head's fields and trailers, not a 100 head's, and its body's bytes, empty DATA frames adding nothing", async () => {
+  await session(async (c) => {
+    await handshake(c);
+    await c.nextOf(FrameType.Headers);
+    c.head(1, [[":status", "100"], ["x-interim", "1"]], 0)
+      .head(1, [[":status", "200"], ["x-a", "b"]], 0)
+      .frame(FrameType.Data, 0, 1, new TextEncoder().encode("hel"))
+      .frame(FrameType.Data, 0, 1)
+      .frame(FrameType.Data, 0, 1, new TextEncoder().encode("lo"))
+      .head(1, [["x-t", "2"]], Flag.EndStream);
+    await c.send();
+  }, async (s) => {
+    const keep = { fields: [] as Array<readonly [string, string]>, body: [] as Uint8Array[] };
+    const o = { ...owner(), keep };
+    const error = await s.request(get, o).then(() => undefined, (e: H2Error) => e);
+    assertEquals([error, o.status], [undefined, 200]);
+    assertEquals(keep.fields, [["x-a", "b"], ["x-t", "2"]]);
+    assertEquals(keep.body.map((b) => new TextDecoder().decode(b)), ["hel", "lo"]);
+  });
+});
+
 Deno.test("h2 session: a head without a valid :status resets the stream (PROTOCOL_ERROR): protocol_error", async () => {
   for (const status of ["abc", "99", "1000"]) {
     let rst: number[] = [];

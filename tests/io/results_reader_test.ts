@@ -1,7 +1,7 @@
 // Results streams read back (io/results_reader.ts): what each line adds, every way a line is refused, a cut-short last line, the span and windows.
 import * as Effect from "effect/Effect";
 import * as Either from "effect/Either";
-import { read, type ReadResults } from "../../src/io/results_reader.ts";
+import { read, type ReadResults, windowsOf } from "../../src/io/results_reader.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 /** Reads `text` as one results file; the outcome, or the one-line error. */
@@ -186,4 +186,109 @@ Deno.test("results reader: interval records merge, their windows as long as the 
     2000,
     1,
   ], [2000, 4000, 1]]);
+});
+
+Deno.test("results reader: interval records starting late on the clock keep their length, and the timeline and the windows a comparison judges count from the results' start", async () => {
+  const base = await readText(line() + "\n");
+  assert(Either.isRight(base));
+  const { toRecord } = await import("../../src/io/summary_record.ts");
+  const rec = (start: number, end: number, over: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      type: "interval",
+      start_us: start,
+      end_us: end,
+      ...toRecord(base.right.summary),
+      ...over,
+    });
+  const r = await readText(
+    [rec(5_000_000, 6_000_000), rec(6_000_000, 7_000_000)].join("\n") + "\n",
+    false,
+    true,
+  );
+  assert(Either.isRight(r), String(r));
+  assertEquals(r.right.timeline!.map((w) => [w.startMs, w.endMs]), [[0, 1000], [1000, 2000]]);
+  assertEquals(windowsOf(r.right).map((w) => [w.startMs, w.endMs, w.requests]), [
+    [0, 1000, 1],
+    [1000, 2000, 1],
+  ]);
+  // Without a timeline, none is made.
+  const plain = await readText(rec(5_000_000, 6_000_000) + "\n");
+  assert(Either.isRight(plain), String(plain));
+  assertEquals([plain.right.timeline, plain.right.records], [undefined, undefined]);
+  // A record's own fields, and its by_target, are checked.
+  for (
+    const [over, problem] of [
+      [{ requests: -1 }, "'requests' is missing or not a whole number"],
+      [{ by_target: [1] }, "by_target must be an object of records by name"],
+      [
+        { by_target: { "GET /a": { requests: 1 } } },
+        `by_target "GET /a": 'successes' is missing or not a whole number`,
+      ],
+    ] as const
+  ) {
+    assertEquals(
+      await readText(rec(0, 1_000_000, over) + "\n"),
+      Either.left(`r.ndjson:1: ${problem}`),
+    );
+  }
+});
+
+Deno.test("results reader: per-request lines make one-second windows from the first result, counted from the results' start", async () => {
+  const r = await readText(
+    [
+      line({ intended_us: 3_000_000, sent_us: 3_000_000 }),
+      line({ intended_us: 4_100_000, sent_us: 4_100_000 }),
+    ].join("\n") + "\n",
+    false,
+    true,
+  );
+  assert(Either.isRight(r), String(r));
+  assertEquals(windowsOf(r.right).map((w) => [w.startMs, w.endMs, w.requests]), [
+    [0, 1000, 1],
+    [1000, 1102, 1],
+  ]);
+});
+
+Deno.test("results reader: an empty first line and a line and a record together are read whole", async () => {
+  const base = await readText(line() + "\n");
+  assert(Either.isRight(base));
+  const { toRecord } = await import("../../src/io/summary_record.ts");
+  const record = JSON.stringify({
+    type: "interval",
+    start_us: 0,
+    end_us: 1_000_000,
+    ...toRecord(base.right.summary),
+  });
+  const r = await readText(`\n${line()}\n${record}\n`);
+  assert(Either.isRight(r), String(r));
+  assertEquals([r.right.requestLines, r.right.intervalRecords, r.right.summary.requests], [
+    1,
+    1,
+    2,
+  ]);
+  assertEquals(r.right.warnings, []);
+});
+
+Deno.test("results reader: each target's summary is kept, with its sends' own latency, up to 200 targets; past them none is, and 1,000 names at most are counted", async () => {
+  const named = (n: number) =>
+    Array.from({ length: n }, (_, i) => line({ target: `GET /t${i}` })).join("\n") + "\n";
+  const none = await readText(line() + "\n");
+  assert(Either.isRight(none));
+  assertEquals([none.right.byTarget, none.right.targets], [undefined, 0]);
+  const late = await readText(
+    line({ intended_us: 1000, sent_us: 1500, latency_us: 2000, target: "GET /a" }) + "\n",
+  );
+  assert(Either.isRight(late));
+  assertEquals(late.right.byTarget?.[0]?.summary.sent.max, 1500);
+  const kept = await readText(named(200));
+  assert(Either.isRight(kept));
+  assertEquals([kept.right.byTarget?.length, kept.right.targets], [200, 200]);
+  for (const n of [201, 202]) {
+    const past = await readText(named(n));
+    assert(Either.isRight(past));
+    assertEquals([past.right.byTarget, past.right.targets], [undefined, n], `${n} targets`);
+  }
+  const most = await readText(named(1001));
+  assert(Either.isRight(most));
+  assertEquals(most.right.targets, 1000);
 });

@@ -1,7 +1,9 @@
 // The results stream: one whole line per request with its failure reason; a failed write stops it.
+import { Either } from "effect";
 import { reasonIndex } from "../../src/domain/reason.ts";
 import { IntervalSink, maxNamed } from "../../src/io/interval_sink.ts";
 import { LineSink } from "../../src/io/results_sink.ts";
+import { fromRecord } from "../../src/io/summary_record.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 /** An in-memory stdout that can be told to fail. */
@@ -147,4 +149,40 @@ Deno.test("IntervalSink: a run of one target writes no by_target", () => {
   sink.push(0, 0, 1000, 1000, -1, 200, -1, true, 5, false, `"GET http://a/"`);
   sink.finish(10);
   assertEquals(out.lines()[0].by_target, undefined);
+});
+
+Deno.test("IntervalSink: windows count from the first request, start_us is on the wall clock, a lag of 0 is a lag, and finishing an empty window writes nothing", () => {
+  const out = memory();
+  const sink = new IntervalSink(out, 1000, "GET http://a/");
+  sink.push(5000, 5000, 10000, 10000, 0, 200, -1, true, 5, false, `"GET http://a/"`);
+  sink.flush(5999); // 999 ms after the window began: not yet
+  assertEquals(out.lines().length, 0);
+  sink.flush(6000);
+  sink.finish(6500); // nothing since: no second line
+  const lines = out.lines();
+  assertEquals(lines.length, 1);
+  assertEquals(lines[0].start_us, Math.round(performance.timeOrigin * 1000) + 5_000_000);
+  assertEquals(lines[0].end_us - lines[0].start_us, 1_000_000);
+  const w = Either.getOrThrow(fromRecord(lines[0]));
+  assertEquals(w.lag?.totalCount, 1);
+});
+
+Deno.test("results stream: times are µs on the wall clock; 4,096 waiting lines are written without a flush, and a flush with none writes nothing", () => {
+  const chunks: Uint8Array[] = [];
+  const out = { writeSync: (p: Uint8Array) => (chunks.push(p.slice()), p.length) };
+  const sink = new LineSink(out);
+  sink.flush(0);
+  assertEquals(chunks.length, 0, "an empty flush wrote");
+  for (let i = 0; i < 4095; i++) {
+    sink.push(1000, 1000, 10, 10, -1, 200, -1, true, 5, false, `"GET http://a/"`);
+  }
+  assertEquals(chunks.length, 0);
+  sink.drop(1000, false); // the 4,096th line
+  assertEquals(chunks.length, 1);
+  for (let i = 0; i < 4096; i++) {
+    sink.push(1000, 1000, 10, 10, -1, 200, -1, true, 5, false, `"GET http://a/"`);
+  }
+  assertEquals(chunks.length, 2);
+  const first = JSON.parse(new TextDecoder().decode(chunks[0]!).split("\n")[0]!);
+  assertEquals(first.intended_us, Math.round(performance.timeOrigin * 1000) + 1_000_000);
 });

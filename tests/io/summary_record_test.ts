@@ -1,5 +1,5 @@
 // A summary's record (what a load thread posts, what `merge` reads) keeps each reason's first message.
-import { Either } from "effect";
+import { Either, Option } from "effect";
 import * as Summary from "../../src/core/summary.ts";
 import { reasonIndex } from "../../src/domain/reason.ts";
 import { fromRecord, toRecord } from "../../src/io/summary_record.ts";
@@ -23,8 +23,10 @@ Deno.test("a failure's message survives the record, merging keeps the first per 
     dns: "no such host",
     tls: "invalid peer certificate: UnknownIssuer",
   });
-  // A summary without failures has no messages, and its record says nothing of them.
+  // A summary without failures has no messages, and its record says nothing of them, nor of a
+  // message whose reason has no count.
   assertEquals("error_messages" in toRecord(Summary.empty()), false);
+  assertEquals("error_messages" in toRecord(failing("dns", "no such host", 0)), false);
 });
 
 Deno.test("a record whose error_messages is not reason → text is refused", () => {
@@ -36,4 +38,47 @@ Deno.test("a record whose error_messages is not reason → text is refused", () 
       JSON.stringify(bad),
     );
   }
+});
+
+Deno.test("a record leaves out what is zero (dropped by the client, retried), and says what it dropped and retried when they are not", () => {
+  const quiet = toRecord(Summary.empty());
+  assertEquals(["dropped_client" in quiet, "retried" in quiet], [false, false]);
+  const s = failing("timeout", undefined, 3);
+  s.dropped = 2;
+  s.droppedByClient = 1;
+  s.retried = 1;
+  const r = toRecord(s);
+  assertEquals([r.dropped, r.dropped_client, r.retried], [2, 1, 1]);
+  const back = Either.getOrThrow(fromRecord(JSON.parse(JSON.stringify(r))));
+  assertEquals([back.dropped, back.droppedByClient, back.retried], [2, 1, 1]);
+});
+
+Deno.test("a record with a wrong field is refused with a message naming it", () => {
+  const s = failing("timeout", undefined, 3);
+  s.dropped = 2;
+  const good = JSON.parse(JSON.stringify(toRecord(s))) as Record<string, unknown>;
+  assertEquals(Either.isRight(fromRecord(good)), true);
+  const cases: Array<[Record<string, unknown> | unknown, string]> = [
+    [[good], "not a JSON object"],
+    [null, "not a JSON object"],
+    [{ ...good, requests: -1 }, "'requests' is missing or not a whole number"],
+    [{ ...good, successes: 1.5 }, "'successes' is missing or not a whole number"],
+    [{ ...good, bytes: undefined }, "'bytes' is missing or not a whole number"],
+    [{ ...good, dropped: "2" }, "'dropped' is not a whole number"],
+    [{ ...good, status_codes: [] }, "'status_codes' or 'errors' is not an object"],
+    [{ ...good, errors: null }, "'status_codes' or 'errors' is not an object"],
+    [{ ...good, dropped_client: 3 }, "'dropped_client' is not a whole number up to 'dropped'"],
+    [{ ...good, dropped_client: -1 }, "'dropped_client' is not a whole number up to 'dropped'"],
+    [{ ...good, retried: 4 }, "'retried' is not a whole number up to 'requests'"],
+    [{ ...good, retried: 0.5 }, "'retried' is not a whole number up to 'requests'"],
+    [{ ...good, histogram: 7 }, "'histogram' is missing or not a string"],
+    [{ ...good, histogram_lag: 7 }, "'histogram_lag' is missing or not a string"],
+    [{ ...good, histogram_queue: false }, "'histogram_queue' is missing or not a string"],
+    [{ ...good, requests: 4 }, "'histogram' does not hold 'requests' values"],
+  ];
+  for (const [record, message] of cases) {
+    assertEquals(Either.getLeft(fromRecord(record)), Option.some(message), message);
+  }
+  // At the bounds: as many dropped by the client as dropped, as many retried as requests.
+  assertEquals(Either.isRight(fromRecord({ ...good, dropped_client: 2, retried: 3 })), true);
 });
