@@ -235,11 +235,11 @@ export class ResponseParser {
           else if (containsToken(buf, colon + 1, eol, keepAliveToken)) close = false;
         }
       } else if (c === 115 /* s */ && this.keep) {
-        if (eol - line > 11 && buf[line + 10] === 58 && sameName(buf, line, setCookieName)) {
+        if (eol - line >= 11 && buf[line + 10] === 58 && sameName(buf, line, setCookieName)) {
           this.setCookie = true;
         }
       } else if (c === 108 /* l */ && this.wantLocation) {
-        if (eol - line > 9 && buf[line + 8] === 58 && sameName(buf, line, locationName)) {
+        if (eol - line >= 9 && buf[line + 8] === 58 && sameName(buf, line, locationName)) {
           this.location = new TextDecoder().decode(buf.subarray(line + 9, eol)).trim();
         }
       }

@@ -124,3 +124,70 @@ Deno.test("parser: a framing line that is a bare LF at the very start of a new b
   }
   assert(refused, "an empty chunk-size line was not refused");
 });
+
+Deno.test("parser: lines ended by a bare LF: a 12-byte status line, 'chunked' ending its value at the LF, chunk-size and trailer lines", () => {
+  assertEquals(parse("HTTP/1.1 204\nContent-Length: 0\n\n").status, 204);
+  const text = "HTTP/1.1 200 OK\ntransfer-encoding: chunked\n\n1\nx\r\n0\n\n";
+  assertEquals(parse(text), {
+    status: 200,
+    close: false,
+    taken: enc(text).length,
+    location: undefined,
+  });
+});
+
+Deno.test("parser: a header's tokens are looked for in its own value only, not in the next line", () => {
+  const text =
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nX: chunked\r\nContent-Length: 2\r\n\r\nok";
+  assertEquals(parse(text).taken, enc(text).length);
+});
+
+Deno.test("parser: a response that starts with a bare LF is refused at once", () => {
+  assertEquals(parse("\nHTTP/1.1 200 OK\r\n\r\n"), { error: "response is not HTTP/1.x" });
+});
+
+Deno.test("parser: a head that starts deep in the buffer is measured from its own start", () => {
+  const at = 40_000;
+  /** Feeds `text` placed `at` bytes into a buffer; what the parser made of it. */
+  const from = (text: string) => {
+    const bytes = new Uint8Array(at + text.length);
+    bytes.set(enc(text), at);
+    const p = new ResponseParser();
+    p.begin(false);
+    try {
+      return { next: p.advance(bytes, at, bytes.length), done: p.done };
+    } catch (e) {
+      if (e instanceof ProtocolError) return { error: e.message };
+      throw e;
+    }
+  };
+  // 30,000 bytes of an unfinished head: waiting for more, not too large (40,000 + 30,000 would be).
+  assertEquals(from("HTTP/1.1 200" + "p".repeat(30_000 - 12)), { next: at, done: false });
+  assertEquals(from("HTTP/1.1 200 OK\r\nX-Pad: " + "p".repeat(30_000)), { next: at, done: false });
+  assertEquals(from("HTTP/1.1 20\n\n"), { error: "response is not HTTP/1.x" });
+  const whole = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+  assertEquals(from(whole), { next: at + whole.length, done: true });
+});
+
+Deno.test("parser: kept heads say Set-Cookie and read Location, empty or not, ended by CRLF or a bare LF", () => {
+  for (const eol of ["\r\n", "\n"]) {
+    for (const value of ["", " a=b"]) {
+      const p = new ResponseParser();
+      p.keep = true;
+      p.wantLocation = true;
+      p.begin(false);
+      const head = enc(
+        `HTTP/1.1 302 Found${eol}Server: x${eol}Set-Cookie:${value}${eol}Location:${value}${eol}Content-Length: 0${eol}${eol}`,
+      );
+      p.advance(head, 0, head.length);
+      assertEquals(
+        [p.done, p.setCookie, p.location],
+        [true, true, value.trim()],
+        JSON.stringify([eol, value]),
+      );
+      assertEquals(new TextDecoder().decode(p.headBytes), new TextDecoder().decode(head));
+    }
+  }
+  // Without keep, Set-Cookie is not looked for.
+  assertEquals(parse(ok("200", "Set-Cookie: a=b\r\n")).status, 200);
+});

@@ -123,3 +123,41 @@ Deno.test("response parser: bytes that are not HTTP are a protocol error", () =>
     assert(e instanceof ProtocolError);
   }
 });
+
+Deno.test("response parser: kept, any split of a response gives its whole body (chunk framing removed), and a next response's body alone", () => {
+  const arbKept = fc.oneof(
+    fc.string().map((body) => ({
+      text: `HTTP/1.1 200 OK\r\nContent-Length: ${enc(body).length}\r\n\r\n${body}`,
+      body,
+    })),
+    fc.array(fc.string({ minLength: 1 }), { maxLength: 5 }).map((parts) => ({
+      text: `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${chunked(parts)}`,
+      body: parts.join(""),
+    })),
+    fc.string().map((body) => ({ text: `HTTP/1.0 200 OK\r\n\r\n${body}`, body })),
+  );
+  fc.assert(
+    fc.property(arbKept, fc.array(fc.nat(400), { maxLength: 8 }), (r, cuts) => {
+      const bytes = enc(r.text);
+      const sorted = [...cuts].map((c) => c % (bytes.length + 1)).sort((a, b) => a - b);
+      const p = new ResponseParser();
+      p.keep = true;
+      for (const round of [0, 1]) {
+        p.begin(false);
+        const buf = new Uint8Array(bytes.length);
+        let start = 0, end = 0;
+        for (const cut of [...sorted, bytes.length]) {
+          if (cut <= end) continue;
+          buf.set(bytes.subarray(end, cut), end);
+          end = cut;
+          start = p.advance(buf, start, end);
+          if (p.done) break;
+        }
+        if (!p.done) p.finishAtClose();
+        assert(p.done, `round ${round}`);
+        assertEquals(new TextDecoder().decode(p.body()), r.body, `round ${round}`);
+      }
+    }),
+    { numRuns: 500 },
+  );
+});

@@ -66,6 +66,10 @@ Deno.test("a scenario's summary file carries its module and tally", async () => 
   const part = await read({ ...good, scenario: { module: "flow.ts", tally: toTallyRecord(t) } });
   if (typeof part === "string") throw new Error(part);
   assertEquals([part.scenario?.module, part.scenario?.tally.iterations.count], ["flow.ts", 3]);
+  // Strays are written only when there were some.
+  assertEquals("strays" in toTallyRecord(t), false);
+  t.strays = 2;
+  assertEquals(toTallyRecord(t).strays, 2);
 });
 
 Deno.test("a summary file with something wrong is refused in one line naming the file and what", async () => {
