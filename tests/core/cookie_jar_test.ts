@@ -63,3 +63,16 @@ Deno.test("cookie jar: a script's own cookie goes to every host and path; clear(
   jar.clear();
   assertEquals([jar.header(at("http://a.test/"), now), jar.get("tenant")], [undefined, undefined]);
 });
+
+Deno.test("cookie jar: a cookie is gone at the very millisecond it expires, not one later; one set by a response to /x has path /, the same cookie as one set with Path=/", () => {
+  const jar = new CookieJar();
+  const url = at("http://api.test/");
+  jar.take("short=1; Max-Age=10", url, now);
+  assertEquals(jar.header(url, now + 9_999), "short=1");
+  assertEquals(jar.header(url, now + 10_000), undefined);
+  jar.take("dated=1; Expires=Fri, 04 Dec 2026 00:00:00 GMT", url, now); // expires at now
+  assertEquals([jar.get("dated"), jar.size], [undefined, 0]);
+  jar.take("a=1", at("http://api.test/x"), now);
+  jar.take("a=2; Path=/", at("http://api.test/x"), now);
+  assertEquals([jar.header(at("http://api.test/y/z"), now), jar.size], ["a=2", 1]);
+});

@@ -103,3 +103,55 @@ Deno.test("the open model at its lines: 95 % of the rate, the schedule lag bar, 
   assertEquals(open({ dropped: 1 }, { cpuShare: 0.9 }), "client-saturated");
   assertEquals(open({}, { cpuShare: 0.9 }), "pacing-limited", "saturated but on plan");
 });
+
+Deno.test("diagnosis without load time or requests: shares of 0, never NaN; workers parked without --delay are not pacing-limited", () => {
+  const none = D.diagnose(closed({ elapsedMs: 0, requests: 10, pausedMs: 5, meanLatencyMs: 1 }));
+  assertEquals([none.idleShare, none.busyShare], [0, 0]);
+  const failed = D.diagnose(closed({
+    requests: 0,
+    failures: 0,
+    topFailure: { what: "connect_refused", count: 3 },
+    failedMetrics: ["success_rate"],
+  }));
+  assertEquals(failed.verdict, "error-bound");
+  assertEquals(failed.explanation.startsWith("0% of 0 requests failed"), true, failed.explanation);
+  // Idle 60 % of the time with no --delay (parked by --stages): not the delay's doing.
+  assertEquals(verdict(closed({ delayMs: 0, pausedMs: 12_000 })) === "pacing-limited", false);
+});
+
+Deno.test("the open model at a CPU share of exactly 90 %: saturated, not starved, whatever the machine", () => {
+  const e = (cpuShare: number) =>
+    verdict(closed({
+      rps: 50,
+      requests: 100,
+      cpuShare,
+      machine: machine({ waitShare: 0.3, busyShare: 0.85 }),
+      open: {
+        targetRps: 100,
+        dropped: 10,
+        droppedByClient: 10,
+        maxInFlight: 10,
+        scheduleLagP99Ms: 50,
+      },
+    }));
+  assertEquals([e(0.9), e(0.89)], ["client-saturated", "client-starved"]);
+});
+
+Deno.test("rates of 100 req/s and more are said in whole requests, below it to a tenth", () => {
+  const said = (rps: number) =>
+    D.diagnose(closed({
+      rps,
+      requests: 400,
+      cpuShare: 0.5,
+      machine: machine({ waitShare: 0.3, busyShare: 0.85 }),
+      open: {
+        targetRps: 200,
+        dropped: 10,
+        droppedByClient: 10,
+        maxInFlight: 10,
+        scheduleLagP99Ms: 50,
+      },
+    })).explanation;
+  assertEquals(said(100).includes("; 100 of 200 req/s achieved"), true, said(100));
+  assertEquals(said(99.5).includes("; 99.5 of 200 req/s achieved"), true, said(99.5));
+});

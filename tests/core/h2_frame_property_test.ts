@@ -2,10 +2,14 @@
 import fc from "fast-check";
 import {
   defaultMaxFrameSize,
+  Flag,
   type FrameSink,
   frameTooLarge,
+  FrameType,
   FrameWriter,
   parseFrames,
+  unpad,
+  unpadded,
 } from "../../src/core/h2/frame.ts";
 import { assert, assertEquals } from "../assert.ts";
 
@@ -79,4 +83,30 @@ Deno.test("a frame longer than the limit is refused before it is read", () => {
   const w = new FrameWriter();
   w.frame(0, 0, 1, new Uint8Array(20));
   assertEquals(parseFrames(w.take(), 0, 29, 19, recorder([])), frameTooLarge);
+});
+
+Deno.test("a frame exactly as long as the limit is read", () => {
+  const w = new FrameWriter();
+  w.frame(0, 0, 1, new Uint8Array(20).fill(3));
+  const seen: Seen[] = [];
+  assertEquals(parseFrames(w.take(), 0, 29, 20, recorder(seen)), 29);
+  assertEquals(seen.map((s) => s.payload.length), [20]);
+});
+
+Deno.test("unpad: the pad length byte and the padding come off; a PADDED frame with no room for them is refused", () => {
+  // DATA, PADDED, payload at 5..11: pad length 2, "abcd"... less the 2 bytes of padding.
+  const buf = new Uint8Array([9, 9, 9, 9, 9, 2, 97, 98, 99, 0, 0, 0]);
+  assertEquals([unpad(FrameType.Data, Flag.Padded, buf, 5, 11), unpadded.end], [6, 9]);
+  // HEADERS, PADDED and PRIORITY: the 5 bytes of priority come off too.
+  const h = new Uint8Array([1, 0, 0, 0, 0, 0, 104, 0]);
+  assertEquals(
+    [unpad(FrameType.Headers, Flag.Padded | Flag.Priority, h, 0, 8), unpadded.end],
+    [6, 7],
+  );
+  // Empty: not even the pad length's byte (the next byte, a 0, is not the frame's).
+  assertEquals(unpad(FrameType.Data, Flag.Padded, new Uint8Array([0, 0]), 1, 1), -1);
+  // Padding longer than what is left.
+  assertEquals(unpad(FrameType.Data, Flag.Padded, new Uint8Array([5, 1, 2]), 0, 3), -1);
+  // Not padded: all of it.
+  assertEquals([unpad(FrameType.Data, 0, buf, 5, 11), unpadded.end], [5, 11]);
 });
