@@ -1,6 +1,7 @@
 // Mutants made by rule, not by hand: every boundary, ±1, arithmetic operator and early return in the named files, each run against the tests that import it.
 //
 //   deno run -A scripts/mutagen.ts [--jobs N] [--reach N] [--list] [--out FILE] [PATH...]
+//   deno run -A scripts/mutagen.ts --rescore FILE   (a run's --out file, scored with today's arguments)
 //
 // PATHs are files or folders under src/ (default: src/core src/io and five engine files). The rules
 // (scripts/mutagen_rules.ts) apply to code only; strings, templates, comments and regular
@@ -44,6 +45,7 @@ const listOnly = args.includes("--list") && args.splice(args.indexOf("--list"), 
 const jobs = Number(flag("--jobs") ?? "2");
 const reach = Number(flag("--reach") ?? "2");
 const outFile = flag("--out");
+const rescore = flag("--rescore");
 const paths = args.length > 0 ? args : defaults;
 
 /** Every .ts file under `path` (relative to the root), sorted. */
@@ -126,6 +128,59 @@ try {
 }
 const keyOf = (file: string, m: Mutant) =>
   `${file}\t${m.source}\t${m.from.trim() || "(return)"} → ${m.to.trim() || "(removed)"}`;
+
+type Verdict = "killed" | "SURVIVED" | "timeout" | "equivalent" | "argued" | "no tests";
+
+/** The score per folder (per file for the engine's): killed and timed out over mutants less equivalents. */
+const scoreTable = (rows: ReadonlyArray<{ file: string; verdict: Verdict }>): string => {
+  const folders = new Map<string, Record<Verdict, number>>();
+  for (const { file, verdict } of rows) {
+    const folder = file.startsWith("src/engine/") ? file : file.split("/").slice(0, 2).join("/");
+    const t = folders.get(folder) ??
+      { killed: 0, SURVIVED: 0, timeout: 0, equivalent: 0, argued: 0, "no tests": 0 };
+    t[verdict]++;
+    folders.set(folder, t);
+  }
+  const lines = [
+    "| files | mutants | killed | timed out | equivalent | argued | survived | no tests | score |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const [folder, t] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {
+    const all = t.killed + t.SURVIVED + t.timeout + t.equivalent + t.argued + t["no tests"];
+    const score = (100 * (t.killed + t.timeout)) / Math.max(1, all - t.equivalent);
+    lines.push(
+      `| ${folder} | ${all} | ${t.killed} | ${t.timeout} | ${t.equivalent} | ${t.argued} | ${t.SURVIVED} | ${
+        t["no tests"]
+      } | ${score.toFixed(1)} % |`,
+    );
+  }
+  return lines.join("\n");
+};
+
+// --rescore: a finished run's lines (verdict, place, rule, line, change, killer), its survivors
+// judged again against today's scripts/mutagen_equivalent.tsv; what was killed stays killed.
+if (rescore !== undefined) {
+  const rows = Deno.readTextFileSync(rescore).split("\n").filter((l) => l !== "").map((l) => {
+    const [verdict, place = "", , line, change] = l.split("\t") as [
+      Verdict,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const file = place.slice(0, place.indexOf(":"));
+    const now: Verdict = verdict === "killed" || verdict === "timeout"
+      ? verdict
+      : argued.get(`${file}\t${line}\t${change}`) ??
+        (verdict === "no tests" ? "no tests" : "SURVIVED");
+    if (now === "SURVIVED" || now === "no tests") {
+      console.log(`${now.padEnd(10)} ${place} ${change} | ${line}`);
+    }
+    return { file, verdict: now };
+  });
+  console.log(scoreTable(rows));
+  Deno.exit(0);
+}
 
 interface Job {
   readonly file: string;
@@ -221,7 +276,6 @@ const controlOf = (tests: string[], dir: string) => {
   return c;
 };
 
-type Verdict = "killed" | "SURVIVED" | "timeout" | "equivalent" | "argued" | "no tests";
 const results: Array<{ job: Job; verdict: Verdict; by: string }> = [];
 let next = 0;
 const worker = async (dir: string) => {
@@ -254,31 +308,7 @@ const worker = async (dir: string) => {
 await Promise.all(dirs.map(worker));
 for (const d of dirs) await Deno.remove(d, { recursive: true });
 
-// The score per folder.
-const folders = new Map<string, Record<Verdict, number>>();
-for (const { job, verdict } of results) {
-  const folder = job.file.startsWith("src/engine/")
-    ? job.file
-    : job.file.split("/").slice(0, 2).join("/");
-  const t = folders.get(folder) ??
-    { killed: 0, SURVIVED: 0, timeout: 0, equivalent: 0, argued: 0, "no tests": 0 };
-  t[verdict]++;
-  folders.set(folder, t);
-}
-const lines = [
-  "| files | mutants | killed | timed out | equivalent | argued | survived | no tests | score |",
-  "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-];
-for (const [folder, t] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {
-  const all = t.killed + t.SURVIVED + t.timeout + t.equivalent + t.argued + t["no tests"];
-  const score = (100 * (t.killed + t.timeout)) / Math.max(1, all - t.equivalent);
-  lines.push(
-    `| ${folder} | ${all} | ${t.killed} | ${t.timeout} | ${t.equivalent} | ${t.argued} | ${t.SURVIVED} | ${
-      t["no tests"]
-    } | ${score.toFixed(1)} % |`,
-  );
-}
-console.log(lines.join("\n"));
+console.log(scoreTable(results.map(({ job, verdict }) => ({ file: job.file, verdict }))));
 if (outFile !== undefined) {
   await Deno.writeTextFile(
     outFile,

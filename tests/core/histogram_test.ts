@@ -2,7 +2,7 @@
 import { Either } from "effect";
 import * as Histogram from "../../src/core/histogram.ts";
 import * as Codec from "../../src/core/histogram_codec.ts";
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals, assertThrows } from "../assert.ts";
 
 Deno.test("an empty histogram reports zeros and encodes to an empty histogram", () => {
   const h = Histogram.make();
@@ -70,4 +70,26 @@ Deno.test("a corrupt histogram string is a DecodeError, not a throw", () => {
   ) {
     assert(Either.isLeft(Codec.decode(bad)), bad);
   }
+});
+
+Deno.test("values at the edges of buckets and past 2^32 are kept in their own slot, to 3 significant digits", () => {
+  for (
+    const v of [2047, 2048, 2049, 4095, 4096, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 5000, 5e9, 2 ** 39]
+  ) {
+    const h = Histogram.make(3, 2 ** 40);
+    h.record(v);
+    assert(h.min <= v && v <= h.max, `${v}: slot ${h.min}..${h.max}`);
+    assert(h.max - h.min < v / 1000, `${v}: slot ${h.min}..${h.max} is too wide`);
+    assertEquals(h.clampedCount, 0);
+    const p50 = h.valueAtPercentile(50);
+    assert(Math.abs(p50 - v) <= v / 1000, `${v}: p50 ${p50}`);
+  }
+});
+
+Deno.test("a layout covers its highest trackable value with as many buckets as HdrHistogram's; 1 to 5 significant digits", () => {
+  assertEquals(Histogram.layout(3, 2047).bucketCount, 1);
+  assertEquals(Histogram.layout(3, 2048).bucketCount, 2);
+  assertEquals(Histogram.layout(5, 1000).significantDigits, 5);
+  assertThrows(() => Histogram.layout(6, 1000));
+  assertThrows(() => Histogram.layout(0, 1000));
 });
