@@ -1,7 +1,8 @@
 // Mutants made by rule, not by hand: every boundary, ±1, arithmetic operator and early return in the named files, each run against the tests that import it.
 //
 //   deno run -A scripts/mutagen.ts [--jobs N] [--reach N] [--list] [--out FILE] [PATH...]
-//   deno run -A scripts/mutagen.ts --rescore FILE   (a run's --out file, scored with today's arguments)
+//   deno run -A scripts/mutagen.ts --survivors FILE[,FILE…] [--out FILE] [PATH...]
+//   deno run -A scripts/mutagen.ts --rescore FILE[,FILE…] [PATH...]
 //
 // PATHs are files or folders under src/ (default: src/core src/io and five engine files). The rules
 // (scripts/mutagen_rules.ts) apply to code only; strings, templates, comments and regular
@@ -46,6 +47,7 @@ const jobs = Number(flag("--jobs") ?? "2");
 const reach = Number(flag("--reach") ?? "2");
 const outFile = flag("--out");
 const rescore = flag("--rescore");
+const survivorsOf = flag("--survivors");
 const paths = args.length > 0 ? args : defaults;
 
 /** Every .ts file under `path` (relative to the root), sorted. */
@@ -157,31 +159,6 @@ const scoreTable = (rows: ReadonlyArray<{ file: string; verdict: Verdict }>): st
   return lines.join("\n");
 };
 
-// --rescore: a finished run's lines (verdict, place, rule, line, change, killer), its survivors
-// judged again against today's scripts/mutagen_equivalent.tsv; what was killed stays killed.
-if (rescore !== undefined) {
-  const rows = Deno.readTextFileSync(rescore).split("\n").filter((l) => l !== "").map((l) => {
-    const [verdict, place = "", , line, change] = l.split("\t") as [
-      Verdict,
-      string,
-      string,
-      string,
-      string,
-    ];
-    const file = place.slice(0, place.indexOf(":"));
-    const now: Verdict = verdict === "killed" || verdict === "timeout"
-      ? verdict
-      : argued.get(`${file}\t${line}\t${change}`) ??
-        (verdict === "no tests" ? "no tests" : "SURVIVED");
-    if (now === "SURVIVED" || now === "no tests") {
-      console.log(`${now.padEnd(10)} ${place} ${change} | ${line}`);
-    }
-    return { file, verdict: now };
-  });
-  console.log(scoreTable(rows));
-  Deno.exit(0);
-}
-
 interface Job {
   readonly file: string;
   readonly mutant: Mutant;
@@ -196,6 +173,57 @@ for (const p of paths) {
     }
   }
 }
+// Earlier runs' lines (--out files: verdict, place, rule, line, change, killer), the later file's
+// verdict winning. A mutant is matched by its file, line as written, column and change, so a line
+// that moved still matches and one that changed is a new mutant, never run.
+const latest = new Map<string, Verdict>();
+const placeKey = (file: string, line: string, col: number | string, change: string) =>
+  `${file}\t${line}\t${col}\t${change}`;
+const jobKey = ({ file, mutant: m }: Job) =>
+  placeKey(file, m.source, m.col, keyOf(file, m).split("\t")[2]!);
+for (const path of [rescore, survivorsOf].filter((p) => p !== undefined).join(",").split(",")) {
+  if (path === "") continue;
+  for (const l of Deno.readTextFileSync(path).split("\n").filter((l) => l !== "")) {
+    const [verdict, place = "", , line = "", change = ""] = l.split("\t");
+    const [file = "", , col = ""] = place.split(":");
+    latest.set(placeKey(file, line, col, change), verdict as Verdict);
+  }
+}
+const settled = (v: Verdict | undefined) => v === "killed" || v === "timeout";
+
+// --rescore: today's mutants of the named files, each with its latest verdict (survivors judged
+// again against today's scripts/mutagen_equivalent.tsv); a mutant no run has met is "not run".
+if (rescore !== undefined) {
+  let notRun = 0;
+  const rows = work.map((job) => {
+    const was = latest.get(jobKey(job));
+    const key = keyOf(job.file, job.mutant);
+    let verdict: Verdict;
+    if (was === undefined) {
+      notRun++;
+      verdict = "SURVIVED";
+    } else if (settled(was)) verdict = was;
+    else verdict = argued.get(key) ?? (was === "no tests" ? "no tests" : "SURVIVED");
+    if (verdict === "SURVIVED" || verdict === "no tests") {
+      console.log(
+        `${
+          (was === undefined ? "not run" : verdict).padEnd(10)
+        } ${job.file}:${job.mutant.line}:${job.mutant.col} ${key.split("\t").slice(1).join(" | ")}`,
+      );
+    }
+    return { file: job.file, verdict };
+  });
+  console.log(scoreTable(rows));
+  if (notRun > 0) console.log(`${notRun} mutants no run has met are counted as survivors`);
+  Deno.exit(0);
+}
+// --survivors: only what earlier runs did not kill (or never met).
+if (survivorsOf !== undefined) {
+  const keep = work.filter((job) => !settled(latest.get(jobKey(job))));
+  work.length = 0;
+  work.push(...keep);
+}
+
 if (listOnly) {
   for (const file of new Set(work.map((j) => j.file))) {
     console.log(`${file} is tested by ${testsOf(file).join(" ")}`);
