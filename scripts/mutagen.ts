@@ -217,9 +217,12 @@ if (rescore !== undefined) {
   if (notRun > 0) console.log(`${notRun} mutants no run has met are counted as survivors`);
   Deno.exit(0);
 }
-// --survivors: only what earlier runs did not kill (or never met).
+// --survivors: only what earlier runs did not kill (or never met), less what is argued already.
 if (survivorsOf !== undefined) {
-  const keep = work.filter((job) => !settled(latest.get(jobKey(job))));
+  const keep = work.filter((job) =>
+    !settled(latest.get(jobKey(job))) &&
+    (latest.get(jobKey(job)) === undefined || !argued.has(keyOf(job.file, job.mutant)))
+  );
   work.length = 0;
   work.push(...keep);
 }

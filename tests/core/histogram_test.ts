@@ -93,3 +93,21 @@ Deno.test("a layout covers its highest trackable value with as many buckets as H
   assertThrows(() => Histogram.layout(6, 1000));
   assertThrows(() => Histogram.layout(0, 1000));
 });
+
+Deno.test("a value at the first index past the counts' first size is counted, recorded or added; adding empty histograms changes nothing", () => {
+  const sum = (h: Histogram.Histogram) => h.counts.reduce((a, b) => a + b, 0);
+  // 3 digits: the counts start at 4 × 1024 slots; 8192 is the first value past them.
+  const h = Histogram.make();
+  assertEquals(h.counts.length, 4096);
+  h.record(8192);
+  assertEquals([sum(h), h.totalCount], [1, 1]);
+  const into = Histogram.make();
+  into.add(h);
+  assertEquals([sum(into), into.totalCount, into.max], [1, 1, h.max]);
+  const twice = Histogram.make().add(h).add(h);
+  assertEquals([sum(twice), twice.valueAtPercentile(100)], [2, h.max]);
+  const empty = Histogram.make().add(Histogram.make());
+  assertEquals([empty.totalCount, empty.mean, empty.m2, empty.stdev], [0, 0, 0, 0]);
+  const same = h.copy().add(Histogram.make());
+  assertEquals([same.totalCount, same.mean, same.m2], [1, 8192, 0]);
+});
