@@ -111,3 +111,14 @@ Deno.test("a value at the first index past the counts' first size is counted, re
   const same = h.copy().add(Histogram.make());
   assertEquals([same.totalCount, same.mean, same.m2], [1, 8192, 0]);
 });
+
+Deno.test("mean and spread are exact for values recorded one by one or several at once", () => {
+  const one = Histogram.make();
+  one.record(10);
+  one.record(20);
+  assertEquals([one.mean, one.stdev], [15, 5]);
+  const many = Histogram.make();
+  many.recordCount(10, 2);
+  many.recordCount(20, 2);
+  assertEquals([many.totalCount, many.mean, many.m2, many.stdev], [4, 15, 100, 5]);
+});
