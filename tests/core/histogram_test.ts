@@ -122,3 +122,13 @@ Deno.test("mean and spread are exact for values recorded one by one or several a
   many.recordCount(20, 2);
   assertEquals([many.totalCount, many.mean, many.m2, many.stdev], [4, 15, 100, 5]);
 });
+
+Deno.test("a percentile whose rank, as a float product, lands just above a whole number is that number's: p7 of 1..100 is 7", () => {
+  assertEquals((7 / 100) * 100 > 7, true, "the product this guards against");
+  const h = Histogram.of(Array.from({ length: 100 }, (_, i) => i + 1));
+  assertEquals([h.valueAtPercentile(7), h.valueAtPercentile(57), h.valueAtPercentile(100)], [
+    7,
+    57,
+    100,
+  ]);
+});
