@@ -140,3 +140,15 @@ Deno.test("adding a histogram of another layout re-records each slot: every coun
   assertEquals([into.counts.reduce((a, b) => a + b, 0), into.totalCount], [4, 4]);
   assert(Math.abs(into.valueAtPercentile(100) - 5_000_000) < 5_000_000 / 50, `${into.max}`);
 });
+
+Deno.test("same counts: a clamped value is not the same as the value it was clamped to; the size counts the counts and a fixed part", () => {
+  const clamped = Histogram.make();
+  clamped.record(-5);
+  const zero = Histogram.make();
+  zero.record(0);
+  assertEquals([Histogram.sameCounts(clamped, zero), Histogram.sameCounts(zero, zero.copy())], [
+    false,
+    true,
+  ]);
+  assertEquals(Histogram.make().byteSize, 4096 * 8 + 96);
+});
