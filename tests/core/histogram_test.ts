@@ -152,3 +152,21 @@ Deno.test("same counts: a clamped value is not the same as the value it was clam
   ]);
   assertEquals(Histogram.make().byteSize, 4096 * 8 + 96);
 });
+
+Deno.test("the codec round-trips counts and empty runs at the lengths where a varint gains a byte", () => {
+  // A count of 64 zig-zags to 128 (two bytes); a run of 64 empty slots to 127 (one); 65 to 129 (two).
+  for (const gap of [63, 64, 65]) {
+    for (const count of [63, 64, 8191, 8192]) {
+      const h = Histogram.make();
+      h.recordCount(100, count);
+      h.record(100 + gap + 1); // below 2048 every value is its own slot
+      // The payload is exactly the varints written: its length as the header says, no byte to spare.
+      const v2 = Codec.encodeV2(h);
+      assertEquals(new DataView(v2.buffer).getInt32(4), v2.length - 40);
+      assert(v2[v2.length - 1] !== 0, `gap ${gap}, count ${count}: a spare byte at the end`);
+      const back = Codec.decode(Codec.encode(h));
+      assert(Either.isRight(back), `gap ${gap}, count ${count}`);
+      assertEquals(Histogram.sameCounts(h, back.right), true, `gap ${gap}, count ${count}`);
+    }
+  }
+});
