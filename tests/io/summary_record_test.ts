@@ -75,10 +75,22 @@ Deno.test("a record with a wrong field is refused with a message naming it", () 
     [{ ...good, histogram_lag: 7 }, "'histogram_lag' is missing or not a string"],
     [{ ...good, histogram_queue: false }, "'histogram_queue' is missing or not a string"],
     [{ ...good, requests: 4 }, "'histogram' does not hold 'requests' values"],
+    [{ ...good, status_codes: { "99": 1 } }, "bad status count '99'"],
+    [{ ...good, status_codes: { "1000": 1 } }, "bad status count '1000'"],
+    [{ ...good, status_codes: { "2x0": 1 } }, "bad status count '2x0'"],
+    [{ ...good, status_codes: { "200": -1 } }, "bad status count '200'"],
+    [{ ...good, errors: { nonsense: 1 } }, "bad error count 'nonsense'"],
+    [{ ...good, errors: { timeout: 0.5 } }, "bad error count 'timeout'"],
   ];
   for (const [record, message] of cases) {
     assertEquals(Either.getLeft(fromRecord(record)), Option.some(message), message);
   }
-  // At the bounds: as many dropped by the client as dropped, as many retried as requests.
+  // At the bounds: as many dropped by the client as dropped, as many retried as requests, statuses
+  // 100 and 999.
   assertEquals(Either.isRight(fromRecord({ ...good, dropped_client: 2, retried: 3 })), true);
+  const edges = fromRecord({ ...good, status_codes: { "100": 1, "999": 2 } });
+  assertEquals(
+    Either.isRight(edges) && [edges.right.statusCounts[100], edges.right.statusCounts[999]],
+    [1, 2],
+  );
 });
