@@ -92,6 +92,9 @@ Deno.test("a layout covers its highest trackable value with as many buckets as H
   assertEquals(Histogram.layout(5, 1000).significantDigits, 5);
   assertThrows(() => Histogram.layout(6, 1000));
   assertThrows(() => Histogram.layout(0, 1000));
+  assertEquals(Histogram.layout(1, 1000).significantDigits, 1);
+  assertEquals(Histogram.layout(3, 2).highestTrackableValue, 2);
+  assertThrows(() => Histogram.layout(3, 1));
 });
 
 Deno.test("a value at the first index past the counts' first size is counted, recorded or added; adding empty histograms changes nothing", () => {
