@@ -2,6 +2,7 @@
 //
 //   deno run -A scripts/mutagen.ts [--jobs N] [--reach N] [--list] [--out FILE] [PATH...]
 //   deno run -A scripts/mutagen.ts --survivors FILE[,FILE…] [--out FILE] [PATH...]
+//   --no-slow: leave out tests/cli, tests/e2e and tests/tools (the CLI's tests), e.g. for src/core
 //   deno run -A scripts/mutagen.ts --rescore FILE[,FILE…] [PATH...]
 //
 // PATHs are files or folders under src/ (default: src/core src/io and five engine files). The rules
@@ -48,6 +49,7 @@ const reach = Number(flag("--reach") ?? "2");
 const outFile = flag("--out");
 const rescore = flag("--rescore");
 const survivorsOf = flag("--survivors");
+const noSlow = args.includes("--no-slow") && args.splice(args.indexOf("--no-slow"), 1).length > 0;
 const paths = args.length > 0 ? args : defaults;
 
 /** Every .ts file under `path` (relative to the root), sorted. */
@@ -321,7 +323,7 @@ const worker = async (dir: string) => {
       // tests/cli and tests/e2e (slow, spawning the CLI) before tests/engine and tests/io.
       verdict = "SURVIVED";
       await Deno.writeTextFile(`${dir}/${file}`, m.text);
-      for (const group of [tests.filter((t) => !slow(t)), tests.filter(slow)]) {
+      for (const group of [tests.filter((t) => !slow(t)), noSlow ? [] : tests.filter(slow)]) {
         if (group.length === 0) continue;
         const control = await controlOf(group, dir);
         const r = await run(dir, group, 3 * control.ms + 20_000);
