@@ -322,10 +322,14 @@ const worker = async (dir: string) => {
       // Unit tests first, in a run of their own: deno test orders files by path, which would put
       // tests/cli and tests/e2e (slow, spawning the CLI) before tests/engine and tests/io.
       verdict = "SURVIVED";
+      const groups = [tests.filter((t) => !slow(t)), noSlow ? [] : tests.filter(slow)]
+        .filter((g) => g.length > 0);
+      // Each group's control run first, on the unmutated copy.
+      const controls = [];
+      for (const group of groups) controls.push(await controlOf(group, dir));
       await Deno.writeTextFile(`${dir}/${file}`, m.text);
-      for (const group of [tests.filter((t) => !slow(t)), noSlow ? [] : tests.filter(slow)]) {
-        if (group.length === 0) continue;
-        const control = await controlOf(group, dir);
+      for (const [i, group] of groups.entries()) {
+        const control = controls[i]!;
         const r = await run(dir, group, 3 * control.ms + 20_000);
         const real = r.failed.find((t) => control.passed.has(t));
         if (r.timedOut) verdict = "timeout";
