@@ -99,3 +99,21 @@ Deno.test("codec: strings too short, cut short, or of another kind are refused; 
   const plain = Codec.decode(b64(Codec.encodeV2(h)));
   assert(Either.isRight(plain) && plain.right.totalCount === 1, "an uncompressed V2 string");
 });
+
+Deno.test("codec: a varint cut by the payload's end is refused; one of nine bytes takes its ninth whole and ends there", () => {
+  const withPayload = (payload: number[]) => {
+    const b = new Uint8Array([...Codec.encodeV2(Histogram.make()), ...payload]);
+    new DataView(b.buffer).setInt32(4, payload.length);
+    return b;
+  };
+  assertEquals(
+    refusal(() => Codec.decodeV2(withPayload([0x80]))),
+    "bad varint in histogram payload",
+  );
+  // Zig-zag 2 × 128⁸ (all eight low groups 0, the ninth byte 2): a count of 128⁸ at slot 0; the
+  // ninth byte's top bit is data, not a continuation, so the next byte (a count of 1) is a value.
+  const nine = Codec.decodeV2(
+    withPayload([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x82, 2]),
+  );
+  assertEquals(nine.totalCount, 65 * 2 ** 56 + 1);
+});
