@@ -16,6 +16,14 @@ Deno.test("parseProcStat counts user, nice, system, irq and softirq as busy, idl
     total: 6170,
     cores: 2,
   });
+  // Every field its own number: each counted once, where it belongs.
+  assertEquals(Host.parseProcStat("cpu  100 20 30 400 50 6 7 8\ncpu0 1 2 3 4 5 6 7 8\n"), {
+    busy: 163,
+    idle: 450,
+    steal: 8,
+    total: 621,
+    cores: 1,
+  });
   assertEquals(Host.parseProcStat("intr 1 2\n"), undefined);
   assertEquals(Host.parseProcStat("cpu  1 2 x\n"), undefined);
 });
