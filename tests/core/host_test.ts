@@ -110,3 +110,24 @@ Deno.test("ownShareOfP99: salvo's send lag p99 over the corrected p99, only in t
   // Lag p99 ~4 ms of a corrected p99 of ~10 ms.
   assert(Math.abs(share - 0.4) < 0.01, String(share));
 });
+
+Deno.test("figures: samples late on the clock span their difference; no time or no ticks between them give no shares, never NaN", () => {
+  const cpu = Host.parseProcStat(stat(1000, 5000, 50));
+  const a = sample(5000, { cpu, pressureSomeUs: 1_000_000 });
+  const b = sample(6000, {
+    cpu: { busy: 1110 + 150, idle: 5010 + 30, steal: 50 + 20, total: 6170 + 200, cores: 2 },
+    pressureSomeUs: 1_250_000,
+  });
+  const f = Host.figures(a, b, 500);
+  assertEquals([f.busyShare, f.othersShare, f.pressureShare], [0.75, 0.5, 0.25]);
+  // The same instant twice: no span for salvo's share or the pressure.
+  const now = Host.figures(a, sample(5000, { cpu: b.cpu, pressureSomeUs: 1_250_000 }), 500);
+  assertEquals([now.othersShare, now.pressureShare], [0.75, undefined]);
+  // No ticks between the samples: no shares of the cores.
+  const still = Host.figures(a, sample(6000, { cpu, pressureSomeUs: 1_250_000 }), 500);
+  assertEquals([still.busyShare, still.stealShare, still.othersShare], [
+    undefined,
+    undefined,
+    undefined,
+  ]);
+});
