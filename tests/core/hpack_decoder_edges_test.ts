@@ -36,3 +36,16 @@ Deno.test("hpack: an integer cut at the block's end is malformed, whatever bytes
   assertEquals(decode("ff", "0000"), "header index out of range");
   assertEquals(decode("7f", "01"), "malformed integer");
 });
+
+Deno.test("hpack: a string longer than what is left of the block is malformed; a skipped value is passed as empty, unread", () => {
+  assertEquals(decode("000261", "62"), "malformed name"); // a name of 2 bytes, 1 in the block
+  const fields: Array<[string, string]> = [];
+  const error = new Decoder().decode(
+    hex("0001610162" + "0001630164"),
+    0,
+    10,
+    (n, v) => fields.push([n, v]),
+    (name) => name === "a",
+  );
+  assertEquals([error, fields], [undefined, [["a", ""], ["c", "d"]]]);
+});
