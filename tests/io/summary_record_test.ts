@@ -81,6 +81,8 @@ Deno.test("a record with a wrong field is refused with a message naming it", () 
     [{ ...good, status_codes: { "200": -1 } }, "bad status count '200'"],
     [{ ...good, errors: { nonsense: 1 } }, "bad error count 'nonsense'"],
     [{ ...good, errors: { timeout: 0.5 } }, "bad error count 'timeout'"],
+    [{ ...good, error_messages: 5 }, "'error_messages' is not an object"],
+    [{ ...good, error_messages: { timeout: 5 } }, "bad error message 'timeout'"],
   ];
   for (const [record, message] of cases) {
     assertEquals(Either.getLeft(fromRecord(record)), Option.some(message), message);
