@@ -3,7 +3,7 @@
 //   deno run -A scripts/mutagen.ts [--jobs N] [--reach N] [--list] [--out FILE] [PATH...]
 //   deno run -A scripts/mutagen.ts --survivors FILE[,FILE…] [--out FILE] [PATH...]
 //   --no-slow: leave out tests/cli, tests/e2e and tests/tools (the CLI's tests), e.g. for src/core
-//   deno run -A scripts/mutagen.ts --rescore FILE[,FILE…] [PATH...]
+//   deno run -A scripts/mutagen.ts --rescore FILE[,FILE…] [--by-file] [PATH...]
 //
 // PATHs are files or folders under src/ (default: src/core src/io and five engine files). The rules
 // (scripts/mutagen_rules.ts) apply to code only; strings, templates, comments and regular
@@ -49,6 +49,7 @@ const reach = Number(flag("--reach") ?? "2");
 const outFile = flag("--out");
 const rescore = flag("--rescore");
 const survivorsOf = flag("--survivors");
+const byFile = args.includes("--by-file") && args.splice(args.indexOf("--by-file"), 1).length > 0;
 const noSlow = args.includes("--no-slow") && args.splice(args.indexOf("--no-slow"), 1).length > 0;
 const paths = args.length > 0 ? args : defaults;
 
@@ -139,7 +140,9 @@ type Verdict = "killed" | "SURVIVED" | "timeout" | "equivalent" | "argued" | "no
 const scoreTable = (rows: ReadonlyArray<{ file: string; verdict: Verdict }>): string => {
   const folders = new Map<string, Record<Verdict, number>>();
   for (const { file, verdict } of rows) {
-    const folder = file.startsWith("src/engine/") ? file : file.split("/").slice(0, 2).join("/");
+    const folder = byFile || file.startsWith("src/engine/")
+      ? file
+      : file.split("/").slice(0, 2).join("/");
     const t = folders.get(folder) ??
       { killed: 0, SURVIVED: 0, timeout: 0, equivalent: 0, argued: 0, "no tests": 0 };
     t[verdict]++;
