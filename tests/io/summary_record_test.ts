@@ -73,6 +73,7 @@ Deno.test("a record with a wrong field is refused with a message naming it", () 
     [{ ...good, retried: 0.5 }, "'retried' is not a whole number up to 'requests'"],
     [{ ...good, histogram: 7 }, "'histogram' is missing or not a string"],
     [{ ...good, histogram_lag: 7 }, "'histogram_lag' is missing or not a string"],
+    [{ ...good, histogram_uncorrected: 7 }, "'histogram_uncorrected' is missing or not a string"],
     [{ ...good, histogram_queue: false }, "'histogram_queue' is missing or not a string"],
     [{ ...good, requests: 4 }, "'histogram' does not hold 'requests' values"],
     [{ ...good, status_codes: { "99": 1 } }, "bad status count '99'"],
