@@ -3,6 +3,7 @@
 import { Duration, Effect, Either, Fiber, TestClock, TestContext } from "effect";
 import fc from "fast-check";
 import * as Knee from "../../src/core/knee.ts";
+import { saturatedCpuShare, saturatedLagMs } from "../../src/core/diagnosis.ts";
 import * as Thresholds from "../../src/core/thresholds.ts";
 import { assert, assertEquals } from "../assert.ts";
 
@@ -134,6 +135,13 @@ Deno.test("knee: judge() says client when salvo was the limit, whatever the SLO 
   // failure even when the SLO (here one that ignores latency) passed.
   assertEquals(Knee.judge(true, { ...calm, dropped: 500, slotsNeeded: 500 }), "fail");
   assertEquals(Knee.judge(false, { ...calm, dropped: 500, slotsNeeded: 3500 }), "fail");
+  // At the thresholds themselves: a CPU share or a lag exactly at saturation is salvo's limit (not
+  // starvation, even on a busy machine), and a server that needs exactly half the slots failed.
+  assertEquals(Knee.judge(true, { ...calm, cpuShare: saturatedCpuShare }), "client");
+  assertEquals(Knee.judge(true, { ...calm, cpuShare: saturatedCpuShare, starved: true }), "client");
+  assertEquals(Knee.judge(true, { ...calm, loopLagMs: saturatedLagMs }), "client");
+  assertEquals(Knee.judge(true, { ...calm, scheduleLagP99Ms: saturatedLagMs }), "client");
+  assertEquals(Knee.judge(true, { ...calm, dropped: 1, slotsNeeded: 500 }), "fail");
 });
 
 Deno.test("knee: judge() says starved when salvo was late with CPU to spare while others held the machine; a full core is still client", () => {

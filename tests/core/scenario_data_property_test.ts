@@ -83,8 +83,11 @@ Deno.test("data: rows dealt unique across any number of threads go out each exac
       const seen: number[] = [];
       for (let index = 0; index < count; index++) {
         const d = new Dealer(rows, "unique", { index, count });
+        const before = seen.length;
         for (let r = d.next(); r !== undefined; r = d.next()) seen.push(r.i as number);
         assertEquals(d.next(), undefined);
+        // Asking past the end deals nothing: the count is the rows this thread took.
+        assertEquals(d.dealt, seen.length - before);
       }
       assertEquals(seen.sort((a, b) => a - b), rows.map((r) => r.i));
     }),
@@ -96,7 +99,8 @@ Deno.test("data: round-robin deals every row in turn, each thread from its own p
   const d = new Dealer(rows, "round-robin", { index: 1, count: 2 });
   assertEquals(Array.from({ length: 7 }, () => d.next()!.i), [1, 2, 0, 1, 2, 0, 1]);
   assertEquals(d.dealt, 7);
-  const draws = [0, 0.5, 0.99];
+  const draws = [0.99, 0, 0.5, 0.4];
   const r = new Dealer(rows, "random", { index: 0, count: 1 }, () => draws.shift()!);
-  assertEquals([r.next()!.i, r.next()!.i, r.next()!.i], [0, 1, 2]);
+  assertEquals([r.next()!.i, r.next()!.i, r.next()!.i, r.next()!.i], [2, 0, 1, 1]);
+  assertEquals(r.dealt, 4);
 });

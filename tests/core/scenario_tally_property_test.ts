@@ -189,6 +189,22 @@ Deno.test("scoped thresholds judge one step, group, check or the iterations; an 
   );
 });
 
+Deno.test("scoped figures: iterations and groups count their rate per second and their successes; a check counts its passes and failures; no time elapsed is no rate", () => {
+  const t = new Tally();
+  for (let i = 1; i <= 20; i++) t.iteration(i * 1000, i <= 3 ? "boom" : undefined);
+  for (let i = 1; i <= 50; i++) t.group("browse", i * 1000);
+  for (let i = 0; i < 10; i++) t.check("has token", i >= 4);
+  const actual = (text: string, elapsedMs = 10_000) =>
+    Figures.evaluateScoped(scoped(text), t, elapsedMs).actual;
+  assertEquals(actual("iterations: rps>0"), 2);
+  assertEquals(actual("browse: rps>0"), 5);
+  assertEquals(actual("iterations: rps>0", 0), 0);
+  assertEquals(actual("iterations: successes>0"), 17);
+  assertEquals(actual("browse: successes>0"), 50);
+  assertEquals(actual("has token: requests>0"), 10);
+  assertEquals(actual("has token: successes>0"), 6);
+});
+
 Deno.test("threshold syntax: 'NAME: EXPR' scopes a threshold to a step (spaces and colons in the name allowed); checks is a rate; neither is for a run without a scenario; no scoped change from a baseline", () => {
   const t = scoped("GET /items/:id: p(95) < 300ms");
   assertEquals([t.scope, t.metric.name, t.limit], ["GET /items/:id", "p95", 300]);

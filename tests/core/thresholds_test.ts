@@ -128,3 +128,52 @@ Deno.test("cannotPass: an upper bound crossed by a growing count stays crossed, 
   assert(!Thresholds.cannotPass(parsed("failures>=5"), f));
   assert(!Thresholds.cannotPass(parsed("failures<=3"), figures({ failures: 4, requests: 0 })));
 });
+
+Deno.test("limits at the edge of what a metric can be: accepted where some run could pass, refused where none could", () => {
+  for (
+    const ok of [
+      "p0<1ms",
+      "p100<1ms",
+      "p99<=0ms",
+      "success_rate>=100%",
+      "success_rate==100%",
+      "success_rate>=1",
+    ]
+  ) {
+    assertEquals(message(ok), "(parsed)", ok);
+  }
+  assertEquals(message("p99<0ms"), "--threshold 'p99<0ms': it can never pass: p99 is at least 0");
+  assertEquals(
+    message("success_rate>100%"),
+    "--threshold 'success_rate>100%': it can never pass: success_rate is between 0% and 100%",
+  );
+  assertEquals(
+    message("p9.9.9<1ms"),
+    "--threshold 'p9.9.9<1ms': 'p9.9.9' is not a percentile like p99 or p(99.9)",
+  );
+  assertEquals(
+    message("p100.5<1ms"),
+    "--threshold 'p100.5<1ms': percentile 100.5 is out of range 0..100",
+  );
+  assertEquals(
+    message("success_rate>=0.5ms"),
+    "--threshold 'success_rate>=0.5ms': success_rate is a rate: write it as 85% or 0.85",
+  );
+  assertEquals(Thresholds.minimumSamples(100), 1);
+});
+
+Deno.test("rates are shares of the requests, and 0 when there were none", () => {
+  const f = figures({ requests: 4, successes: 3, failures: 1 });
+  assertEquals(Thresholds.evaluate(parsed("success_rate>=0%"), f).actual, 0.75);
+  assertEquals(Thresholds.evaluate(parsed("error_rate<=100%"), f).actual, 0.25);
+  const none = figures({ requests: 0, successes: 0, failures: 0 });
+  assertEquals(Thresholds.evaluate(parsed("success_rate>=0%"), none).actual, 0);
+});
+
+Deno.test("max is a figure a change from the baseline can bound, and such a bound is never settled mid-run", () => {
+  const t = parsed("max<+10%");
+  assertEquals(Thresholds.relativeFigure(t.metric), "max");
+  // Max is 50 ms here, far above the 10 (percent) limit: only the end of the run can judge a change.
+  assertEquals(Thresholds.cannotPass(t, figures({ latencyMs: () => 50 })), false);
+  assertEquals(Thresholds.cannotPass(parsed("max<10ms"), figures({ latencyMs: () => 50 })), true);
+});
