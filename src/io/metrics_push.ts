@@ -61,6 +61,8 @@ export class Pusher {
   private dropped = 0;
   private lastProblem: string | undefined;
   private sending: Promise<void> | undefined;
+  /** The batch whose POST is under way: first in the queue until it ends. */
+  private inFlight: Batch | undefined;
   private readonly target: string;
   private readonly headers: Record<string, string>;
   private readonly stopped = new AbortController();
@@ -76,13 +78,18 @@ export class Pusher {
     this.shown = maskUrl(url);
   }
 
-  /** Queues `series` (dropping the oldest batches past the bound) and starts sending if idle. */
+  /**
+   * Queues `series` and starts sending if idle. Past the bound the oldest batches are dropped, but
+   * never the newest, nor the one being sent (its POST is under way: it is counted when it ends).
+   */
   push(series: ReadonlyArray<Series>): void {
     const batch = { body: compress(encode(series)), points: pointsOf(series) };
     this.queue.push(batch);
     this.queued += batch.points;
-    while (this.queued > this.maxQueuedPoints && this.queue.length > 1) {
-      const old = this.queue.shift()!;
+    for (;;) {
+      const oldest = this.queue[0] === this.inFlight ? 1 : 0;
+      if (this.queued <= this.maxQueuedPoints || oldest >= this.queue.length - 1) break;
+      const old = this.queue.splice(oldest, 1)[0]!;
       this.queued -= old.points;
       this.dropped += old.points;
       this.lastProblem ??= "the queue of unsent points was full";
@@ -101,7 +108,8 @@ export class Pusher {
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && !this.stopped.signal.aborted) {
       const batch = this.queue[0]!;
-      const outcome = await this.send(batch);
+      this.inFlight = batch;
+      const outcome = await this.send(batch).finally(() => (this.inFlight = undefined));
       if (outcome === "retry") return;
       this.queue.shift();
       this.queued -= batch.points;

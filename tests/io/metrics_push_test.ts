@@ -115,6 +115,30 @@ Deno.test("remote write: past the queue's bound the oldest batch is dropped; a b
   }
 });
 
+Deno.test("remote write: past the bound the batch being sent is kept and counted when it goes; the oldest waiting one is dropped instead", async () => {
+  const r = receiver(() => 200);
+  try {
+    const p = new Pusher(new URL(r.url), 2000, 4);
+    p.push(batch(1)); // Its POST starts at once.
+    p.push(batch(2));
+    const report = await p.finish(batch(3), 2000); // 6 points: the waiting 2 go.
+    assertEquals(report, {
+      sent: 4,
+      dropped: 2,
+      lastProblem: "the queue of unsent points was full",
+    });
+    assertEquals(r.seen.map((s) => s.points), [1, 3]);
+    // Exactly at the bound nothing is dropped.
+    const q = new Pusher(new URL(r.url), 2000, 7);
+    q.push(batch(1));
+    q.push(batch(2));
+    q.push(batch(2));
+    assertEquals(await q.finish(batch(2), 2000), { sent: 7, dropped: 0, lastProblem: undefined });
+  } finally {
+    await r.stop();
+  }
+});
+
 Deno.test("remote write: a refused connection is said in words, and its points dropped", async () => {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
