@@ -11,12 +11,12 @@
 
 /** The least line and branch coverage per folder, in percent. */
 export const floors: Readonly<Record<string, { lines: number; branches: number }>> = {
-  core: { lines: 95, branches: 91 },
-  engine: { lines: 93, branches: 89 },
-  io: { lines: 89, branches: 81 },
-  report: { lines: 95, branches: 85 },
+  core: { lines: 97, branches: 96 },
+  engine: { lines: 93, branches: 91 },
+  io: { lines: 96, branches: 91 },
+  report: { lines: 96, branches: 88 },
   cli: { lines: 95, branches: 91 },
-  serve: { lines: 99, branches: 89 },
+  serve: { lines: 99, branches: 91 },
   domain: { lines: 100, branches: 83 },
 };
 
