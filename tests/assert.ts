@@ -1,4 +1,6 @@
 // The few assertions the tests use, so tests need nothing beyond npm packages (no JSR here).
+import * as Either from "effect/Either";
+
 export class AssertionError extends Error {}
 
 export function assert(cond: unknown, message = "assertion failed"): asserts cond {
@@ -40,3 +42,7 @@ export const assertThrows = (f: () => unknown, message?: string): void => {
   }
   throw new AssertionError(message ?? "expected a throw");
 };
+
+/** A parser's answer as one string: its refusal's message, or "accepted". */
+export const refusal = <A>(r: Either.Either<A, { readonly message: string }>): string =>
+  Either.isLeft(r) ? r.left.message : "accepted";

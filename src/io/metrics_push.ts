@@ -109,7 +109,8 @@ export class Pusher {
     while (this.queue.length > 0 && !this.stopped.signal.aborted) {
       const batch = this.queue[0]!;
       this.inFlight = batch;
-      const outcome = await this.send(batch).finally(() => (this.inFlight = undefined));
+      const outcome = await this.send(batch); // send() answers every failure; it never rejects
+      this.inFlight = undefined;
       if (outcome === "retry") return;
       this.queue.shift();
       this.queued -= batch.points;

@@ -1,14 +1,11 @@
 // The request parsers case by case: each refusal with its own reason, headers at the colon's edges, URLs echoed unchanged when nothing in them is secret, and each framing problem named.
 import { Either } from "effect";
 import * as Request from "../../src/core/request.ts";
-import { assertEquals } from "../assert.ts";
-
-const reason = <A>(e: Either.Either<A, { message: string }>): string =>
-  Either.isLeft(e) ? e.left.message : "accepted";
+import { assertEquals, refusal } from "../assert.ts";
 
 Deno.test("a URL is refused with the reason that applies: scheme, parse, credentials", () => {
   const why = (text: string) =>
-    reason(Request.parseUrl(text)).replace(/^.* is not a usable URL: /, "");
+    refusal(Request.parseUrl(text)).replace(/^.* is not a usable URL: /, "");
   assertEquals(why("ftp://h/"), "it must start with http:// or https://");
   assertEquals(why("http://[::1/"), "it does not parse");
   assertEquals(why("http://u:pw@h/"), "put credentials in an Authorization header");
@@ -16,7 +13,7 @@ Deno.test("a URL is refused with the reason that applies: scheme, parse, credent
   assertEquals(why("HTTPS://Example.com:8443/p?q=1"), "accepted");
   assertEquals(Either.getOrThrow(Request.parseUrl("http://h:81/a?b=c")).href, "http://h:81/a?b=c");
   // The refusal never repeats the password it refuses.
-  assertEquals(reason(Request.parseUrl("http://u:hunter2@h/")).includes("hunter2"), false);
+  assertEquals(refusal(Request.parseUrl("http://u:hunter2@h/")).includes("hunter2"), false);
 });
 
 Deno.test("a header splits at its first colon, trims both sides, and keeps an empty value", () => {
@@ -27,7 +24,7 @@ Deno.test("a header splits at its first colon, trims both sides, and keeps an em
 });
 
 Deno.test("a header is refused with the reason that applies, and never repeats its value", () => {
-  const why = (text: string) => reason(Request.parseHeader(text));
+  const why = (text: string) => refusal(Request.parseHeader(text));
   assertEquals(why(": v"), "--header: '…' is not a header like 'Name: value'");
   assertEquals(why("NoColon"), "--header: 'NoColon' is not a header like 'Name: value'");
   assertEquals(

@@ -1,12 +1,12 @@
 // --targets line by line: vegeta's HTTP format read into requests, and each malformed line in either format refused with its own line number and reason, or skipped whole with --skip-invalid.
 import { Either } from "effect";
 import * as Targets from "../../src/core/targets.ts";
-import { assertEquals } from "../assert.ts";
+import { assertEquals, refusal } from "../assert.ts";
 
-const problem = (text: string, format: Targets.Format = "auto") => {
-  const r = Targets.parse(text, false, format);
-  return Either.isLeft(r) ? r.left.message : "accepted";
-};
+const problem = (text: string, format: Targets.Format = "auto") =>
+  refusal(Targets.parse(text, false, format));
+/** A refusal's message for line `n`. */
+const at = (n: number, what: string) => `--targets line ${n}: ${what}`;
 
 Deno.test("http: request lines, headers and a body file, blocks apart by blank lines, comments skipped", () => {
   const text = [
@@ -34,7 +34,6 @@ Deno.test("http: request lines, headers and a body file, blocks apart by blank l
 });
 
 Deno.test("http: each malformed line is refused with its line number and what is wrong", () => {
-  const at = (n: number, what: string) => `--targets line ${n}: ${what}`;
   assertEquals(problem("GET"), at(1, "expected 'METHOD URL', found 'GET'"));
   assertEquals(
     problem("GET http://u:pw@h/ extra"),
@@ -66,7 +65,6 @@ Deno.test("http: with --skip-invalid a malformed target is skipped to its blank 
 });
 
 Deno.test("json and ndjson: each malformed line is refused with its line number and what is wrong", () => {
-  const at = (n: number, what: string) => `--targets line ${n}: ${what}`;
   assertEquals(problem('{"url":"http://h/"}\n[1]', "ndjson"), at(2, "not a JSON object"));
   assertEquals(problem('{"url":"http://h/"}\nnull', "ndjson"), at(2, "not a JSON object"));
   assertEquals(problem('{"method":1,"url":"http://h/"}'), at(1, "'method' must be a string"));
